@@ -1,0 +1,1 @@
+//! Emit step: owned by the build-tool work (being written).

@@ -1,0 +1,1 @@
+//! Simulated Functions host: owned by the host work (being written).

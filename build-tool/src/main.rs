@@ -1,0 +1,2 @@
+//! `cargo azfn` command-line entry point.
+fn main() {}

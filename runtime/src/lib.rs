@@ -1,0 +1,2 @@
+//! azfn: Azure Functions custom handlers in Rust.
+pub mod metadata;
