@@ -1,2 +1,97 @@
-//! azfn: Azure Functions custom handlers in Rust.
+//! Azure Functions custom handlers in Rust: annotate plain `async fn`s, call [`run`], and the
+//! binary speaks the Functions host's custom-handler contract exactly.
+//!
+//! ```no_run
+//! use azfn::{Out, http_trigger, queue_trigger};
+//!
+//! /// `GET /api/hello` answers `hello world`; `POST` echoes the body.
+//! #[http_trigger(methods = ["get", "post"], auth_level = "anonymous")]
+//! async fn hello(method: azfn::http::Method, body: String) -> String {
+//!     if method == azfn::http::Method::POST { body } else { "hello world".into() }
+//! }
+//!
+//! /// Copies each message of one queue to another.
+//! #[queue_trigger(queue_name = "incoming", connection = "AzureWebJobsStorage")]
+//! async fn relay(
+//!     item: String,
+//!     #[azfn::queue_output(queue_name = "outgoing")] copy: &mut Out<String>,
+//! ) {
+//!     copy.set(item);
+//! }
+//!
+//! fn main() {
+//!     azfn::run();
+//! }
+//! ```
+//!
+//! `cargo azfn build` then writes the app folder (`host.json`, one `function.json` per
+//! function, the executable) from the metadata these attributes compiled into the binary.
+
+pub mod context;
+mod encode;
+pub mod error;
+mod http_output;
+pub mod invocation;
+mod logging;
 pub mod metadata;
+pub mod output;
+pub mod payload;
+mod registry;
+mod server;
+
+pub use azfn_macros::{http_trigger, queue_output, queue_trigger};
+pub use context::{Context, RetryContext, SysMetadata};
+pub use error::{BoxError, ServeError};
+pub use output::{Json, Out};
+pub use registry::{FunctionEntry, Handler};
+pub use server::{
+    DEFAULT_ROUTE_PREFIX, port_from_env, route_prefix_from_host_json, router, router_with_prefix,
+    run, serve, serve_on,
+};
+
+/// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
+pub mod http {
+    pub use axum::Json;
+    pub use axum::body::{Body, Bytes};
+    pub use axum::extract::{Path, Query, Request};
+    pub use axum::response::{IntoResponse, Response};
+    pub use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+}
+
+/// Items used by the code the macros generate. Not a public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::http_output::OutputSink;
+    pub use crate::invocation::{FromInvocation, Invocation, InvocationFailure};
+    pub use crate::metadata::{encode_record, record_len};
+    pub use crate::output::{Completion, Out, OutParam, ReturnValue};
+    pub use crate::registry::{
+        BoxFuture, EventHandlerFn, FUNCTIONS, FunctionEntry, Handler, HttpHandlerFn,
+    };
+    pub use axum::response::{IntoResponse, Response};
+    pub use linkme;
+
+    use axum::extract::{FromRequest, FromRequestParts};
+
+    /// The request type of generated HTTP entry points.
+    pub type HttpRequest = http::Request<axum::body::Body>;
+
+    /// Runs one `FromRequestParts` extractor; its rejection becomes the response.
+    pub async fn from_request_parts<T: FromRequestParts<()>>(
+        parts: &mut http::request::Parts,
+    ) -> Result<T, Response> {
+        T::from_request_parts(parts, &())
+            .await
+            .map_err(IntoResponse::into_response)
+    }
+
+    /// Runs the last extractor, which may consume the body; its rejection becomes the response.
+    pub async fn from_request<T: FromRequest<(), M>, M>(
+        parts: http::request::Parts,
+        body: axum::body::Body,
+    ) -> Result<T, Response> {
+        T::from_request(http::Request::from_parts(parts, body), &())
+            .await
+            .map_err(IntoResponse::into_response)
+    }
+}

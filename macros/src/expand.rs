@@ -1,0 +1,269 @@
+//! Code generation: the user's function unchanged, plus its metadata record and entry point.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::ItemFn;
+use syn::spanned::Spanned as _;
+
+use crate::catalog::BindingKind;
+use crate::function::{self, FunctionModel, Location, Role};
+
+/// Expands a trigger attribute. Errors come out as `compile_error!`s next to the user's
+/// function, which is always emitted so the IDE keeps working.
+pub(crate) fn expand_trigger(
+    kind: &'static BindingKind,
+    args: TokenStream,
+    item: TokenStream,
+    location: Location,
+) -> TokenStream {
+    let item: ItemFn = match syn::parse2(item.clone()) {
+        Ok(item) => item,
+        Err(_) => {
+            let error = syn::Error::new(
+                Span::call_site(),
+                format!("`#[{}]` goes on an `async fn`", kind.attr),
+            )
+            .to_compile_error();
+            return quote!(#error #item);
+        }
+    };
+    match function::parse(kind, args, item, location) {
+        Ok(model) => {
+            let record = record_json(&model);
+            let entry = entry_point(&model);
+            let item = &model.item;
+            let consumed = &model.consumed_attrs;
+            quote! {
+                #item
+                #[doc(hidden)]
+                const _: () = {
+                    #(#[allow(unused_imports)] use #consumed as _;)*
+                    const __AZFN_RECORD_JSON: &str = #record;
+                    #[used]
+                    static __AZFN_RECORD: [u8; ::azfn::__private::record_len(__AZFN_RECORD_JSON.len())] =
+                        ::azfn::__private::encode_record(__AZFN_RECORD_JSON);
+                    #[::azfn::__private::linkme::distributed_slice(::azfn::__private::FUNCTIONS)]
+                    #[linkme(crate = ::azfn::__private::linkme)]
+                    static __AZFN_ENTRY: ::azfn::__private::FunctionEntry =
+                        ::azfn::__private::FunctionEntry {
+                            record: &__AZFN_RECORD,
+                            handler: #entry,
+                        };
+                };
+            }
+        }
+        Err((errors, item)) => {
+            let errors = errors.to_compile_errors();
+            quote!(#item #errors)
+        }
+    }
+}
+
+/// Expands a binding attribute written on a function (not a parameter). When the trigger
+/// attribute stands below it, the trigger has not run yet: move this attribute under the
+/// trigger so the trigger sees it. Without any trigger it is a mistake.
+pub(crate) fn expand_binding_on_fn(
+    kind: &'static BindingKind,
+    args: TokenStream,
+    item: TokenStream,
+) -> TokenStream {
+    let Ok(mut item) = syn::parse2::<ItemFn>(item.clone()) else {
+        let error = syn::Error::new(
+            Span::call_site(),
+            format!(
+                "`#[{}]` goes on a function with a trigger attribute, or on one of its parameters",
+                kind.attr
+            ),
+        )
+        .to_compile_error();
+        return quote!(#error #item);
+    };
+    let trigger_at = item.attrs.iter().position(|a| {
+        a.path()
+            .segments
+            .last()
+            .is_some_and(|s| crate::catalog::trigger_by_attr(&s.ident.to_string()).is_some())
+    });
+    let Some(trigger_at) = trigger_at else {
+        let error = syn::Error::new(
+            Span::call_site(),
+            format!(
+                "`#[{}]` needs a trigger attribute on the same function, e.g. `#[queue_trigger(...)]`",
+                kind.attr
+            ),
+        )
+        .to_compile_error();
+        return quote!(#error #item);
+    };
+    let ident = format_ident!("{}", kind.attr);
+    let moved: syn::Attribute = syn::parse_quote!(#[::azfn::#ident(#args)]);
+    item.attrs.insert(trigger_at + 1, moved);
+    quote!(#item)
+}
+
+fn record_json(model: &FunctionModel) -> String {
+    let bindings: Vec<serde_json::Value> = model
+        .bindings
+        .iter()
+        .map(|b| {
+            let mut object = serde_json::Map::new();
+            object.insert("type".into(), b.kind.json_type.into());
+            object.insert("direction".into(), b.kind.direction.as_json().into());
+            object.insert("name".into(), b.name.clone().into());
+            for (key, value) in &b.settings {
+                object.insert((*key).to_owned(), value.clone());
+            }
+            serde_json::Value::Object(object)
+        })
+        .collect();
+    serde_json::json!({
+        "format": 1,
+        "name": model.function_name,
+        "rust_fn": function::rust_ident(&model.item).to_string(),
+        "source": {
+            "file": model.location.file,
+            "line": model.location.line,
+            "column": model.location.column,
+        },
+        "function": { "bindings": bindings },
+    })
+    .to_string()
+}
+
+fn entry_point(model: &FunctionModel) -> TokenStream {
+    if model.is_http {
+        http_entry_point(model)
+    } else {
+        event_entry_point(model)
+    }
+}
+
+fn event_entry_point(model: &FunctionModel) -> TokenStream {
+    let user_fn = function::rust_ident(&model.item);
+    let trigger = &model.trigger_binding;
+    let mut setup = Vec::new();
+    let mut call_args = Vec::new();
+    let mut finish = Vec::new();
+    for (i, param) in model.params.iter().enumerate() {
+        let var = format_ident!("__azfn_arg{}", i);
+        let ty = &param.ty;
+        match &param.role {
+            Role::Input => {
+                setup.push(quote_spanned! {ty.span()=>
+                    let #var = <#ty as ::azfn::__private::FromInvocation>::from_invocation(&__inv, #trigger)?;
+                });
+                call_args.push(quote!(#var));
+            }
+            Role::Output { binding, ty } => {
+                setup.push(quote_spanned! {ty.span()=>
+                    let mut #var = <#ty as ::azfn::__private::OutParam>::unset();
+                });
+                call_args.push(quote!(&mut #var));
+                finish.push(quote!(__inv.set_output(#binding, #var)?;));
+            }
+        }
+    }
+    let ret_span = match &model.item.sig.output {
+        syn::ReturnType::Default => model.item.sig.ident.span(),
+        syn::ReturnType::Type(_, ty) => ty.span(),
+    };
+    let complete = if model.has_return_binding {
+        quote_spanned!(ret_span=> __inv.set_return(__azfn_ret)?;)
+    } else {
+        quote_spanned!(ret_span=> __inv.complete(__azfn_ret)?;)
+    };
+    quote! {
+        ::azfn::__private::Handler::Event({
+            fn __azfn_entry(
+                mut __inv: ::azfn::__private::Invocation,
+            ) -> ::azfn::__private::BoxFuture<
+                ::core::result::Result<::azfn::__private::Invocation, ::azfn::__private::InvocationFailure>,
+            > {
+                ::std::boxed::Box::pin(async move {
+                    #(#setup)*
+                    let __azfn_ret = #user_fn(#(#call_args),*).await;
+                    #(#finish)*
+                    #complete
+                    ::core::result::Result::Ok(__inv)
+                })
+            }
+            __azfn_entry
+        })
+    }
+}
+
+fn http_entry_point(model: &FunctionModel) -> TokenStream {
+    let user_fn = function::rust_ident(&model.item);
+    let extractors: Vec<usize> = model
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p.role, Role::Input))
+        .map(|(i, _)| i)
+        .collect();
+    let last_extractor = extractors.last().copied();
+    let mut setup = Vec::new();
+    let mut call_args = Vec::new();
+    let mut finish = Vec::new();
+    for (i, param) in model.params.iter().enumerate() {
+        let var = format_ident!("__azfn_arg{}", i);
+        let ty = &param.ty;
+        match &param.role {
+            Role::Input if Some(i) == last_extractor => {
+                setup.push(quote_spanned! {ty.span()=>
+                    let #var = match ::azfn::__private::from_request::<#ty, _>(__parts, __body).await {
+                        ::core::result::Result::Ok(value) => value,
+                        ::core::result::Result::Err(rejection) => return rejection,
+                    };
+                });
+                call_args.push(quote!(#var));
+            }
+            Role::Input => {
+                setup.push(quote_spanned! {ty.span()=>
+                    let #var = match ::azfn::__private::from_request_parts::<#ty>(&mut __parts).await {
+                        ::core::result::Result::Ok(value) => value,
+                        ::core::result::Result::Err(rejection) => return rejection,
+                    };
+                });
+                call_args.push(quote!(#var));
+            }
+            Role::Output { binding, ty } => {
+                setup.push(quote_spanned! {ty.span()=>
+                    let mut #var = <#ty as ::azfn::__private::OutParam>::unset();
+                });
+                call_args.push(quote!(&mut #var));
+                finish.push(quote!(__sink.set(#binding, #var);));
+            }
+        }
+    }
+    let ret_span = match &model.item.sig.output {
+        syn::ReturnType::Default => model.item.sig.ident.span(),
+        syn::ReturnType::Type(_, ty) => ty.span(),
+    };
+    let respond =
+        quote_spanned!(ret_span=> ::azfn::__private::IntoResponse::into_response(__azfn_ret));
+    let consume = if last_extractor.is_none() {
+        quote!(let _ = (&mut __parts, __body);)
+    } else {
+        quote!()
+    };
+    quote! {
+        ::azfn::__private::Handler::Http({
+            fn __azfn_entry(
+                __request: ::azfn::__private::HttpRequest,
+            ) -> ::azfn::__private::BoxFuture<::azfn::__private::Response> {
+                ::std::boxed::Box::pin(async move {
+                    #[allow(unused_mut)]
+                    let (mut __parts, __body) = __request.into_parts();
+                    let __sink = ::azfn::__private::OutputSink::from_parts(&__parts);
+                    #consume
+                    #(#setup)*
+                    let __azfn_ret = #user_fn(#(#call_args),*).await;
+                    #(#finish)*
+                    #respond
+                })
+            }
+            __azfn_entry
+        })
+    }
+}

@@ -1,0 +1,143 @@
+//! The invocation context: who is being invoked, and what the host said about it.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::payload::{DecodedValue, decode_value};
+
+/// The header that carries the invocation id on every request from the host.
+pub const INVOCATION_ID_HEADER: &str = "x-azure-functions-invocationid";
+
+/// Facts about the current invocation. Take it as a parameter (`ctx: Context`) in any function;
+/// in HTTP functions it is an axum extractor.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    inner: Arc<ContextInner>,
+}
+
+#[derive(Debug, Default)]
+struct ContextInner {
+    invocation_id: Option<String>,
+    function_name: String,
+    metadata: Map<String, Value>,
+}
+
+impl Context {
+    pub(crate) fn new(
+        invocation_id: Option<String>,
+        function_name: &str,
+        metadata: Map<String, Value>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(ContextInner {
+                invocation_id,
+                function_name: function_name.to_owned(),
+                metadata,
+            }),
+        }
+    }
+
+    /// The host's invocation id (header `X-Azure-Functions-InvocationId`), the id its logs use.
+    /// `None` only when something other than the host called the handler.
+    pub fn invocation_id(&self) -> Option<&str> {
+        self.inner.invocation_id.as_deref()
+    }
+
+    /// The Azure function name.
+    pub fn function_name(&self) -> &str {
+        &self.inner.function_name
+    }
+
+    /// The trigger metadata as the host sent it (`Metadata`), still encoded by §2.3 rules; see
+    /// [`Context::metadata_value`] for a decoded entry.
+    pub fn raw_metadata(&self) -> &Map<String, Value> {
+        &self.inner.metadata
+    }
+
+    /// One metadata entry, decoded (`DequeueCount` `"1"` becomes the number 1, `Id`
+    /// `"\"abc\""` becomes the text `abc`).
+    pub fn metadata_value(&self, key: &str) -> Option<Value> {
+        let value = self.inner.metadata.get(key)?;
+        Some(match decode_value(value) {
+            DecodedValue::Text(t) | DecodedValue::Raw(t) => Value::String(t),
+            DecodedValue::Json(j) => j,
+            DecodedValue::Null => Value::Null,
+        })
+    }
+
+    /// The `sys` metadata: method name, UTC time and a random GUID chosen by the host.
+    pub fn sys(&self) -> Option<SysMetadata> {
+        serde_json::from_value(self.inner.metadata.get("sys")?.clone()).ok()
+    }
+
+    /// The retry state, present only when a retry policy applies to this execution.
+    pub fn retry_context(&self) -> Option<RetryContext> {
+        serde_json::from_value(self.inner.metadata.get("RetryContext")?.clone()).ok()
+    }
+}
+
+/// `Metadata.sys`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "PascalCase")]
+pub struct SysMetadata {
+    /// The function name as the host knows it.
+    pub method_name: String,
+    /// The host's clock at invocation, ISO 8601 UTC.
+    pub utc_now: String,
+    /// A GUID the host generated for this invocation.
+    pub rand_guid: String,
+}
+
+/// `Metadata.RetryContext`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct RetryContext {
+    /// How many times this execution has been retried so far.
+    pub retry_count: u32,
+    /// The policy's maximum (`-1` for unbounded).
+    pub max_retry_count: i64,
+    /// The previous attempt's exception, as the host serialized it.
+    #[serde(default)]
+    pub exception: Option<Value>,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Context {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(ctx) = parts.extensions.get::<Context>() {
+            return Ok(ctx.clone());
+        }
+        let invocation_id = parts
+            .headers
+            .get(INVOCATION_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(Context::new(invocation_id, "", Map::new()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_entries_are_decoded() {
+        let meta: Map<String, Value> = serde_json::from_str(
+            r#"{"DequeueCount":"1","Id":"\"abc\"","sys":{"MethodName":"q","UtcNow":"2024-10-24T21:32:18.1974545Z","RandGuid":"g"},
+                "RetryContext":{"RetryCount":1,"MaxRetryCount":2,"Exception":null}}"#,
+        )
+        .unwrap();
+        let ctx = Context::new(Some("id".into()), "q", meta);
+        assert_eq!(ctx.metadata_value("DequeueCount"), Some(Value::from(1)));
+        assert_eq!(ctx.metadata_value("Id"), Some(Value::from("abc")));
+        assert_eq!(ctx.sys().unwrap().method_name, "q");
+        assert_eq!(ctx.retry_context().unwrap().retry_count, 1);
+        assert_eq!(ctx.invocation_id(), Some("id"));
+    }
+}

@@ -1,0 +1,143 @@
+//! HTTP functions in payload mode: outputs set inside the function, and the response turned
+//! into the host's HTTP output object (§3.4).
+
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+use crate::error::OutputError;
+use crate::output::{OutParam, OutputValue};
+
+/// Collects the `Out` parameters of an HTTP function. The runtime puts one in the request's
+/// extensions; generated code finds it there, so HTTP functions keep plain axum signatures.
+#[derive(Clone, Debug, Default)]
+pub struct OutputSink {
+    state: Arc<Mutex<SinkState>>,
+}
+
+#[derive(Debug, Default)]
+struct SinkState {
+    values: Vec<(String, OutputValue)>,
+    errors: Vec<OutputError>,
+}
+
+impl OutputSink {
+    /// The sink of this request, or a detached one when the runtime did not install any (a
+    /// forwarded request, whose function has no outputs besides the response).
+    pub fn from_parts(parts: &http::request::Parts) -> Self {
+        parts.extensions.get::<Self>().cloned().unwrap_or_default()
+    }
+
+    /// Records the value of an `Out` parameter.
+    pub fn set<P: OutParam>(&self, name: &str, out: P) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match out.into_output() {
+            Ok(Some(value)) => state.values.push((name.to_owned(), value)),
+            Ok(None) => {}
+            Err(source) => state.errors.push(OutputError::Json {
+                binding: name.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Takes what was recorded: the values, or the first error.
+    pub(crate) fn take(&self) -> Result<Vec<(String, OutputValue)>, OutputError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if !state.errors.is_empty() {
+            return Err(state.errors.swap_remove(0));
+        }
+        Ok(std::mem::take(&mut state.values))
+    }
+}
+
+/// Turns a response into the host's HTTP output object: `statusCode`, `headers` (one string
+/// per name) and `body` (text). What that object cannot carry is an error, never a silent
+/// corruption: several values for one header (e.g. two `Set-Cookie`), a value that is not
+/// visible ASCII/UTF-8, or a body that is not UTF-8 text.
+pub(crate) fn http_output_object(
+    binding: &str,
+    status: http::StatusCode,
+    headers: &http::HeaderMap,
+    body: &Bytes,
+) -> Result<Value, OutputError> {
+    let fail = |reason: String| OutputError::HttpResponse {
+        binding: binding.to_owned(),
+        reason,
+    };
+    let mut object = Map::new();
+    object.insert("statusCode".into(), Value::from(status.as_u16()));
+    let mut header_object = Map::new();
+    for name in headers.keys() {
+        // The host frames its own response: a copied length or transfer coding could only
+        // disagree with it.
+        if matches!(
+            name,
+            &http::header::CONTENT_LENGTH
+                | &http::header::TRANSFER_ENCODING
+                | &http::header::CONNECTION
+        ) {
+            continue;
+        }
+        let mut values = headers.get_all(name).iter();
+        let first = values.next().expect("a key has at least one value");
+        if values.next().is_some() {
+            return Err(fail(format!(
+                "header `{name}` has several values and the host keeps one per name"
+            )));
+        }
+        let text = first
+            .to_str()
+            .map_err(|_| fail(format!("header `{name}` is not visible ASCII")))?;
+        header_object.insert(name.as_str().to_owned(), Value::from(text));
+    }
+    object.insert("headers".into(), Value::Object(header_object));
+    let text = std::str::from_utf8(body).map_err(|_| {
+        fail("the body is binary and the host writes the body as text (host issue #8622)".into())
+    })?;
+    object.insert("body".into(), Value::from(text));
+    Ok(Value::Object(object))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_becomes_an_output_object() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("content-type", "text/plain; charset=utf-8".parse().unwrap());
+        headers.insert("location", "/api/orders/1".parse().unwrap());
+        headers.insert("content-length", "2".parse().unwrap());
+        let v = http_output_object(
+            "res",
+            http::StatusCode::CREATED,
+            &headers,
+            &Bytes::from_static(b"ok"),
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"statusCode": 201, "headers": {"content-type": "text/plain; charset=utf-8", "location": "/api/orders/1"}, "body": "ok"})
+        );
+    }
+
+    #[test]
+    fn unrepresentable_responses_are_errors() {
+        let mut headers = http::HeaderMap::new();
+        headers.append("set-cookie", "a=1".parse().unwrap());
+        headers.append("set-cookie", "b=2".parse().unwrap());
+        let e =
+            http_output_object("res", http::StatusCode::OK, &headers, &Bytes::new()).unwrap_err();
+        assert!(e.to_string().contains("set-cookie"), "{e}");
+        let e = http_output_object(
+            "res",
+            http::StatusCode::OK,
+            &http::HeaderMap::new(),
+            &Bytes::from_static(&[0xff, 0xfe]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("binary"), "{e}");
+    }
+}

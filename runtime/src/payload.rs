@@ -1,0 +1,420 @@
+//! Decoding of invocation payloads (contract §2).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::PayloadError;
+use crate::metadata::Binding;
+use crate::output::Json;
+
+/// The body the host POSTs to `/{FunctionName}`: `{"Data": {...}, "Metadata": {...}}`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct InvocationRequest {
+    /// One entry per input binding, keyed by binding name.
+    pub data: Map<String, Value>,
+    /// The trigger's metadata (binding data), including `sys`.
+    pub metadata: Map<String, Value>,
+}
+
+impl InvocationRequest {
+    /// Parses a payload. Member names are matched case-insensitively, as Newtonsoft does on the
+    /// host's side; a missing `Data` or `Metadata` is empty (the host always sends both, but a
+    /// hand-written test payload may not), a `null` one too.
+    pub fn parse(body: &[u8]) -> Result<Self, PayloadError> {
+        let value: Value = serde_json::from_slice(body).map_err(PayloadError::NotJson)?;
+        let Value::Object(top) = value else {
+            return Err(PayloadError::BadShape(format!(
+                "the body is {}",
+                json_kind(&value)
+            )));
+        };
+        let mut request = Self::default();
+        for (key, value) in top {
+            let slot = if key.eq_ignore_ascii_case("Data") {
+                &mut request.data
+            } else if key.eq_ignore_ascii_case("Metadata") {
+                &mut request.metadata
+            } else {
+                continue;
+            };
+            match value {
+                Value::Object(map) => *slot = map,
+                Value::Null => {}
+                other => {
+                    return Err(PayloadError::BadShape(format!(
+                        "`{key}` is {}",
+                        json_kind(&other)
+                    )));
+                }
+            }
+        }
+        Ok(request)
+    }
+}
+
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A `Data` or `Metadata` value after undoing the host's encoding (§2.3).
+#[derive(Debug, Clone, PartialEq)]
+pub enum DecodedValue {
+    /// A .NET string (the host JSON-encodes it once more inside a JSON string).
+    Text(String),
+    /// A JSON document: an object as sent, or an array/number/bool the host sent as JSON text.
+    Json(Value),
+    /// A `null` input (e.g. a missing blob), sent as the text `null`.
+    Null,
+    /// A string that is not JSON text: binary data as base64, or a payload written by hand in
+    /// the older documented form. Kept as is.
+    Raw(String),
+}
+
+/// Undoes the host's encoding of one value. Objects arrive as objects; everything else arrives
+/// as a JSON string whose content is the JSON text of the value.
+pub fn decode_value(value: &Value) -> DecodedValue {
+    match value {
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(Value::String(text)) => DecodedValue::Text(text),
+            Ok(Value::Null) => DecodedValue::Null,
+            Ok(json) => DecodedValue::Json(json),
+            Err(_) => DecodedValue::Raw(s.clone()),
+        },
+        Value::Null => DecodedValue::Null,
+        other => DecodedValue::Json(other.clone()),
+    }
+}
+
+/// Types that a trigger or input binding's value can be read as.
+#[diagnostic::on_unimplemented(
+    message = "a binding value cannot be read as `{Self}`",
+    label = "unsupported input type",
+    note = "use `String` for text, `Vec<u8>` or `bytes::Bytes` for bytes, `azfn::Json<T>` for \
+            JSON, `serde_json::Value`, or an `Option` of one"
+)]
+pub trait FromBindingValue: Sized {
+    /// A short description of the type for error messages.
+    const EXPECTED: &'static str;
+
+    /// Reads the value of `binding`; `None` when `Data` has no entry for it.
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String>;
+}
+
+fn required<'a>(value: Option<&'a Value>) -> Result<&'a Value, String> {
+    value.ok_or_else(|| "the value is missing".to_owned())
+}
+
+impl FromBindingValue for String {
+    const EXPECTED: &'static str = "text (`String`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        let value = required(value)?;
+        if binding.is_binary() {
+            let bytes = base64_bytes(value)?;
+            return String::from_utf8(bytes).map_err(|_| "the bytes are not UTF-8 text".into());
+        }
+        match decode_value(value) {
+            DecodedValue::Text(text) | DecodedValue::Raw(text) => Ok(text),
+            DecodedValue::Json(json) => Ok(json.to_string()),
+            DecodedValue::Null => Err("the value is null; use `Option<String>`".into()),
+        }
+    }
+}
+
+fn base64_bytes(value: &Value) -> Result<Vec<u8>, String> {
+    match value {
+        Value::String(s) => BASE64
+            .decode(s.as_bytes())
+            .map_err(|e| format!("`dataType: binary` value is not base64: {e}")),
+        other => Err(format!(
+            "`dataType: binary` value should be a base64 string, found {}",
+            json_kind(other)
+        )),
+    }
+}
+
+impl FromBindingValue for Vec<u8> {
+    const EXPECTED: &'static str = "bytes (`Vec<u8>`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        let value = required(value)?;
+        if binding.is_binary() {
+            return base64_bytes(value);
+        }
+        String::from_binding_value(binding, Some(value)).map(String::into_bytes)
+    }
+}
+
+impl FromBindingValue for Bytes {
+    const EXPECTED: &'static str = "bytes (`Bytes`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        Vec::<u8>::from_binding_value(binding, value).map(Bytes::from)
+    }
+}
+
+impl FromBindingValue for Value {
+    const EXPECTED: &'static str = "JSON (`serde_json::Value`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        let value = required(value)?;
+        if binding.is_binary() {
+            let bytes = base64_bytes(value)?;
+            return serde_json::from_slice(&bytes).map_err(|e| e.to_string());
+        }
+        match decode_value(value) {
+            DecodedValue::Json(json) => Ok(json),
+            DecodedValue::Null => Ok(Value::Null),
+            // A .NET string holding JSON text (queue messages, blobs read as text).
+            DecodedValue::Text(text) | DecodedValue::Raw(text) => {
+                serde_json::from_str(&text).map_err(|e| format!("the text is not JSON: {e}"))
+            }
+        }
+    }
+}
+
+impl<T: DeserializeOwned> FromBindingValue for Json<T> {
+    const EXPECTED: &'static str = "JSON (`Json<T>`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        let json = Value::from_binding_value(binding, value)?;
+        serde_json::from_value(json)
+            .map(Json)
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl<T: FromBindingValue> FromBindingValue for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) if !binding.is_binary() && decode_value(v) == DecodedValue::Null => Ok(None),
+            Some(v) => T::from_binding_value(binding, Some(v)).map(Some),
+        }
+    }
+}
+
+/// The HTTP trigger's value (§2.4), turned back into a request.
+pub(crate) fn http_request_from_value(
+    binding: &str,
+    value: &Value,
+) -> Result<http::Request<axum::body::Body>, PayloadError> {
+    let bad = |reason: String| PayloadError::HttpRequest {
+        binding: binding.to_owned(),
+        reason,
+    };
+    let Value::Object(req) = value else {
+        return Err(bad(format!(
+            "expected an object, found {}",
+            json_kind(value)
+        )));
+    };
+    let field = |name: &str| {
+        req.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    };
+    let method = match field("Method") {
+        Some(Value::String(m)) => http::Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+            .map_err(|_| bad(format!("`Method` {m:?} is not an HTTP method")))?,
+        None | Some(Value::Null) => http::Method::GET,
+        Some(other) => return Err(bad(format!("`Method` is {}", json_kind(other)))),
+    };
+    let url = match field("Url") {
+        Some(Value::String(u)) => u.as_str(),
+        None | Some(Value::Null) => "/",
+        Some(other) => return Err(bad(format!("`Url` is {}", json_kind(other)))),
+    };
+    let (authority, path_and_query) = split_url(url);
+    let path_and_query = if path_and_query.starts_with('/') {
+        path_and_query.to_owned()
+    } else {
+        format!("/{path_and_query}")
+    };
+    let uri: http::Uri = path_and_query
+        .parse()
+        .map_err(|e| bad(format!("`Url` {url:?} has an invalid path: {e}")))?;
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    let mut headers = http::HeaderMap::new();
+    match field("Headers") {
+        Some(Value::Object(map)) => {
+            for (name, values) in map {
+                let name = http::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| bad(format!("header name {name:?} is invalid")))?;
+                let values: Vec<&Value> = match values {
+                    Value::Array(items) => items.iter().collect(),
+                    single => vec![single],
+                };
+                for v in values {
+                    let text = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Null => continue,
+                        other => other.to_string(),
+                    };
+                    let value = http::HeaderValue::from_str(&text)
+                        .map_err(|_| bad(format!("header {name} has an invalid value")))?;
+                    headers.append(name.clone(), value);
+                }
+            }
+        }
+        None | Some(Value::Null) => {}
+        Some(other) => return Err(bad(format!("`Headers` is {}", json_kind(other)))),
+    }
+    if !headers.contains_key(http::header::HOST)
+        && let Some(authority) = authority
+        && let Ok(v) = http::HeaderValue::from_str(authority)
+    {
+        headers.insert(http::header::HOST, v);
+    }
+    let body = match field("Body") {
+        None | Some(Value::Null) => Bytes::new(),
+        Some(Value::String(text)) => {
+            if is_base64_content_type(&headers) {
+                Bytes::from(
+                    BASE64
+                        .decode(text.as_bytes())
+                        .map_err(|e| bad(format!("binary `Body` is not base64: {e}")))?,
+                )
+            } else {
+                Bytes::from(text.clone())
+            }
+        }
+        // Older hosts parsed JSON bodies into objects; keep their text.
+        Some(other) => Bytes::from(other.to_string()),
+    };
+    if let Some(h) = builder.headers_mut() {
+        *h = headers;
+    }
+    builder
+        .body(axum::body::Body::from(body))
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// The host base64-encodes bodies of exactly these content types (§2.4).
+fn is_base64_content_type(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| {
+            let ct = ct.trim().to_ascii_lowercase();
+            ct.starts_with("application/octet-stream") || ct.starts_with("multipart/")
+        })
+        .unwrap_or(false)
+}
+
+/// Splits `scheme://authority/path?query` into the authority and `/path?query`.
+fn split_url(url: &str) -> (Option<&str>, &str) {
+    if let Some(rest) = url.split_once("://").map(|(_, rest)| rest) {
+        let cut = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(cut);
+        let tail = if tail.is_empty() { "/" } else { tail };
+        (Some(authority), tail)
+    } else {
+        (None, url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metadata::Direction;
+
+    fn binding(binary: bool) -> Binding {
+        let mut settings = Map::new();
+        if binary {
+            settings.insert("dataType".into(), "binary".into());
+        }
+        Binding {
+            kind: "queueTrigger".into(),
+            direction: Direction::In,
+            name: "item".into(),
+            settings,
+        }
+    }
+
+    #[test]
+    fn strings_are_decoded_twice() {
+        let v = Value::String("\"abcd\"".into());
+        assert_eq!(
+            String::from_binding_value(&binding(false), Some(&v)).unwrap(),
+            "abcd"
+        );
+        let v = Value::String("\"1234\"".into());
+        assert_eq!(
+            String::from_binding_value(&binding(false), Some(&v)).unwrap(),
+            "1234"
+        );
+    }
+
+    #[test]
+    fn the_documented_unencoded_form_is_read_as_text() {
+        let v = Value::String("{ message: \"Message sent\" }".into());
+        assert_eq!(
+            String::from_binding_value(&binding(false), Some(&v)).unwrap(),
+            "{ message: \"Message sent\" }"
+        );
+    }
+
+    #[test]
+    fn null_is_none_for_options_and_an_error_for_strings() {
+        let v = Value::String("null".into());
+        assert_eq!(
+            Option::<String>::from_binding_value(&binding(false), Some(&v)).unwrap(),
+            None
+        );
+        assert!(String::from_binding_value(&binding(false), Some(&v)).is_err());
+        assert_eq!(
+            Option::<String>::from_binding_value(&binding(false), None).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn binary_values_are_base64() {
+        let v = Value::String("aGVsbG8=".into());
+        assert_eq!(
+            Vec::<u8>::from_binding_value(&binding(true), Some(&v)).unwrap(),
+            b"hello"
+        );
+        let v = Value::String("not base64!".into());
+        assert!(Vec::<u8>::from_binding_value(&binding(true), Some(&v)).is_err());
+    }
+
+    #[test]
+    fn payload_shape_errors_are_explained() {
+        assert!(matches!(
+            InvocationRequest::parse(b"{"),
+            Err(PayloadError::NotJson(_))
+        ));
+        let e = InvocationRequest::parse(b"[]").unwrap_err();
+        assert!(e.to_string().contains("an array"), "{e}");
+        let e = InvocationRequest::parse(br#"{"Data": 3}"#).unwrap_err();
+        assert!(e.to_string().contains("`Data` is a number"), "{e}");
+        let ok = InvocationRequest::parse(br#"{"data": {"a": 1}}"#).unwrap();
+        assert_eq!(ok.data["a"], 1);
+        assert!(ok.metadata.is_empty());
+    }
+
+    #[test]
+    fn urls_split_into_host_and_path() {
+        assert_eq!(
+            split_url("https://h:1/api/x?a=1"),
+            (Some("h:1"), "/api/x?a=1")
+        );
+        assert_eq!(split_url("http://h?a=1"), (Some("h"), "?a=1"));
+        assert_eq!(split_url("http://h"), (Some("h"), "/"));
+        assert_eq!(split_url("/api/x"), (None, "/api/x"));
+    }
+}

@@ -1,0 +1,449 @@
+//! The HTTP server the Functions host talks to (contract §1 and §8).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt as _;
+use http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+
+use crate::context::{Context, INVOCATION_ID_HEADER};
+use crate::encode::encode_output;
+use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
+use crate::http_output::{OutputSink, http_output_object};
+use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
+use crate::metadata::{FunctionRecord, RETURN_BINDING};
+use crate::payload::{InvocationRequest, http_request_from_value};
+use crate::registry::{FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
+
+/// The route prefix the host uses when `host.json` does not set `extensions.http.routePrefix`.
+pub const DEFAULT_ROUTE_PREFIX: &str = "api";
+
+/// The largest invocation payload read, matching the host's default HTTP body limit (100 MiB)
+/// plus room for base64 and the envelope.
+const MAX_PAYLOAD_BYTES: usize = 160 * 1024 * 1024;
+
+struct App {
+    registry: Registry,
+    /// Per HTTP function, a router holding only its route, so `Path` works in payload mode too.
+    function_routers: HashMap<String, Router>,
+    /// Real requests forwarded or proxied by the host, on their original paths.
+    front: Router,
+}
+
+/// Builds the handler's router from every function registered in this binary, with the route
+/// prefix read from `host.json` in the app root (see [`route_prefix_from_host_json`]).
+pub fn router() -> Result<Router, ServeError> {
+    router_with_prefix(&route_prefix_from_host_json())
+}
+
+/// Builds the handler's router with an explicit route prefix (`""` for none).
+pub fn router_with_prefix(route_prefix: &str) -> Result<Router, ServeError> {
+    let registry = Registry::build(&FUNCTIONS)?;
+    let mut function_routers = HashMap::new();
+    let mut front = Router::new();
+    for function in registry.functions.values() {
+        let Handler::Http(handler) = function.handler else {
+            continue;
+        };
+        let template = http_route_template(&function.record);
+        let paths = route_paths(route_prefix, &template);
+        let mut own = Router::new();
+        for path in &paths {
+            own = own.route(path, axum::routing::any(guarded(handler)));
+            // Only HTTP-in/HTTP-out functions are ever forwarded or proxied by the host (§4).
+            if function.record.function.is_http_in_and_out() {
+                front = front.route(path, axum::routing::any(guarded(handler)));
+            }
+        }
+        // The host's `Url` might not carry the prefix we expect; the function still runs.
+        own = own.fallback(guarded(handler));
+        function_routers.insert(function.record.name.clone(), own);
+    }
+    front = front.fallback(not_found);
+    let app = Arc::new(App {
+        registry,
+        function_routers,
+        front,
+    });
+    Ok(Router::new().fallback(dispatch).with_state(app))
+}
+
+/// The HTTP route template of a function: its `route` setting, or its name.
+fn http_route_template(record: &FunctionRecord) -> String {
+    record
+        .function
+        .trigger()
+        .and_then(|t| t.setting_str("route"))
+        .map(str::to_owned)
+        .unwrap_or_else(|| record.name.clone())
+}
+
+/// Wraps a generated handler so that a panic becomes a 500, not a dropped connection.
+fn guarded(
+    handler: HttpHandlerFn,
+) -> impl Fn(Request) -> crate::registry::BoxFuture<Response> + Clone + Send + Sync + 'static {
+    move |request: Request| {
+        Box::pin(async move {
+            match AssertUnwindSafe(handler(request)).catch_unwind().await {
+                Ok(response) => response,
+                Err(panic) => {
+                    let message = panic_message(&*panic);
+                    tracing::error!("HTTP function panicked: {message}");
+                    let mut response =
+                        (StatusCode::INTERNAL_SERVER_ERROR, "function panicked").into_response();
+                    response.extensions_mut().insert(PanicMarker(message));
+                    response
+                }
+            }
+        })
+    }
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}
+
+/// Turns an Azure route template into axum paths. `{id:int}` loses its constraint (the host
+/// enforces it before the request arrives); an optional `{id?}` yields the path with and
+/// without that segment; `{*rest}` stays a catch-all.
+pub(crate) fn route_paths(prefix: &str, template: &str) -> Vec<String> {
+    let mut required = Vec::new();
+    let mut with_optional: Vec<Vec<String>> = Vec::new();
+    let segments = prefix
+        .split('/')
+        .chain(template.split('/'))
+        .filter(|s| !s.is_empty());
+    for segment in segments {
+        let (segment, optional) = convert_segment(segment);
+        if optional {
+            let mut longer = required.clone();
+            longer.push(segment);
+            with_optional.push(longer.clone());
+            required = longer;
+        } else {
+            required.push(segment);
+        }
+    }
+    let mut paths = Vec::new();
+    // The shortest form: every optional segment left out.
+    let shortest: Vec<String> = if with_optional.is_empty() {
+        required.clone()
+    } else {
+        let first_optional_len = with_optional[0].len() - 1;
+        required[..first_optional_len].to_vec()
+    };
+    paths.push(format!("/{}", shortest.join("/")));
+    for path in with_optional {
+        paths.push(format!("/{}", path.join("/")));
+    }
+    paths.dedup();
+    paths
+}
+
+fn convert_segment(segment: &str) -> (String, bool) {
+    let mut out = String::new();
+    let mut optional = false;
+    let mut rest = segment;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let inner = &rest[open + 1..open + close];
+        let name_end = inner.find([':', '?', '=']).unwrap_or(inner.len());
+        let name = &inner[..name_end];
+        optional |= inner.ends_with('?');
+        if let Some(catch_all) = name.strip_prefix('*') {
+            out.push_str(&format!("{{*{}}}", catch_all.trim_start_matches('*')));
+        } else {
+            out.push_str(&format!("{{{name}}}"));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    (out, optional)
+}
+
+async fn not_found(request: Request) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        format!(
+            "no function serves {} {}",
+            request.method(),
+            request.uri().path()
+        ),
+    )
+        .into_response()
+}
+
+async fn dispatch(State(app): State<Arc<App>>, request: Request) -> Response {
+    let path = request.uri().path();
+    if path == "/" && request.method() == Method::GET {
+        // The host's readiness probe and health ping: any answer, quickly.
+        return StatusCode::OK.into_response();
+    }
+    if request.method() == Method::POST
+        && let Some(name) = path.strip_prefix('/')
+        && let Some(function) = app.registry.functions.get(name)
+    {
+        let function = function.clone();
+        return invoke_payload(&app, &function, request).await;
+    }
+    app.front.clone().oneshot(request).await.into_response()
+}
+
+fn failure(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
+}
+
+fn invocation_id(request: &Request) -> Option<String> {
+    request
+        .headers()
+        .get(INVOCATION_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+async fn invoke_payload(app: &App, function: &Function, request: Request) -> Response {
+    let record = &function.record;
+    let invocation_id = invocation_id(&request);
+    let result = async {
+        let body = axum::body::to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)
+            .await
+            .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
+        let payload = InvocationRequest::parse(&body)?;
+        let context = Context::new(
+            invocation_id.clone(),
+            &record.name,
+            payload.metadata.clone(),
+        );
+        match function.handler {
+            Handler::Event(handler) => {
+                let invocation = Invocation::new(record.clone(), payload, context);
+                match AssertUnwindSafe(handler(invocation)).catch_unwind().await {
+                    Ok(result) => result.map(Invocation::finish),
+                    Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
+                }
+            }
+            Handler::Http(_) => invoke_http_payload(app, record, payload, context).await,
+        }
+    }
+    .await;
+    let id = invocation_id.as_deref().unwrap_or("-");
+    match result {
+        Ok(outcome) => payload_response(outcome),
+        Err(InvocationFailure::Payload(e)) => {
+            tracing::error!(invocation_id = id, function = %record.name, "rejected invocation payload: {e}");
+            failure(StatusCode::BAD_REQUEST, &e.to_string())
+        }
+        Err(InvocationFailure::Invocation(e)) => {
+            tracing::error!(invocation_id = id, function = %record.name, "invocation failed: {e}");
+            failure(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string())
+        }
+    }
+}
+
+async fn invoke_http_payload(
+    app: &App,
+    record: &Arc<FunctionRecord>,
+    payload: InvocationRequest,
+    context: Context,
+) -> Result<InvocationOutcome, InvocationFailure> {
+    let trigger = record
+        .function
+        .trigger()
+        .expect("registry checked that HTTP functions have an httpTrigger");
+    let value = payload
+        .data
+        .get(&trigger.name)
+        .ok_or_else(|| PayloadError::MissingInput {
+            binding: trigger.name.clone(),
+        })?;
+    let mut request = http_request_from_value(&trigger.name, value)?;
+    let sink = OutputSink::default();
+    request.extensions_mut().insert(sink.clone());
+    request.extensions_mut().insert(context);
+    let router = app
+        .function_routers
+        .get(&record.name)
+        .expect("every HTTP function has a router")
+        .clone();
+    let response = router.oneshot(request).await.into_response();
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .map_err(|e| InvocationError::Function(e.into()))?;
+    if let Some(PanicMarker(message)) = parts.extensions.get::<PanicMarker>() {
+        return Err(InvocationError::Panic(message.clone()).into());
+    }
+    let mut outcome = InvocationOutcome::default();
+    if let Some(http_binding) = record.function.outputs().find(|b| b.kind == "http") {
+        let object = http_output_object(&http_binding.name, parts.status, &parts.headers, &body)?;
+        if http_binding.name == RETURN_BINDING {
+            outcome.return_value = Some(object);
+        } else {
+            outcome.outputs.insert(http_binding.name.clone(), object);
+        }
+    }
+    for (name, value) in sink.take()? {
+        let binding = record
+            .function
+            .bindings
+            .iter()
+            .find(|b| b.name == name)
+            .ok_or_else(|| OutputError::Undeclared {
+                binding: name.clone(),
+            })?;
+        outcome.outputs.insert(name, encode_output(binding, value)?);
+    }
+    Ok(outcome)
+}
+
+/// Marks a 500 that stands for a panic, so payload mode can fail the invocation instead of
+/// answering the caller with a 500 that the host would count as success.
+#[derive(Clone, Debug)]
+struct PanicMarker(String);
+
+fn payload_response(outcome: InvocationOutcome) -> Response {
+    let body = json!({
+        "Outputs": Value::Object(outcome.outputs),
+        "Logs": Value::Array(Vec::new()),
+        "ReturnValue": outcome.return_value.unwrap_or(Value::Null),
+    });
+    axum::Json(body).into_response()
+}
+
+/// Reads `extensions.http.routePrefix` from `host.json` in the app root
+/// (`FUNCTIONS_APP_ROOT_PATH`, else the working directory, which the host sets to the app root).
+/// A missing file or key means the host's default, `api`.
+pub fn route_prefix_from_host_json() -> String {
+    let root = std::env::var_os("FUNCTIONS_APP_ROOT_PATH")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("."));
+    let Ok(text) = std::fs::read_to_string(root.join("host.json")) else {
+        return DEFAULT_ROUTE_PREFIX.to_owned();
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(host) => host
+            .pointer("/extensions/http/routePrefix")
+            .and_then(Value::as_str)
+            .unwrap_or(DEFAULT_ROUTE_PREFIX)
+            .to_owned(),
+        Err(e) => {
+            tracing::warn!("host.json is not valid JSON ({e}); using route prefix `api`");
+            DEFAULT_ROUTE_PREFIX.to_owned()
+        }
+    }
+}
+
+/// Reads the port the host assigned (`FUNCTIONS_CUSTOMHANDLER_PORT`, or the legacy
+/// `FUNCTIONS_HTTPWORKER_PORT`).
+pub fn port_from_env() -> Result<u16, ServeError> {
+    for variable in ["FUNCTIONS_CUSTOMHANDLER_PORT", "FUNCTIONS_HTTPWORKER_PORT"] {
+        if let Ok(value) = std::env::var(variable) {
+            return match value.trim().parse::<u16>() {
+                Ok(port) if port != 0 => Ok(port),
+                _ => Err(ServeError::PortInvalid { variable, value }),
+            };
+        }
+    }
+    Err(ServeError::PortMissing)
+}
+
+/// Serves every registered function on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT` until Ctrl-C
+/// or SIGTERM, then finishes the invocations in flight.
+pub async fn serve() -> Result<(), ServeError> {
+    let port = port_from_env()?;
+    let app = router()?;
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|source| ServeError::Bind { address, source })?;
+    serve_on(listener, app).await
+}
+
+/// Serves `app` on an already bound listener (tests bind port 0).
+pub async fn serve_on(listener: tokio::net::TcpListener, app: Router) -> Result<(), ServeError> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// Starts the handler: sets up logging (warnings and errors to stderr, which the host logs at
+/// those levels; the rest to stdout, logged at Information), builds a Tokio runtime and serves
+/// until shut down. Any start-up error is printed and the process exits with code 1: never 0,
+/// because the host does not restart a handler that exits with 0.
+pub fn run() {
+    crate::logging::init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => exit_with_error(&e),
+    };
+    if let Err(e) = runtime.block_on(serve()) {
+        exit_with_error(&e);
+    }
+}
+
+fn exit_with_error(error: &dyn std::fmt::Display) -> ! {
+    eprintln!("error: {error}");
+    std::process::exit(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_templates_become_axum_paths() {
+        assert_eq!(route_paths("api", "hello"), ["/api/hello"]);
+        assert_eq!(route_paths("", "hello"), ["/hello"]);
+        assert_eq!(
+            route_paths("/api/", "/orders/{id:int}"),
+            ["/api/orders/{id}"]
+        );
+        assert_eq!(
+            route_paths("api", "products/{category:alpha}/{id?}"),
+            ["/api/products/{category}", "/api/products/{category}/{id}"]
+        );
+        assert_eq!(route_paths("api", "files/{*path}"), ["/api/files/{*path}"]);
+        assert_eq!(route_paths("", ""), ["/"]);
+    }
+}
