@@ -145,7 +145,7 @@ pub(crate) fn parse(
         let name = last_segment(attr.path());
         if catalog::trigger_by_attr(&name).is_some() {
             errors.push(syn::Error::new(
-                attr.span(),
+                attr_name_span(&attr),
                 "a function has exactly one trigger; this is a second one",
             ));
         } else if let Some(kind) = catalog::binding_by_attr(&name) {
@@ -175,11 +175,13 @@ pub(crate) fn parse(
             FnArg::Typed(pat_type) => pat_type,
         };
         let mut role = Role::Input;
+        let mut has_binding_attr = false;
         let mut kept = Vec::new();
         for attr in std::mem::take(&mut pat_type.attrs) {
             let name = last_segment(attr.path());
             if let Some(kind) = catalog::binding_by_attr(&name) {
                 consumed_attrs.push(attr.path().clone());
+                has_binding_attr = true;
                 let Some((resolved, _)) = resolve_attr(kind, &attr, &mut errors) else {
                     continue;
                 };
@@ -223,7 +225,7 @@ pub(crate) fn parse(
             }
         }
         pat_type.attrs = kept;
-        if matches!(role, Role::Input) {
+        if !has_binding_attr {
             last_input_name = Some(match &*pat_type.pat {
                 Pat::Ident(p) => Ok(p.ident.to_string().trim_start_matches("r#").to_owned()),
                 other => Err(other.span()),
@@ -330,6 +332,16 @@ pub(crate) fn parse(
         location,
         consumed_attrs,
     })
+}
+
+/// The span of the attribute's name (`queue_trigger` in `#[azfn::queue_trigger(...)]`): the
+/// whole attribute cannot be spanned on stable Rust.
+fn attr_name_span(attr: &syn::Attribute) -> Span {
+    attr.path()
+        .segments
+        .last()
+        .map(|s| s.ident.span())
+        .unwrap_or_else(|| attr.span())
 }
 
 fn check_function_name(name: &str, span: Span, errors: &mut Errors) {

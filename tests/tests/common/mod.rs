@@ -1,0 +1,45 @@
+//! Shared by the end-to-end suites: the `orders` example, built and emitted once per test binary.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use cargo_azfn::{BuildOptions, EmitReport};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// `shared/` beside the project root (CI clones it there too); `AZFN_SHARED_DIR` overrides.
+pub fn shared_dir() -> PathBuf {
+    std::env::var_os("AZFN_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared"))
+}
+
+/// Builds `examples/orders` with `cargo azfn build` into a folder of its own, once.
+pub fn orders_app() -> &'static EmitReport {
+    static APP: OnceLock<EmitReport> = OnceLock::new();
+    APP.get_or_init(|| {
+        let out_dir = workspace_root().join("target/azfn-tests/orders");
+        let reports = cargo_azfn::build(&BuildOptions {
+            manifest_path: Some(workspace_root().join("examples/orders/Cargo.toml")),
+            out_dir: Some(out_dir),
+            ..BuildOptions::default()
+        })
+        .expect("cargo azfn build of examples/orders");
+        assert_eq!(reports.len(), 1, "one app");
+        reports.into_iter().next().unwrap()
+    })
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

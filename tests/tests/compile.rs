@@ -1,0 +1,10 @@
+//! Compile-time checks of the attribute macros: every mistake is a compiler error at the token
+//! at fault (`ui/fail`, with the expected messages in the `.stderr` files), and every supported
+//! shape compiles (`ui/pass`).
+
+#[test]
+fn macro_diagnostics() {
+    let t = trybuild::TestCases::new();
+    t.pass("ui/pass/*.rs");
+    t.compile_fail("ui/fail/*.rs");
+}

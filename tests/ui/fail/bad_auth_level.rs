@@ -1,0 +1,6 @@
+#[azfn::http_trigger(auth_level = "public")]
+async fn hello() -> &'static str {
+    "hi"
+}
+
+fn main() {}

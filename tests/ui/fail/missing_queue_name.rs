@@ -1,0 +1,6 @@
+#[azfn::queue_trigger(connection = "Storage")]
+async fn handle(item: String) {
+    let _ = item;
+}
+
+fn main() {}

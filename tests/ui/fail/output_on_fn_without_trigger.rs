@@ -1,0 +1,6 @@
+#[azfn::queue_output(queue_name = "out")]
+async fn handle() -> String {
+    String::new()
+}
+
+fn main() {}
