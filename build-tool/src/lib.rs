@@ -2,6 +2,27 @@
 //!
 //! The binary (`cargo-azfn`) is a thin command-line front; everything it does lives here so
 //! that tests and other tools can call it.
+//!
+//! ```no_run
+//! use cargo_azfn::{BuildOptions, EmitOptions, build, emit};
+//!
+//! // What `cargo azfn build --release` does:
+//! let reports = build(&BuildOptions { release: true, ..BuildOptions::default() })?;
+//!
+//! // What `cargo azfn emit --bin-path ... --out ...` does, for an already built handler:
+//! let report = emit(&EmitOptions {
+//!     bin_path: "target/x86_64-unknown-linux-musl/release/orders".into(),
+//!     out_dir: "dist/orders".into(),
+//! })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
+pub mod build;
+pub mod cli;
 pub mod emit;
+pub mod error;
 pub mod host;
+
+pub use build::{BuildOptions, build};
+pub use emit::{EmitOptions, EmitReport, emit};
+pub use error::{BuildError, EmitError, NameProblem};

@@ -52,7 +52,8 @@ pub(crate) fn expand_trigger(
                 };
             }
         }
-        Err((errors, item)) => {
+        Err(failed) => {
+            let (errors, item) = *failed;
             let errors = errors.to_compile_errors();
             quote!(#item #errors)
         }

@@ -21,7 +21,7 @@ pub(crate) enum Role {
     /// HTTP functions: an axum extractor. Other functions: the trigger value or the context.
     Input,
     /// A `&mut Out<T>` output binding; `ty` is `Out<T>`.
-    Output { binding: String, ty: Type },
+    Output { binding: String, ty: Box<Type> },
 }
 
 pub(crate) struct Param {
@@ -87,7 +87,7 @@ pub(crate) fn parse(
     args: TokenStream,
     mut item: ItemFn,
     location: Location,
-) -> Result<FunctionModel, (Errors, ItemFn)> {
+) -> Result<FunctionModel, Box<(Errors, ItemFn)>> {
     let mut errors = Errors::default();
     let trigger = match attr::parse_args(args) {
         Ok(args) => attr::resolve(trigger_kind, args, Span::call_site(), &mut errors),
@@ -202,7 +202,7 @@ pub(crate) fn parse(
                     Type::Reference(r) if r.mutability.is_some() => {
                         role = Role::Output {
                             binding: binding.clone(),
-                            ty: (*r.elem).clone(),
+                            ty: r.elem.clone(),
                         };
                     }
                     other => errors.push(syn::Error::new(
@@ -319,7 +319,7 @@ pub(crate) fn parse(
     }
 
     if !errors.is_empty() {
-        return Err((errors, item));
+        return Err(Box::new((errors, item)));
     }
     Ok(FunctionModel {
         item,

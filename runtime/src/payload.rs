@@ -110,7 +110,7 @@ pub trait FromBindingValue: Sized {
     fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String>;
 }
 
-fn required<'a>(value: Option<&'a Value>) -> Result<&'a Value, String> {
+fn required(value: Option<&Value>) -> Result<&Value, String> {
     value.ok_or_else(|| "the value is missing".to_owned())
 }
 
