@@ -6,8 +6,10 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use crate::error::OutputError;
+use crate::error::{OutputError, PayloadError};
+use crate::metadata::{Binding, FunctionRecord};
 use crate::output::{OutParam, OutputValue};
+use crate::payload::FromBindingValue;
 
 /// Collects the `Out` parameters of an HTTP function. The runtime puts one in the request's
 /// extensions; generated code finds it there, so HTTP functions keep plain axum signatures.
@@ -49,6 +51,58 @@ impl OutputSink {
             return Err(state.errors.swap_remove(0));
         }
         Ok(std::mem::take(&mut state.values))
+    }
+}
+
+/// The input bindings of an HTTP function in payload mode (`Data` besides the request), put in
+/// the request's extensions so generated code can read them next to axum extractors.
+#[derive(Clone, Debug)]
+pub struct InputSource {
+    pub(crate) record: Arc<FunctionRecord>,
+    pub(crate) data: Arc<Map<String, Value>>,
+}
+
+impl InputSource {
+    /// Reads the input binding `name` of this request as `T`. Without a payload (a forwarded or
+    /// proxied request: the host only does that for functions with no other bindings) the value
+    /// is absent, which an `Option<T>` reads as `None`.
+    pub fn read<T: FromBindingValue>(
+        parts: &http::request::Parts,
+        name: &str,
+    ) -> Result<T, axum::response::Response> {
+        use axum::response::IntoResponse as _;
+        let source = parts.extensions.get::<Self>();
+        let value = source.and_then(|s| s.data.get(name));
+        let binding =
+            source.and_then(|s| s.record.function.bindings.iter().find(|b| b.name == name));
+        let fallback;
+        let binding = match binding {
+            Some(b) => b,
+            None => {
+                fallback = Binding {
+                    kind: String::new(),
+                    direction: crate::metadata::Direction::In,
+                    name: name.to_owned(),
+                    settings: Map::new(),
+                };
+                &fallback
+            }
+        };
+        T::from_binding_value(binding, value).map_err(|reason| {
+            let error = if value.is_none() {
+                PayloadError::MissingInput {
+                    binding: name.to_owned(),
+                }
+            } else {
+                PayloadError::Input {
+                    binding: name.to_owned(),
+                    expected: T::EXPECTED,
+                    reason,
+                }
+            };
+            tracing::error!("{error}");
+            (http::StatusCode::BAD_REQUEST, error.to_string()).into_response()
+        })
     }
 }
 

@@ -61,7 +61,7 @@ pub mod http {
 /// Items used by the code the macros generate. Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::http_output::OutputSink;
+    pub use crate::http_output::{InputSource, OutputSink};
     pub use crate::invocation::{FromInvocation, Invocation, InvocationFailure};
     pub use crate::metadata::{encode_record, record_len};
     pub use crate::output::{Completion, Out, OutParam, ReturnValue};

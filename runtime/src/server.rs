@@ -16,7 +16,7 @@ use tower::ServiceExt as _;
 use crate::context::{Context, INVOCATION_ID_HEADER};
 use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
-use crate::http_output::{OutputSink, http_output_object};
+use crate::http_output::{InputSource, OutputSink, http_output_object};
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
 use crate::payload::{InvocationRequest, http_request_from_value};
@@ -276,6 +276,10 @@ async fn invoke_http_payload(
     let sink = OutputSink::default();
     request.extensions_mut().insert(sink.clone());
     request.extensions_mut().insert(context);
+    request.extensions_mut().insert(InputSource {
+        record: record.clone(),
+        data: Arc::new(payload.data),
+    });
     let router = app
         .function_routers
         .get(&record.name)
