@@ -66,6 +66,8 @@ impl InputSource {
     /// Reads the input binding `name` of this request as `T`. Without a payload (a forwarded or
     /// proxied request: the host only does that for functions with no other bindings) the value
     /// is absent, which an `Option<T>` reads as `None`.
+    // The error is the response itself, returned once per request as axum's rejections are.
+    #[allow(clippy::result_large_err)]
     pub fn read<T: FromBindingValue>(
         parts: &http::request::Parts,
         name: &str,

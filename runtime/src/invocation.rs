@@ -10,6 +10,7 @@ use crate::error::{InvocationError, OutputError, PayloadError};
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING};
 use crate::output::{Completion, OutParam, ReturnError, ReturnValue};
 use crate::payload::{FromBindingValue, InvocationRequest};
+use crate::state::SharedState;
 
 /// Why an invocation did not complete: the payload could not be bound (answered with 400), or
 /// the function failed (answered with 500). Both fail the invocation on the host's side.
@@ -45,6 +46,7 @@ pub struct Invocation {
     record: Arc<FunctionRecord>,
     request: InvocationRequest,
     context: Context,
+    state: SharedState,
     outputs: Map<String, Value>,
     return_value: Option<Value>,
 }
@@ -63,11 +65,13 @@ impl Invocation {
         record: Arc<FunctionRecord>,
         request: InvocationRequest,
         context: Context,
+        state: SharedState,
     ) -> Self {
         Self {
             record,
             request,
             context,
+            state,
             outputs: Map::new(),
             return_value: None,
         }
@@ -107,6 +111,10 @@ impl Invocation {
     /// The invocation context.
     pub fn context(&self) -> Context {
         self.context.clone()
+    }
+
+    pub(crate) fn state(&self) -> &SharedState {
+        &self.state
     }
 
     /// Records the value of an `Out` parameter.

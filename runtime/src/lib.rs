@@ -32,12 +32,14 @@ mod encode;
 pub mod error;
 mod http_output;
 pub mod invocation;
-mod logging;
+pub mod logging;
 pub mod metadata;
 pub mod output;
 pub mod payload;
 mod registry;
 mod server;
+mod state;
+pub mod testing;
 
 pub use azfn_macros::{http_trigger, queue_output, queue_trigger};
 pub use context::{Context, RetryContext, SysMetadata};
@@ -45,9 +47,10 @@ pub use error::{BoxError, ServeError};
 pub use output::{Json, Out};
 pub use registry::{FunctionEntry, Handler};
 pub use server::{
-    DEFAULT_ROUTE_PREFIX, port_from_env, route_prefix_from_host_json, router, router_with_prefix,
-    run, serve, serve_on,
+    App, DEFAULT_ROUTE_PREFIX, port_from_env, route_prefix_from_host_json, router,
+    router_with_prefix, run, serve,
 };
+pub use state::{State, StateMissing};
 
 /// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
 pub mod http {

@@ -18,9 +18,11 @@ use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
 use crate::http_output::{InputSource, OutputSink, http_output_object};
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
+use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
 use crate::payload::{InvocationRequest, http_request_from_value};
 use crate::registry::{FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
+use crate::state::SharedState;
 
 /// The route prefix the host uses when `host.json` does not set `extensions.http.routePrefix`.
 pub const DEFAULT_ROUTE_PREFIX: &str = "api";
@@ -29,22 +31,170 @@ pub const DEFAULT_ROUTE_PREFIX: &str = "api";
 /// plus room for base64 and the envelope.
 const MAX_PAYLOAD_BYTES: usize = 160 * 1024 * 1024;
 
-struct App {
+/// What the server dispatches with: the functions, their routers, the shared state.
+struct Dispatcher {
     registry: Registry,
     /// Per HTTP function, a router holding only its route, so `Path` works in payload mode too.
     function_routers: HashMap<String, Router>,
     /// Real requests forwarded or proxied by the host, on their original paths.
     front: Router,
+    state: SharedState,
+}
+
+type RouterLayer = Box<dyn FnOnce(Router) -> Router + Send>;
+
+/// The handler application: every function registered in the binary, plus shared state and
+/// middleware. `azfn::run()` is `App::new().run()`.
+///
+/// ```no_run
+/// # #[derive(Clone)] struct Pool;
+/// # fn connect() -> Pool { Pool }
+/// fn main() {
+///     azfn::App::new()
+///         .state(connect()) // functions take `azfn::State<Pool>`
+///         .run();
+/// }
+/// ```
+#[must_use = "an App does nothing until it is run or served"]
+pub struct App {
+    state: http::Extensions,
+    layers: Vec<RouterLayer>,
+    route_prefix: Option<String>,
+}
+
+impl Default for App {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("layers", &self.layers.len())
+            .field("route_prefix", &self.route_prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// An app serving every function registered in this binary.
+    pub fn new() -> Self {
+        Self {
+            state: http::Extensions::new(),
+            layers: Vec::new(),
+            route_prefix: None,
+        }
+    }
+
+    /// Registers a value that functions take as [`crate::State<T>`]. One value per type; a
+    /// second value of the same type replaces the first.
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Wraps every request the handler receives (invocation payloads and forwarded HTTP
+    /// requests alike) in a tower layer, as `axum::Router::layer` does.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as tower::Service<Request>>::Error: Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<Request>>::Future: Send + 'static,
+    {
+        self.layers
+            .push(Box::new(move |router: Router| router.layer(layer)));
+        self
+    }
+
+    /// Sets the HTTP route prefix instead of reading it from `host.json`
+    /// (see [`route_prefix_from_host_json`]).
+    pub fn route_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.route_prefix = Some(prefix.into());
+        self
+    }
+
+    pub(crate) fn route_prefix_setting(&self) -> Option<&str> {
+        self.route_prefix.as_deref()
+    }
+
+    /// The router the server runs, for tests and for embedding.
+    pub fn into_router(self) -> Result<Router, ServeError> {
+        let prefix = self
+            .route_prefix
+            .unwrap_or_else(route_prefix_from_host_json);
+        let state = SharedState(Arc::new(self.state));
+        let mut router = build_router(&prefix, state)?;
+        for layer in self.layers {
+            router = layer(router);
+        }
+        Ok(router)
+    }
+
+    /// Serves on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT` until Ctrl-C or SIGTERM, then
+    /// finishes the invocations in flight.
+    pub async fn serve(self) -> Result<(), ServeError> {
+        let port = port_from_env()?;
+        let address = SocketAddr::from(([127, 0, 0, 1], port));
+        let router = self.into_router()?;
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|source| ServeError::Bind { address, source })?;
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        Ok(())
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then finishes the invocations in
+    /// flight and returns.
+    pub async fn serve_with_shutdown<F>(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: F,
+    ) -> Result<(), ServeError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let router = self.into_router()?;
+        axum::serve(listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets up logging (see [`crate::logging`]), builds a Tokio runtime and serves until shut
+    /// down. A start-up error is printed and the process exits with code 1: never 0, because
+    /// the host does not restart a handler that exits with 0.
+    pub fn run(self) {
+        crate::logging::init();
+        let runtime = match tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(e) => exit_with_error(&e),
+        };
+        if let Err(e) = runtime.block_on(self.serve()) {
+            exit_with_error(&e);
+        }
+    }
 }
 
 /// Builds the handler's router from every function registered in this binary, with the route
 /// prefix read from `host.json` in the app root (see [`route_prefix_from_host_json`]).
 pub fn router() -> Result<Router, ServeError> {
-    router_with_prefix(&route_prefix_from_host_json())
+    App::new().into_router()
 }
 
 /// Builds the handler's router with an explicit route prefix (`""` for none).
 pub fn router_with_prefix(route_prefix: &str) -> Result<Router, ServeError> {
+    App::new().route_prefix(route_prefix).into_router()
+}
+
+fn build_router(route_prefix: &str, state: SharedState) -> Result<Router, ServeError> {
     let registry = Registry::build(&FUNCTIONS)?;
     let mut function_routers = HashMap::new();
     let mut front = Router::new();
@@ -67,12 +217,13 @@ pub fn router_with_prefix(route_prefix: &str) -> Result<Router, ServeError> {
         function_routers.insert(function.record.name.clone(), own);
     }
     front = front.fallback(not_found);
-    let app = Arc::new(App {
+    let dispatcher = Arc::new(Dispatcher {
         registry,
         function_routers,
         front,
+        state,
     });
-    Ok(Router::new().fallback(dispatch).with_state(app))
+    Ok(Router::new().fallback(dispatch).with_state(dispatcher))
 }
 
 /// The HTTP route template of a function: its `route` setting, or its name.
@@ -189,7 +340,7 @@ async fn not_found(request: Request) -> Response {
         .into_response()
 }
 
-async fn dispatch(State(app): State<Arc<App>>, request: Request) -> Response {
+async fn dispatch(State(app): State<Arc<Dispatcher>>, mut request: Request) -> Response {
     let path = request.uri().path();
     if path == "/" && request.method() == Method::GET {
         // The host's readiness probe and health ping: any answer, quickly.
@@ -202,6 +353,7 @@ async fn dispatch(State(app): State<Arc<App>>, request: Request) -> Response {
         let function = function.clone();
         return invoke_payload(&app, &function, request).await;
     }
+    request.extensions_mut().insert(app.state.clone());
     app.front.clone().oneshot(request).await.into_response()
 }
 
@@ -217,34 +369,38 @@ fn invocation_id(request: &Request) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn invoke_payload(app: &App, function: &Function, request: Request) -> Response {
+async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request) -> Response {
     let record = &function.record;
     let invocation_id = invocation_id(&request);
-    let result = async {
-        let body = axum::body::to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)
-            .await
-            .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
-        let payload = InvocationRequest::parse(&body)?;
-        let context = Context::new(
-            invocation_id.clone(),
-            &record.name,
-            payload.metadata.clone(),
-        );
-        match function.handler {
-            Handler::Event(handler) => {
-                let invocation = Invocation::new(record.clone(), payload, context);
-                match AssertUnwindSafe(handler(invocation)).catch_unwind().await {
-                    Ok(result) => result.map(Invocation::finish),
-                    Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
+    let logs = LogBuffer::new(invocation_id.as_deref());
+    let result = logs
+        .clone()
+        .scope(async {
+            let body = axum::body::to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)
+                .await
+                .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
+            let payload = InvocationRequest::parse(&body)?;
+            let context = Context::new(
+                invocation_id.clone(),
+                &record.name,
+                payload.metadata.clone(),
+            );
+            match function.handler {
+                Handler::Event(handler) => {
+                    let invocation =
+                        Invocation::new(record.clone(), payload, context, app.state.clone());
+                    match AssertUnwindSafe(handler(invocation)).catch_unwind().await {
+                        Ok(result) => result.map(Invocation::finish),
+                        Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
+                    }
                 }
+                Handler::Http(_) => invoke_http_payload(app, record, payload, context).await,
             }
-            Handler::Http(_) => invoke_http_payload(app, record, payload, context).await,
-        }
-    }
-    .await;
+        })
+        .await;
     let id = invocation_id.as_deref().unwrap_or("-");
     match result {
-        Ok(outcome) => payload_response(outcome),
+        Ok(outcome) => payload_response(outcome, logs.take()),
         Err(InvocationFailure::Payload(e)) => {
             tracing::error!(invocation_id = id, function = %record.name, "rejected invocation payload: {e}");
             failure(StatusCode::BAD_REQUEST, &e.to_string())
@@ -257,7 +413,7 @@ async fn invoke_payload(app: &App, function: &Function, request: Request) -> Res
 }
 
 async fn invoke_http_payload(
-    app: &App,
+    app: &Dispatcher,
     record: &Arc<FunctionRecord>,
     payload: InvocationRequest,
     context: Context,
@@ -276,6 +432,7 @@ async fn invoke_http_payload(
     let sink = OutputSink::default();
     request.extensions_mut().insert(sink.clone());
     request.extensions_mut().insert(context);
+    request.extensions_mut().insert(app.state.clone());
     request.extensions_mut().insert(InputSource {
         record: record.clone(),
         data: Arc::new(payload.data),
@@ -321,10 +478,10 @@ async fn invoke_http_payload(
 #[derive(Clone, Debug)]
 struct PanicMarker(String);
 
-fn payload_response(outcome: InvocationOutcome) -> Response {
+fn payload_response(outcome: InvocationOutcome, logs: Vec<String>) -> Response {
     let body = json!({
         "Outputs": Value::Object(outcome.outputs),
-        "Logs": Value::Array(Vec::new()),
+        "Logs": logs,
         "ReturnValue": outcome.return_value.unwrap_or(Value::Null),
     });
     axum::Json(body).into_response()
@@ -368,23 +525,9 @@ pub fn port_from_env() -> Result<u16, ServeError> {
 }
 
 /// Serves every registered function on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT` until Ctrl-C
-/// or SIGTERM, then finishes the invocations in flight.
+/// or SIGTERM, then finishes the invocations in flight. Same as `App::new().serve()`.
 pub async fn serve() -> Result<(), ServeError> {
-    let port = port_from_env()?;
-    let app = router()?;
-    let address = SocketAddr::from(([127, 0, 0, 1], port));
-    let listener = tokio::net::TcpListener::bind(address)
-        .await
-        .map_err(|source| ServeError::Bind { address, source })?;
-    serve_on(listener, app).await
-}
-
-/// Serves `app` on an already bound listener (tests bind port 0).
-pub async fn serve_on(listener: tokio::net::TcpListener, app: Router) -> Result<(), ServeError> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
+    App::new().serve().await
 }
 
 async fn shutdown_signal() {
@@ -408,22 +551,10 @@ async fn shutdown_signal() {
     }
 }
 
-/// Starts the handler: sets up logging (warnings and errors to stderr, which the host logs at
-/// those levels; the rest to stdout, logged at Information), builds a Tokio runtime and serves
-/// until shut down. Any start-up error is printed and the process exits with code 1: never 0,
-/// because the host does not restart a handler that exits with 0.
+/// Starts the handler: `App::new().run()`. Sets up logging, builds a Tokio runtime and serves
+/// until shut down; a start-up error is printed and the process exits with code 1.
 pub fn run() {
-    crate::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => exit_with_error(&e),
-    };
-    if let Err(e) = runtime.block_on(serve()) {
-        exit_with_error(&e);
-    }
+    App::new().run();
 }
 
 fn exit_with_error(error: &dyn std::fmt::Display) -> ! {

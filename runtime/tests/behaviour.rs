@@ -1,0 +1,224 @@
+//! Runtime behaviour through the test harness: logs, state, failures, panics, output shapes,
+//! payload-mode limits and graceful shutdown.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use azfn::http::{HeaderMap, IntoResponse, Response, StatusCode, header};
+use azfn::testing::{Delivered, TestClient, TestError};
+use azfn::{App, Context, Out, State};
+
+#[derive(Clone)]
+struct Counter(Arc<AtomicUsize>);
+
+#[azfn::queue_trigger(queue_name = "work")]
+#[azfn::queue_output(queue_name = "done")]
+async fn logged(ctx: Context, State(counter): State<Counter>, item: String) -> String {
+    let n = counter.0.fetch_add(1, Ordering::SeqCst);
+    tracing::info!(n, "working on {item}");
+    tracing::warn!("item is {} bytes", item.len());
+    format!("{} {item}", ctx.function_name())
+}
+
+fn client_with_state() -> (TestClient, Counter) {
+    azfn::logging::init();
+    let counter = Counter(Arc::new(AtomicUsize::new(0)));
+    let client = TestClient::from_app(App::new().state(counter.clone())).unwrap();
+    (client, counter)
+}
+
+#[tokio::test]
+async fn logs_carry_level_and_invocation_id_and_state_is_shared() {
+    let (client, counter) = client_with_state();
+    let result = client
+        .queue("logged", "abc")
+        .invocation_id("inv-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(result.return_value().unwrap().text(), "logged abc");
+    assert_eq!(
+        result.logs(),
+        [
+            "INFO [inv-42] working on abc n=0",
+            "WARN [inv-42] item is 3 bytes"
+        ]
+    );
+    client.queue("logged", "x").send().await.unwrap();
+    assert_eq!(counter.0.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn missing_state_fails_the_invocation_with_a_message() {
+    let client = TestClient::new();
+    let err = client.queue("logged", "abc").send().await.unwrap_err();
+    match err {
+        TestError::Failed { status, message } => {
+            assert_eq!(status, 500);
+            assert!(message.contains("no state of type"), "{message}");
+            assert!(message.contains("Counter"), "{message}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("inventory is down")]
+struct InventoryDown;
+
+#[azfn::queue_trigger(queue_name = "fails")]
+async fn fails(item: String) -> Result<(), InventoryDown> {
+    let _ = item;
+    Err(InventoryDown)
+}
+
+#[azfn::queue_trigger(queue_name = "panics")]
+async fn panics(item: String) {
+    panic!("cannot handle {item}");
+}
+
+#[tokio::test]
+async fn errors_and_panics_fail_the_invocation_and_the_server_keeps_serving() {
+    let client = TestClient::new();
+    let err = client.queue("fails", "m").send().await.unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("inventory is down")),
+        "{err:?}"
+    );
+    let err = client.queue("panics", "m").send().await.unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("cannot handle m")),
+        "{err:?}"
+    );
+    // The same router still answers.
+    let err = client.queue("fails", "again").send().await.unwrap_err();
+    assert!(matches!(err, TestError::Failed { status: 500, .. }));
+}
+
+#[azfn::queue_trigger(queue_name = "fanout")]
+async fn fanout(
+    item: String,
+    #[azfn::queue_output(queue_name = "many")] many: &mut Out<Vec<String>>,
+    #[azfn::queue_output(queue_name = "maybe")] maybe: &mut Out<String>,
+    #[azfn::queue_output(queue_name = "raw")] raw: &mut Out<Vec<u8>>,
+) {
+    many.set(item.split(',').map(str::to_owned).collect());
+    if item.contains("keep") {
+        maybe.set("kept".to_owned());
+    }
+    raw.set(vec![0, 255, 1]);
+}
+
+#[tokio::test]
+async fn vec_outputs_write_several_items_and_unset_outputs_write_nothing() {
+    let client = TestClient::new();
+    let result = client.queue("fanout", "a,abcd,c").send().await.unwrap();
+    assert_eq!(result.output("many").unwrap().items(), ["a", "abcd", "c"]);
+    assert!(result.output("maybe").is_none());
+    assert_eq!(
+        result.output("raw"),
+        Some(&Delivered::Bytes(vec![0, 255, 1]))
+    );
+    let result = client.queue("fanout", "keep").send().await.unwrap();
+    assert_eq!(result.output("maybe").unwrap().text(), "kept");
+}
+
+#[azfn::http_trigger(methods = [get])]
+async fn cookies() -> Response {
+    let mut headers = HeaderMap::new();
+    headers.append(header::SET_COOKIE, "a=1".parse().unwrap());
+    headers.append(header::SET_COOKIE, "b=2".parse().unwrap());
+    (headers, "two cookies").into_response()
+}
+
+#[azfn::http_trigger(methods = [get])]
+async fn binary() -> Vec<u8> {
+    vec![0xff, 0x00, 0xfe]
+}
+
+#[azfn::http_trigger(methods = [get])]
+async fn http_panics() -> &'static str {
+    panic!("boom")
+}
+
+#[azfn::http_trigger(methods = [get], route = "status/{code}")]
+async fn status(azfn::http::Path(code): azfn::http::Path<u16>) -> (StatusCode, String) {
+    (
+        StatusCode::from_u16(code).unwrap(),
+        format!("status {code}"),
+    )
+}
+
+#[tokio::test]
+async fn payload_mode_refuses_what_it_cannot_carry() {
+    let client = TestClient::new();
+    let err = client.http("cookies").send().await.unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("set-cookie") && message.contains("enableProxyingHttpRequest")),
+        "{err:?}"
+    );
+    let err = client.http("binary").send().await.unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("binary")),
+        "{err:?}"
+    );
+    let err = client.http("http_panics").send().await.unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("boom")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn http_status_and_route_parameters_survive_payload_mode() {
+    let client = TestClient::new();
+    let response = client
+        .http("status")
+        .get("/api/status/418")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 418);
+    assert_eq!(response.text(), "status 418");
+    assert_eq!(
+        response.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+}
+
+#[azfn::http_trigger(methods = [get])]
+async fn slow() -> &'static str {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    "finished"
+}
+
+#[tokio::test]
+async fn shutdown_drains_in_flight_requests() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(App::new().route_prefix("api").serve_with_shutdown(
+        listener,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let request = tokio::spawn(async move {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        stream
+            .write_all(b"GET /api/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    let answer = request.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("finished"), "{answer}");
+    server.await.unwrap().unwrap();
+}
