@@ -53,7 +53,7 @@ pub mod host_rules {
                 _ => sextets.push(sextet(c)?),
             }
         }
-        if padding > 2 || (sextets.len() + padding) % 4 != 0 {
+        if padding > 2 || !(sextets.len() + padding).is_multiple_of(4) {
             return None;
         }
         let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
