@@ -51,3 +51,70 @@ async fn my_queue_function(#[trigger(name = "myQueueItem")] item: String) -> Str
 fn main() {
     azfn::run();
 }
+
+#[cfg(test)]
+mod tests {
+    use azfn::testing::TestClient;
+
+    #[tokio::test]
+    async fn an_order_is_enqueued_as_json() {
+        let client = TestClient::new();
+        let response = client
+            .http("order")
+            .post("/api/order")
+            .json(&serde_json::json!({"id": 1005, "quantity": 2, "color": "black"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text(), "Order enqueued");
+        let message: serde_json::Value = response.output("message").unwrap().json().unwrap();
+        assert_eq!(
+            message,
+            serde_json::json!({"id": 1005, "quantity": 2, "color": "black"})
+        );
+    }
+
+    #[tokio::test]
+    async fn a_malformed_order_is_a_bad_request() {
+        let client = TestClient::new();
+        let response = client
+            .http("order")
+            .post("/api/order")
+            .header("Content-Type", "application/json")
+            .body("{\"id\": \"not a number\"}")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        assert!(response.output("message").is_none());
+    }
+
+    #[tokio::test]
+    async fn hello_greets_and_echoes() {
+        let client = TestClient::new();
+        let response = client.http("hello").get("/api/hello").send().await.unwrap();
+        assert_eq!(response.text(), "hello world");
+        let response = client
+            .http("hello")
+            .post("/api/hello")
+            .body("zażółć gęślą jaźń")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.text(), "zażółć gęślą jaźń");
+    }
+
+    #[tokio::test]
+    async fn queue_messages_are_copied_exactly_even_when_they_look_like_base64() {
+        let client = TestClient::new();
+        for message in ["abcd", "true", "1234", "hello, world", "{\"a\":1}", ""] {
+            let result = client
+                .queue("MyQueueFunction", message)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(result.return_value().unwrap().bytes(), message.as_bytes());
+        }
+    }
+}
