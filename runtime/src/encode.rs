@@ -27,7 +27,7 @@ use crate::metadata::Binding;
 use crate::output::OutputValue;
 
 /// True when `text` contains only characters that .NET's `Convert.FromBase64String` accepts.
-pub(crate) fn could_be_base64(text: &str) -> bool {
+pub fn could_be_base64(text: &str) -> bool {
     text.bytes().all(|b| {
         b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b' ' | b'\t' | b'\r' | b'\n')
     })
@@ -48,7 +48,7 @@ fn json_text(value: &Value) -> String {
 
 /// The JSON value to put under `Outputs[binding.name]` (or `ReturnValue`) so that the binding
 /// receives exactly `value`.
-pub(crate) fn encode_output(binding: &Binding, value: OutputValue) -> Result<Value, OutputError> {
+pub fn encode_output(binding: &Binding, value: OutputValue) -> Result<Value, OutputError> {
     let binary = binding.is_binary();
     match value {
         OutputValue::Many(items) => items

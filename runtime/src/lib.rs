@@ -28,7 +28,7 @@
 //! function, the executable) from the metadata these attributes compiled into the binary.
 
 pub mod context;
-mod encode;
+pub mod encode;
 pub mod error;
 mod http_output;
 pub mod invocation;
