@@ -40,6 +40,7 @@ mod registry;
 mod server;
 mod state;
 pub mod testing;
+pub mod trigger;
 
 pub use azfn_macros::{http_trigger, queue_output, queue_trigger};
 pub use context::{Context, RetryContext, SysMetadata};
@@ -51,6 +52,7 @@ pub use server::{
     router_with_prefix, run, serve,
 };
 pub use state::{State, StateMissing};
+pub use trigger::{Metadata, TimerInfo};
 
 /// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
 pub mod http {

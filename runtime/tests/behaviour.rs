@@ -222,3 +222,61 @@ async fn shutdown_drains_in_flight_requests() {
     assert!(answer.ends_with("finished"), "{answer}");
     server.await.unwrap().unwrap();
 }
+
+#[azfn::queue_trigger(queue_name = "typed")]
+#[azfn::queue_output(queue_name = "typed-out")]
+async fn typed_metadata(
+    azfn::Metadata(meta): azfn::Metadata<azfn::trigger::QueueMetadata>,
+    item: String,
+) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        meta.dequeue_count < 5,
+        "poison after {} tries",
+        meta.dequeue_count
+    );
+    Ok(format!("{item} try {} id {}", meta.dequeue_count, meta.id))
+}
+
+#[tokio::test]
+async fn typed_metadata_and_anyhow_errors() {
+    let client = TestClient::new();
+    let result = client
+        .queue("typed_metadata", "m")
+        .metadata("DequeueCount", serde_json::json!("3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        result.return_value().unwrap().text(),
+        "m try 3 id 00000000-0000-0000-0000-000000000001"
+    );
+    let err = client
+        .queue("typed_metadata", "m")
+        .metadata("DequeueCount", serde_json::json!("5"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("poison after 5 tries")),
+        "{err:?}"
+    );
+}
+
+/// The `(Ctx) -> Result<(), E>` shape with a timer value.
+#[azfn::queue_trigger(queue_name = "ticks")]
+async fn tick(ctx: Context) -> Result<(), String> {
+    tracing::info!("tick in {}", ctx.function_name());
+    Ok(())
+}
+
+/// The `()` shape.
+#[azfn::queue_trigger(queue_name = "nothing")]
+async fn nothing() {}
+
+#[tokio::test]
+async fn the_smallest_signatures_work() {
+    let client = TestClient::new();
+    assert!(client.queue("tick", "x").send().await.is_ok());
+    let result = client.queue("nothing", "x").send().await.unwrap();
+    assert!(result.return_value().is_none());
+}
