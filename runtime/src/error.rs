@@ -67,6 +67,9 @@ pub enum PayloadError {
         /// What was wrong.
         reason: String,
     },
+    /// An input binding of an HTTP function could not be read (the message says which and why).
+    #[error("{0}")]
+    HttpInput(String),
     /// The HTTP trigger value is not an HTTP request object.
     #[error("`Data.{binding}` is not an HTTP request: {reason}")]
     HttpRequest {

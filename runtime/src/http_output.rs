@@ -102,11 +102,19 @@ impl InputSource {
                     reason,
                 }
             };
-            tracing::error!("{error}");
-            (http::StatusCode::BAD_REQUEST, error.to_string()).into_response()
+            let message = error.to_string();
+            let mut response = (http::StatusCode::BAD_REQUEST, message.clone()).into_response();
+            // In payload mode the invocation itself must fail (so the host retries it), not
+            // answer the caller with a 400 the host would count as a success.
+            response.extensions_mut().insert(InputRejected(message));
+            response
         })
     }
 }
+
+/// Marks a response that stands for an input binding the payload could not supply.
+#[derive(Clone, Debug)]
+pub(crate) struct InputRejected(pub(crate) String);
 
 /// Turns a response into the host's HTTP output object: `statusCode`, `headers` (one string
 /// per name) and `body` (text). What that object cannot carry is an error, never a silent

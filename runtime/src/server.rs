@@ -16,7 +16,7 @@ use tower::ServiceExt as _;
 use crate::context::{Context, INVOCATION_ID_HEADER};
 use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
-use crate::http_output::{InputSource, OutputSink, http_output_object};
+use crate::http_output::{InputRejected, InputSource, OutputSink, http_output_object};
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
@@ -449,6 +449,9 @@ async fn invoke_http_payload(
         .map_err(|e| InvocationError::Function(e.into()))?;
     if let Some(PanicMarker(message)) = parts.extensions.get::<PanicMarker>() {
         return Err(InvocationError::Panic(message.clone()).into());
+    }
+    if let Some(InputRejected(message)) = parts.extensions.get::<InputRejected>() {
+        return Err(PayloadError::HttpInput(message.clone()).into());
     }
     let mut outcome = InvocationOutcome::default();
     if let Some(http_binding) = record.function.outputs().find(|b| b.kind == "http") {
