@@ -1,0 +1,348 @@
+//! The few .NET behaviours the host inherits, re-implemented so that the simulation matches the
+//! real host byte for byte where handlers can observe the difference.
+//!
+//! Each function names the .NET API it copies. They are public because the rules are subtle
+//! enough to deserve their own tests, and because a handler author may want to ask "would the
+//! host turn this string into bytes?" directly.
+
+/// `System.Convert.FromBase64String`: the decoded bytes, or `None` where .NET throws
+/// `FormatException`.
+///
+/// This decides whether the host turns an output binding's string into bytes (§3.3). The rules,
+/// from .NET's `Convert.TryFromBase64Chars`:
+///
+/// * space, tab, CR and LF are ignored anywhere (no other whitespace is);
+/// * the remaining characters must be `A–Z a–z 0–9 + /`, a multiple of 4 in number;
+/// * `=` padding may only end the input, at most two of them (whitespace between or after them
+///   is still ignored);
+/// * the empty string (or whitespace only) is valid and decodes to no bytes;
+/// * unused low bits of the last character need not be zero (`"YR=="` decodes like `"YQ=="`):
+///   .NET does not check them, unlike strict RFC 4648 decoders.
+///
+/// ```
+/// use cargo_azfn::host::dotnet::from_base64_string;
+/// assert_eq!(from_base64_string("abcd").as_deref(), Some(&[0x69, 0xb7, 0x1d][..]));
+/// assert_eq!(from_base64_string("hello world"), None);
+/// assert_eq!(from_base64_string("").as_deref(), Some(&[][..]));
+/// ```
+pub fn from_base64_string(text: &str) -> Option<Vec<u8>> {
+    let mut sextets = Vec::with_capacity(text.len());
+    let mut padding = 0usize;
+    for c in text.chars() {
+        match c {
+            ' ' | '\t' | '\r' | '\n' => {}
+            '=' => padding += 1,
+            _ if padding > 0 => return None,
+            _ => sextets.push(sextet(c)?),
+        }
+    }
+    if padding > 2 || !(sextets.len() + padding).is_multiple_of(4) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for s in sextets {
+        acc = (acc << 6) | u32::from(s);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn sextet(c: char) -> Option<u8> {
+    Some(match c {
+        'A'..='Z' => c as u8 - b'A',
+        'a'..='z' => c as u8 - b'a' + 26,
+        '0'..='9' => c as u8 - b'0' + 52,
+        '+' => 62,
+        '/' => 63,
+        _ => return None,
+    })
+}
+
+/// `System.Environment.ExpandEnvironmentVariables` as implemented on Unix: every `%NAME%` whose
+/// `NAME` is defined (case-sensitively) is replaced by its value; undefined ones stay as written.
+///
+/// ```
+/// use cargo_azfn::host::dotnet::expand_environment_variables;
+/// let env = |k: &str| (k == "HOME").then(|| "/home/me".to_string());
+/// assert_eq!(expand_environment_variables("%HOME%/x %NOPE%", env), "/home/me/x %NOPE%");
+/// ```
+pub fn expand_environment_variables(text: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    // `last` is always 0, the index of a '%' or one past it, so every slice below falls on a
+    // char boundary even in non-ASCII text.
+    while last < bytes.len() {
+        let Some(offset) = bytes[last + 1..].iter().position(|&b| b == b'%') else {
+            break;
+        };
+        let pos = last + 1 + offset;
+        if bytes[last] == b'%'
+            && let Some(value) = lookup(&text[last + 1..pos])
+        {
+            out.push_str(&value);
+            last = pos + 1;
+            continue;
+        }
+        out.push_str(&text[last..pos]);
+        last = pos;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Deletes every match of the regular expression `%(.+?)%`, as the host's worker process
+/// factory does with the `%VAR%` sequences left in the argument string after expansion
+/// (CONTRACT §1.2): an undefined `%X%` vanishes instead of reaching the handler.
+///
+/// ```
+/// use cargo_azfn::host::dotnet::remove_unexpanded_variables;
+/// assert_eq!(remove_unexpanded_variables("--a %X% --b 50%"), "--a  --b 50%");
+/// ```
+pub fn remove_unexpanded_variables(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // `.+?` needs at least one character other than a newline before the closing '%'.
+        if bytes[i] == b'%' && i + 1 < bytes.len() && bytes[i + 1] != b'\n' {
+            let close = bytes[i + 2..]
+                .iter()
+                .position(|&b| b == b'%' || b == b'\n')
+                .map(|p| i + 2 + p)
+                .filter(|&j| bytes[j] == b'%');
+            if let Some(j) = close {
+                out.push_str(&text[copied..i]);
+                i = j + 1;
+                copied = i;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// How .NET on Unix splits `ProcessStartInfo.Arguments` into `argv`
+/// (`Process.ParseArgumentsIntoList`, the Windows C runtime rules).
+///
+/// Arguments are separated by spaces or tabs; double quotes group; `\"` is a literal quote;
+/// backslashes are literal unless they precede a quote, where pairs become one backslash;
+/// `""` inside quotes is a literal quote.
+///
+/// ```
+/// use cargo_azfn::host::dotnet::parse_arguments;
+/// assert_eq!(parse_arguments(r#" a "b c" d\"e"#), ["a", "b c", "d\"e"]);
+/// ```
+pub fn parse_arguments(arguments: &str) -> Vec<String> {
+    let chars: Vec<char> = arguments.chars().collect();
+    let mut results = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        while i < chars.len() && (chars[i] == ' ' || chars[i] == '\t') {
+            i += 1;
+        }
+        if i == chars.len() {
+            break;
+        }
+        results.push(next_argument(&chars, &mut i));
+    }
+    results
+}
+
+fn next_argument(chars: &[char], i: &mut usize) -> String {
+    let mut current = String::new();
+    let mut in_quotes = false;
+    while *i < chars.len() {
+        let mut backslashes = 0;
+        while *i < chars.len() && chars[*i] == '\\' {
+            *i += 1;
+            backslashes += 1;
+        }
+        if backslashes > 0 {
+            if *i >= chars.len() || chars[*i] != '"' {
+                current.extend(std::iter::repeat_n('\\', backslashes));
+            } else {
+                current.extend(std::iter::repeat_n('\\', backslashes / 2));
+                if backslashes % 2 != 0 {
+                    current.push('"');
+                    *i += 1;
+                }
+            }
+            continue;
+        }
+        let c = chars[*i];
+        if c == '"' {
+            if in_quotes && *i + 1 < chars.len() && chars[*i + 1] == '"' {
+                current.push('"');
+                *i += 1;
+            } else {
+                in_quotes = !in_quotes;
+            }
+            *i += 1;
+            continue;
+        }
+        if (c == ' ' || c == '\t') && !in_quotes {
+            break;
+        }
+        current.push(c);
+        *i += 1;
+    }
+    current
+}
+
+/// `int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)`: optional leading
+/// and trailing white space, an optional sign, ASCII digits, within `i32`.
+///
+/// ```
+/// use cargo_azfn::host::dotnet::int_try_parse;
+/// assert_eq!(int_try_parse(" +201 "), Some(201));
+/// assert_eq!(int_try_parse("201.0"), None);
+/// ```
+pub fn int_try_parse(text: &str) -> Option<i32> {
+    long_try_parse(text).and_then(|v| i32::try_from(v).ok())
+}
+
+/// `long.TryParse` with the same rules as [`int_try_parse`], within `i64`.
+pub fn long_try_parse(text: &str) -> Option<i64> {
+    // NumberStyles.AllowLeadingWhite/AllowTrailingWhite mean U+0009..U+000D and U+0020.
+    let is_white = |c: char| c == ' ' || ('\t'..='\r').contains(&c);
+    let text = text.trim_matches(is_white);
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let magnitude: i128 = digits.parse().ok()?;
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+/// `System.Text.Encodings.Web.UrlEncoder.Default.Encode`: percent-encodes (UTF-8, upper-case
+/// hex) everything except `A–Z a–z 0–9 - . _ ~ ! $ ( ) * , ; @`.
+///
+/// ASP.NET's `QueryHelpers.AddQueryString` uses it, so this is how forwarding mode rebuilds the
+/// query string (§4.1).
+///
+/// ```
+/// use cargo_azfn::host::dotnet::url_encode;
+/// assert_eq!(url_encode("a b&c=d,é"), "a%20b%26c%3Dd,%C3%A9");
+/// ```
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for &b in text.as_bytes() {
+        let allowed = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'(' | b')' | b'*' | b',' | b';' | b'@'
+            );
+        if allowed {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `System.TimeSpan.Parse` for the forms used in host.json (`functionTimeout`,
+/// `initializationTimeout`): `[-][d.]hh:mm[:ss[.fffffff]]` or a whole number of days.
+/// Returns `None` for text .NET would reject, `Some(None)` for a negative span (the host reads
+/// `functionTimeout: -1` as "unbounded"), else the duration.
+pub fn parse_timespan(text: &str) -> Option<Option<std::time::Duration>> {
+    let text = text.trim();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let number = |s: &str| -> Option<u64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let seconds_total = if !text.contains(':') {
+        number(text)? as f64 * 86_400.0
+    } else {
+        let (days, clock) = match text.split_once('.') {
+            Some((d, rest)) if rest.contains(':') && !d.contains(':') => (number(d)?, rest),
+            _ => (0, text),
+        };
+        let mut parts = clock.split(':');
+        let hours = number(parts.next()?)?;
+        let minutes = number(parts.next()?)?;
+        let seconds = match parts.next() {
+            Some(s) => match s.split_once('.') {
+                Some((whole, frac)) => {
+                    number(frac)?;
+                    number(whole)? as f64 + format!("0.{frac}").parse::<f64>().ok()?
+                }
+                None => number(s)? as f64,
+            },
+            None => 0.0,
+        };
+        if parts.next().is_some() || hours > 23 || minutes > 59 || seconds >= 60.0 {
+            return None;
+        }
+        days as f64 * 86_400.0 + hours as f64 * 3_600.0 + minutes as f64 * 60.0 + seconds
+    };
+    if negative && seconds_total > 0.0 {
+        return Some(None);
+    }
+    Some(Some(std::time::Duration::from_secs_f64(seconds_total)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timespans() {
+        use std::time::Duration;
+        assert_eq!(
+            parse_timespan("00:05:00"),
+            Some(Some(Duration::from_secs(300)))
+        );
+        assert_eq!(
+            parse_timespan("1.02:00:00"),
+            Some(Some(Duration::from_secs(93_600)))
+        );
+        assert_eq!(
+            parse_timespan("00:00:01.5"),
+            Some(Some(Duration::from_millis(1500)))
+        );
+        assert_eq!(parse_timespan("-1"), Some(None));
+        assert_eq!(
+            parse_timespan("2"),
+            Some(Some(Duration::from_secs(172_800)))
+        );
+        assert_eq!(parse_timespan("soon"), None);
+        assert_eq!(parse_timespan("25:00:00"), None);
+    }
+
+    #[test]
+    fn expansion_leaves_lone_percents() {
+        let env = |k: &str| (k == "A").then(|| "1".to_string());
+        assert_eq!(expand_environment_variables("100%", env), "100%");
+        assert_eq!(expand_environment_variables("%%A%", env), "%1");
+        assert_eq!(expand_environment_variables("é%A%é", env), "é1é");
+    }
+
+    #[test]
+    fn sanitizer_needs_one_char_and_no_newline() {
+        assert_eq!(remove_unexpanded_variables("%%"), "%%");
+        assert_eq!(remove_unexpanded_variables("%%x%"), "");
+        assert_eq!(remove_unexpanded_variables("%a\nb%"), "%a\nb%");
+        assert_eq!(remove_unexpanded_variables("x %é% y"), "x  y");
+    }
+}
