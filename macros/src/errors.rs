@@ -15,6 +15,10 @@ impl Errors {
         self.errors.is_empty()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.errors.len()
+    }
+
     pub(crate) fn to_compile_errors(&self) -> proc_macro2::TokenStream {
         self.errors
             .iter()

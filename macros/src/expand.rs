@@ -6,7 +6,7 @@ use syn::ItemFn;
 use syn::spanned::Spanned as _;
 
 use crate::catalog::BindingKind;
-use crate::function::{self, FunctionModel, Location, Role};
+use crate::function::{self, FunctionModel, Location, ParamRole};
 
 /// Expands a trigger attribute. Errors come out as `compile_error!`s next to the user's
 /// function, which is always emitted so the IDE keeps working.
@@ -102,21 +102,28 @@ pub(crate) fn expand_binding_on_fn(
     quote!(#item)
 }
 
+/// The function record's JSON: the exact `function.json` plus the Azure and Rust names and the
+/// source location (see `azfn::metadata`).
 fn record_json(model: &FunctionModel) -> String {
     let bindings: Vec<serde_json::Value> = model
         .bindings
         .iter()
         .map(|b| {
             let mut object = serde_json::Map::new();
-            object.insert("type".into(), b.kind.json_type.into());
-            object.insert("direction".into(), b.kind.direction.as_json().into());
+            object.insert("type".into(), b.json_type.clone().into());
+            object.insert("direction".into(), b.direction.as_json().into());
             object.insert("name".into(), b.name.clone().into());
             for (key, value) in &b.settings {
-                object.insert((*key).to_owned(), value.clone());
+                object.insert(key.clone(), value.clone());
             }
             serde_json::Value::Object(object)
         })
         .collect();
+    let mut function = serde_json::Map::new();
+    function.insert("bindings".into(), serde_json::Value::Array(bindings));
+    for (key, value) in &model.function_settings {
+        function.insert(key.clone(), value.clone());
+    }
     serde_json::json!({
         "format": 1,
         "name": model.function_name,
@@ -126,7 +133,7 @@ fn record_json(model: &FunctionModel) -> String {
             "line": model.location.line,
             "column": model.location.column,
         },
-        "function": { "bindings": bindings },
+        "function": function,
     })
     .to_string()
 }
@@ -146,21 +153,30 @@ fn event_entry_point(model: &FunctionModel) -> TokenStream {
     let mut call_args = Vec::new();
     let mut finish = Vec::new();
     for (i, param) in model.params.iter().enumerate() {
-        let var = format_ident!("__azfn_arg{}", i);
         let ty = &param.ty;
+        let var = format_ident!("__azfn_arg{}", i);
         match &param.role {
-            Role::Input => {
+            ParamRole::Extract => {
                 setup.push(quote_spanned! {ty.span()=>
                     let #var = <#ty as ::azfn::__private::FromInvocation>::from_invocation(&__inv, #trigger)?;
                 });
                 call_args.push(quote!(#var));
             }
-            Role::Output { binding, ty } => {
+            ParamRole::Input { binding } => {
+                // Spanned at the type, so a type that cannot hold the binding's value is
+                // reported on the parameter with `FromBindingValue`'s message.
+                setup.push(quote_spanned! {ty.span()=>
+                    let #var = __inv.input::<#ty>(#binding)?;
+                });
+                call_args.push(quote!(#var));
+            }
+            ParamRole::Output { binding, ty } => {
                 setup.push(quote_spanned! {ty.span()=>
                     let mut #var = <#ty as ::azfn::__private::OutParam>::unset();
                 });
                 call_args.push(quote!(&mut #var));
-                finish.push(quote!(__inv.set_output(#binding, #var)?;));
+                // Spanned like the setup, so a type that is not an output is reported once, there.
+                finish.push(quote_spanned!(ty.span()=> __inv.set_output::<#ty>(#binding, #var)?;));
             }
         }
     }
@@ -199,18 +215,30 @@ fn http_entry_point(model: &FunctionModel) -> TokenStream {
         .params
         .iter()
         .enumerate()
-        .filter(|(_, p)| matches!(p.role, Role::Input))
+        .filter(|(_, p)| matches!(p.role, ParamRole::Extract))
         .map(|(i, _)| i)
         .collect();
     let last_extractor = extractors.last().copied();
+    // Input bindings are read from the request's parts first, before the last extractor
+    // consumes them.
+    let mut inputs = Vec::new();
     let mut setup = Vec::new();
     let mut call_args = Vec::new();
     let mut finish = Vec::new();
     for (i, param) in model.params.iter().enumerate() {
-        let var = format_ident!("__azfn_arg{}", i);
         let ty = &param.ty;
+        let var = format_ident!("__azfn_arg{}", i);
         match &param.role {
-            Role::Input if Some(i) == last_extractor => {
+            ParamRole::Input { binding } => {
+                inputs.push(quote_spanned! {ty.span()=>
+                    let #var = match ::azfn::__private::InputSource::read::<#ty>(&__parts, #binding) {
+                        ::core::result::Result::Ok(value) => value,
+                        ::core::result::Result::Err(rejection) => return rejection,
+                    };
+                });
+                call_args.push(quote!(#var));
+            }
+            ParamRole::Extract if Some(i) == last_extractor => {
                 setup.push(quote_spanned! {ty.span()=>
                     let #var = match ::azfn::__private::from_request::<#ty, _>(__parts, __body).await {
                         ::core::result::Result::Ok(value) => value,
@@ -219,7 +247,7 @@ fn http_entry_point(model: &FunctionModel) -> TokenStream {
                 });
                 call_args.push(quote!(#var));
             }
-            Role::Input => {
+            ParamRole::Extract => {
                 setup.push(quote_spanned! {ty.span()=>
                     let #var = match ::azfn::__private::from_request_parts::<#ty>(&mut __parts).await {
                         ::core::result::Result::Ok(value) => value,
@@ -228,12 +256,12 @@ fn http_entry_point(model: &FunctionModel) -> TokenStream {
                 });
                 call_args.push(quote!(#var));
             }
-            Role::Output { binding, ty } => {
+            ParamRole::Output { binding, ty } => {
                 setup.push(quote_spanned! {ty.span()=>
                     let mut #var = <#ty as ::azfn::__private::OutParam>::unset();
                 });
                 call_args.push(quote!(&mut #var));
-                finish.push(quote!(__sink.set(#binding, #var);));
+                finish.push(quote_spanned!(ty.span()=> __sink.set::<#ty>(#binding, #var);));
             }
         }
     }
@@ -257,6 +285,7 @@ fn http_entry_point(model: &FunctionModel) -> TokenStream {
                     #[allow(unused_mut)]
                     let (mut __parts, __body) = __request.into_parts();
                     let __sink = ::azfn::__private::OutputSink::from_parts(&__parts);
+                    #(#inputs)*
                     #consume
                     #(#setup)*
                     let __azfn_ret = #user_fn(#(#call_args),*).await;

@@ -42,7 +42,16 @@ mod state;
 pub mod testing;
 pub mod trigger;
 
-pub use azfn_macros::{http_trigger, queue_output, queue_trigger};
+pub use azfn_macros::{
+    activity_trigger, binding, blob_input, blob_output, blob_trigger, cosmos_db_input,
+    cosmos_db_output, cosmos_db_trigger, durable_client_input, entity_trigger, event_grid_output,
+    event_grid_trigger, event_hub_output, event_hub_trigger, generic_trigger, http_output,
+    http_trigger, kafka_output, kafka_trigger, mysql_input, mysql_output, mysql_trigger,
+    orchestration_trigger, queue_output, queue_trigger, rabbitmq_output, rabbitmq_trigger,
+    sendgrid_output, service_bus_output, service_bus_trigger, signalr_connection_info_input,
+    signalr_output, sql_input, sql_output, sql_trigger, table_input, table_output, timer_trigger,
+    twilio_sms_output, warmup_trigger,
+};
 pub use context::{Context, RetryContext, SysMetadata};
 pub use error::{BoxError, ServeError};
 pub use output::{Json, Out};

@@ -43,3 +43,37 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Builds `examples/triggers` with `cargo azfn build` into a folder of its own, once.
+pub fn triggers_app() -> &'static EmitReport {
+    static APP: OnceLock<EmitReport> = OnceLock::new();
+    APP.get_or_init(|| {
+        let out_dir = workspace_root().join("target/azfn-tests/triggers");
+        let reports = cargo_azfn::build(&BuildOptions {
+            manifest_path: Some(workspace_root().join("examples/triggers/Cargo.toml")),
+            out_dir: Some(out_dir),
+            ..BuildOptions::default()
+        })
+        .expect("cargo azfn build of examples/triggers");
+        assert_eq!(reports.len(), 1, "one app");
+        reports.into_iter().next().unwrap()
+    })
+}
+
+/// A validator for `shared/schemas/function.schema.json`. The schema says draft-04 but uses
+/// `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules.
+pub fn function_schema() -> jsonschema::Validator {
+    let schema = read_json(&shared_dir().join("schemas/function.schema.json"));
+    jsonschema::draft7::new(&schema).expect("function.schema.json compiles")
+}
+
+/// Every way `instance` fails `validator`, as readable lines; empty when it is valid.
+pub fn schema_errors(
+    validator: &jsonschema::Validator,
+    instance: &serde_json::Value,
+) -> Vec<String> {
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect()
+}

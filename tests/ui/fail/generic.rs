@@ -1,4 +1,4 @@
-#[azfn::queue_trigger(queue_name = "q")]
+#[azfn::queue_trigger(queue_name = "tasks")]
 async fn handle<T>(item: String) {
     let _ = item;
 }

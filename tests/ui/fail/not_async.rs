@@ -1,4 +1,4 @@
-#[azfn::queue_trigger(queue_name = "q")]
+#[azfn::queue_trigger(queue_name = "tasks")]
 fn handle(item: String) {
     let _ = item;
 }

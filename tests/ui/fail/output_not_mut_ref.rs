@@ -1,7 +1,7 @@
 use azfn::Out;
 
-#[azfn::queue_trigger(queue_name = "in")]
-async fn handle(item: String, #[azfn::queue_output(queue_name = "out")] copy: Out<String>) {
+#[azfn::queue_trigger(queue_name = "incoming")]
+async fn handle(item: String, #[azfn::queue_output(queue_name = "outgoing")] copy: Out<String>) {
     let _ = (item, copy);
 }
 

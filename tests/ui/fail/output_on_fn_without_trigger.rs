@@ -1,4 +1,4 @@
-#[azfn::queue_output(queue_name = "out")]
+#[azfn::queue_output(queue_name = "outgoing")]
 async fn handle() -> String {
     String::new()
 }

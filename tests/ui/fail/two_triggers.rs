@@ -1,5 +1,5 @@
-#[azfn::queue_trigger(queue_name = "a")]
-#[azfn::queue_trigger(queue_name = "b")]
+#[azfn::queue_trigger(queue_name = "first")]
+#[azfn::queue_trigger(queue_name = "second")]
 async fn handle(item: String) {
     let _ = item;
 }

@@ -1,4 +1,4 @@
-#[azfn::queue_trigger(queue_name = "q", queue = "typo")]
+#[azfn::queue_trigger(queue_name = "tasks", queue = "typo")]
 async fn handle(item: String) {
     let _ = item;
 }

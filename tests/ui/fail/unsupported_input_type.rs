@@ -1,4 +1,4 @@
-#[azfn::queue_trigger(queue_name = "in")]
+#[azfn::queue_trigger(queue_name = "incoming")]
 async fn handle(item: std::time::Duration) {
     let _ = item;
 }

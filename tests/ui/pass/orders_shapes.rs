@@ -27,14 +27,14 @@ async fn post_order(
     Ok("queued")
 }
 
-#[azfn::queue_trigger(queue_name = "in")]
+#[azfn::queue_trigger(queue_name = "incoming")]
 async fn with_context(ctx: Context, item: azfn::Json<Order>) -> Result<(), std::io::Error> {
     let _ = (ctx.function_name(), item.0.id);
     Ok(())
 }
 
-#[azfn::queue_trigger(queue_name = "in2")]
-#[azfn::queue_output(queue_name = "out2")]
+#[azfn::queue_trigger(queue_name = "incoming2")]
+#[azfn::queue_output(queue_name = "outgoing2")]
 async fn returns_option(item: Vec<u8>) -> Result<Option<Vec<String>>, String> {
     Ok(Some(vec![String::from_utf8_lossy(&item).into_owned()]))
 }

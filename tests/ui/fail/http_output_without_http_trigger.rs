@@ -1,0 +1,7 @@
+#[azfn::queue_trigger(queue_name = "incoming")]
+#[azfn::http_output]
+async fn handle(item: String) -> String {
+    item
+}
+
+fn main() {}

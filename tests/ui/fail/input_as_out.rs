@@ -1,0 +1,11 @@
+use azfn::Out;
+
+#[azfn::queue_trigger(queue_name = "incoming")]
+async fn handle(
+    item: String,
+    #[azfn::blob_input(path = "config/{queueTrigger}")] config: &mut Out<String>,
+) {
+    let _ = (item, config);
+}
+
+fn main() {}

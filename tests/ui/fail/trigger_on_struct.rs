@@ -1,0 +1,4 @@
+#[azfn::queue_trigger(queue_name = "incoming")]
+struct Handler;
+
+fn main() {}
