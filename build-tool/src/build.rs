@@ -18,17 +18,19 @@
 //! # Ok::<(), cargo_azfn::BuildError>(())
 //! ```
 
+use std::collections::HashMap;
 use std::ffi::OsString;
-use std::fmt::Display;
-use std::io::{BufReader, IsTerminal as _, Write as _};
-use std::path::PathBuf;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use cargo_metadata::{Message, MetadataCommand, TargetKind};
-use clap::builder::styling::{AnsiColor, Effects, Style};
+use cargo_metadata::{Message, Metadata, MetadataCommand, TargetKind};
+use serde_json::Value;
 
+use crate::config::ProjectConfig;
 use crate::emit::{App, EmitReport};
-use crate::error::{BuildError, EmitError};
+use crate::error::{BuildError, EmitError, Warning};
+use crate::shell;
 
 /// What to build, as the matching `cargo build` flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,9 +63,80 @@ pub struct BuildOptions {
 
 /// Builds the project with cargo and emits one app folder per binary with azfn functions.
 ///
-/// Cargo's diagnostics go straight to stderr; a status line per app follows them.
+/// Each app's `host.json` is merged with its package's settings (a `host.json` next to its
+/// `Cargo.toml`, or `[package.metadata.azfn.host]`). Every app is checked before any folder
+/// is written. Cargo's diagnostics go straight to stderr, followed, like cargo's own output,
+/// by a status line and the warnings of each app; the warnings are in the reports too.
 pub fn build(opts: &BuildOptions) -> Result<Vec<EmitReport>, BuildError> {
-    let built = cargo_build(opts)?;
+    emit_apps(&build_apps(opts)?)
+}
+
+/// Checks every app, then writes each app folder, reporting progress on stderr.
+pub(crate) fn emit_apps(apps: &[BuiltApp]) -> Result<Vec<EmitReport>, BuildError> {
+    let mut plans = Vec::new();
+    for app in apps {
+        let plan = app
+            .app
+            .plan(&app.out_dir, &app.config)
+            .map_err(|source| BuildError::Emit {
+                bin: app.bin.clone(),
+                source,
+            })?;
+        plans.push(plan);
+    }
+    let mut reports = Vec::new();
+    for (app, plan) in apps.iter().zip(plans) {
+        shell::status(
+            "Emitting",
+            format_args!(
+                "{} to {}",
+                shell::count(app.app.function_count(), "function", "functions"),
+                plan.out_dir().display()
+            ),
+        );
+        for warning in app.config_warnings.iter().chain(plan.warnings()) {
+            shell::warn(warning);
+        }
+        let mut report = plan.write().map_err(|source| BuildError::Emit {
+            bin: app.bin.clone(),
+            source,
+        })?;
+        report
+            .warnings
+            .splice(0..0, app.config_warnings.iter().cloned());
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+/// A built binary with functions, its package's settings, and where its app folder goes.
+#[derive(Debug)]
+pub(crate) struct BuiltApp {
+    /// The binary's name.
+    pub(crate) bin: String,
+    pub(crate) app: App,
+    pub(crate) config: ProjectConfig,
+    /// Warnings about the package's settings themselves.
+    pub(crate) config_warnings: Vec<Warning>,
+    pub(crate) out_dir: PathBuf,
+}
+
+/// Runs `cargo build` and loads every built binary that has functions (sorted by name), with
+/// its package's settings; writes nothing.
+pub(crate) fn build_apps(opts: &BuildOptions) -> Result<Vec<BuiltApp>, BuildError> {
+    // `cargo metadata` (target directory, package settings) runs while cargo builds, so a
+    // no-op `cargo azfn build` costs one `cargo build` of wall time, not two cargo runs.
+    let metadata = {
+        let manifest_path = opts.manifest_path.clone();
+        std::thread::spawn(move || cargo_metadata(manifest_path.as_deref()))
+    };
+    let built = cargo_build(opts);
+    let metadata = metadata
+        .join()
+        .expect("`cargo metadata` runs without panicking");
+    let built = built?;
+    let metadata = metadata.map_err(|source| BuildError::Metadata { source })?;
+
     let built_names = || built.iter().map(|b| b.name.clone()).collect::<Vec<_>>();
     if let Some(bin) = &opts.bin
         && !built.iter().any(|b| &b.name == bin)
@@ -74,10 +147,20 @@ pub fn build(opts: &BuildOptions) -> Result<Vec<EmitReport>, BuildError> {
         });
     }
 
-    // Every app is loaded and validated before any folder is written.
+    let target_dir = opts
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| metadata.target_directory.clone().into_std_path_buf());
+    let out_dir_of = |bin: &BuiltBin| {
+        opts.out_dir
+            .clone()
+            .unwrap_or_else(|| target_dir.join("azfn").join(&bin.name))
+    };
+
     let mut apps = Vec::new();
     for bin in &built {
-        match App::load(&bin.executable) {
+        // The app folder's cache spares reading an unchanged executable again.
+        match App::load_for(&bin.executable, Some(&out_dir_of(bin))) {
             Ok(app) => apps.push((bin, app)),
             Err(EmitError::NoFunctions { .. }) if opts.bin.as_ref() != Some(&bin.name) => {}
             Err(source) => {
@@ -93,48 +176,40 @@ pub fn build(opts: &BuildOptions) -> Result<Vec<EmitReport>, BuildError> {
             built: built_names(),
         });
     }
+    // Cargo reports binaries in the order they finish; sorted, the output is stable.
+    apps.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    if opts.out_dir.is_some() && apps.len() > 1 {
+        return Err(BuildError::OutWithSeveralApps {
+            apps: apps.iter().map(|(bin, _)| bin.name.clone()).collect(),
+        });
+    }
 
-    let out_dirs: Vec<PathBuf> = match &opts.out_dir {
-        Some(out) if apps.len() == 1 => vec![out.clone()],
-        Some(_) => {
-            return Err(BuildError::OutWithSeveralApps {
-                apps: apps.iter().map(|(bin, _)| bin.name.clone()).collect(),
-            });
-        }
-        None => {
-            let azfn_dir = target_dir(opts)?.join("azfn");
-            apps.iter()
-                .map(|(bin, _)| azfn_dir.join(&bin.name))
-                .collect()
-        }
-    };
-
-    let mut reports = Vec::new();
-    for ((bin, app), out_dir) in apps.iter().zip(out_dirs) {
-        status(
-            "Emitting",
-            format_args!(
-                "{} to {}",
-                count_functions(app.function_count()),
-                out_dir.display()
-            ),
-        );
-        let report = app.write(&out_dir).map_err(|source| BuildError::Emit {
+    let package_metadata: HashMap<PathBuf, &Value> = metadata
+        .packages
+        .iter()
+        .map(|p| (p.manifest_path.clone().into_std_path_buf(), &p.metadata))
+        .collect();
+    let mut result = Vec::new();
+    for (bin, app) in apps {
+        let null = Value::Null;
+        let package = package_metadata
+            .get(&bin.manifest_path)
+            .copied()
+            .unwrap_or(&null);
+        let (config, config_warnings) = ProjectConfig::from_package(&bin.manifest_path, package)
+            .map_err(|source| BuildError::Config {
+                bin: bin.name.clone(),
+                source,
+            })?;
+        result.push(BuiltApp {
             bin: bin.name.clone(),
-            source,
-        })?;
-        reports.push(report);
+            out_dir: out_dir_of(bin),
+            app,
+            config,
+            config_warnings,
+        });
     }
-    Ok(reports)
-}
-
-/// `3 functions`, `1 function`.
-pub(crate) fn count_functions(n: usize) -> String {
-    if n == 1 {
-        "1 function".to_owned()
-    } else {
-        format!("{n} functions")
-    }
+    Ok(result)
 }
 
 /// A binary cargo reported having built.
@@ -142,12 +217,24 @@ pub(crate) fn count_functions(n: usize) -> String {
 struct BuiltBin {
     name: String,
     executable: PathBuf,
+    /// Its package's `Cargo.toml`.
+    manifest_path: PathBuf,
 }
 
 /// The cargo to run: the one that started us when run as `cargo azfn` (cargo sets `CARGO`),
 /// so that `cargo +nightly azfn build` builds with nightly.
-fn cargo() -> OsString {
+pub(crate) fn cargo() -> OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// `cargo metadata --no-deps` for the manifest (or the current directory's project).
+fn cargo_metadata(manifest_path: Option<&Path>) -> Result<Metadata, cargo_metadata::Error> {
+    let mut command = MetadataCommand::new();
+    command.cargo_path(cargo()).no_deps();
+    if let Some(path) = manifest_path {
+        command.manifest_path(path);
+    }
+    command.exec()
 }
 
 /// The arguments of the `cargo build` for `opts`.
@@ -220,6 +307,7 @@ fn cargo_build(opts: &BuildOptions) -> Result<Vec<BuiltBin>, BuildError> {
                     built.push(BuiltBin {
                         name: artifact.target.name,
                         executable,
+                        manifest_path: artifact.manifest_path.into_std_path_buf(),
                     });
                 }
             }
@@ -244,56 +332,6 @@ fn cargo_build(opts: &BuildOptions) -> Result<Vec<BuiltBin>, BuildError> {
         return Err(BuildError::CargoFailed { status });
     }
     Ok(built)
-}
-
-/// The target directory: `--target-dir` if given, else what cargo itself uses for the manifest
-/// (honouring `CARGO_TARGET_DIR` and `.cargo/config.toml`).
-fn target_dir(opts: &BuildOptions) -> Result<PathBuf, BuildError> {
-    if let Some(dir) = &opts.target_dir {
-        return Ok(dir.clone());
-    }
-    let mut command = MetadataCommand::new();
-    command.cargo_path(cargo()).no_deps();
-    if let Some(path) = &opts.manifest_path {
-        command.manifest_path(path);
-    }
-    let metadata = command
-        .exec()
-        .map_err(|source| BuildError::Metadata { source })?;
-    Ok(metadata.target_directory.into_std_path_buf())
-}
-
-/// Prints a cargo-style status line (`    Emitting ...`) to stderr, the verb right-aligned to
-/// 12 columns and in bold green when stderr is a terminal.
-pub(crate) fn status(verb: &str, message: impl Display) {
-    let style = if stderr_color() {
-        AnsiColor::Green.on_default().effects(Effects::BOLD)
-    } else {
-        Style::new()
-    };
-    // A closed stderr is no reason to fail a build that worked.
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "{style}{verb:>12}{style:#} {message}"
-    );
-}
-
-/// Whether to color stderr: cargo's `CARGO_TERM_COLOR` (`always`, `never`, `auto`) wins, then
-/// `NO_COLOR`, then whether stderr is a terminal.
-pub(crate) fn stderr_color() -> bool {
-    use_color(
-        std::env::var("CARGO_TERM_COLOR").ok().as_deref(),
-        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        std::io::stderr().is_terminal(),
-    )
-}
-
-fn use_color(cargo_term_color: Option<&str>, no_color: bool, is_terminal: bool) -> bool {
-    match cargo_term_color {
-        Some("always") => true,
-        Some("never") => false,
-        _ => !no_color && is_terminal,
-    }
 }
 
 #[cfg(test)]
@@ -357,20 +395,5 @@ mod tests {
             ..BuildOptions::default()
         };
         assert!(args(&opts).join(" ").ends_with("--profile dist"));
-    }
-
-    #[test]
-    fn color_follows_cargo_then_no_color_then_terminal() {
-        assert!(use_color(Some("always"), true, false));
-        assert!(!use_color(Some("never"), false, true));
-        assert!(use_color(Some("auto"), false, true));
-        assert!(!use_color(None, true, true));
-        assert!(!use_color(None, false, false));
-    }
-
-    #[test]
-    fn function_counts_read_naturally() {
-        assert_eq!(count_functions(1), "1 function");
-        assert_eq!(count_functions(3), "3 functions");
     }
 }

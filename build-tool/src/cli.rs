@@ -10,9 +10,14 @@ use std::path::{Path, PathBuf};
 use clap::builder::styling::{AnsiColor, Effects, Style, Styles};
 use clap::{Args, Parser, Subcommand};
 
-use crate::build::{count_functions, status, stderr_color};
+use crate::build::{build_apps, emit_apps};
+use crate::config::ProjectConfig;
 use crate::emit::App;
-use crate::error::CliError;
+use crate::error::{CliError, EmitError};
+use crate::functions::{self, Listing};
+use crate::pack::{PackOptions, PackReport, default_output, pack};
+use crate::scaffold::{NewOptions, Template, new_project};
+use crate::shell::{self, count, status, stderr_color};
 use crate::{BuildOptions, EmitReport};
 
 /// Cargo's own help colors, so `cargo azfn --help` looks like `cargo build --help`.
@@ -56,20 +61,47 @@ pub enum AzfnCommand {
     #[command(
         after_help = "Every binary that contains azfn functions gets an app folder, by \
         default <target-dir>/azfn/<bin>/; its path is printed on stdout, one line per app.\n\n\
+        host.json is merged with the package's own settings: a host.json next to its \
+        Cargo.toml, or a [package.metadata.azfn.host] table (not both). Nothing is written \
+        unless every function passes the checks (names, routes).\n\n\
         Run `cargo help build` for more detail on the flags passed to cargo."
     )]
     Build(BuildArgs),
     /// Write the app folder for an already built handler executable
     #[command(
         after_help = "The executable is only read, never run, so it may be built for \
-        another OS. The app folder's path is printed on stdout."
+        another OS (a PE file is copied as <name>.exe). The app folder's path is printed on \
+        stdout."
     )]
     Emit(EmitArgs),
+    /// Create a new azfn app
+    #[command(
+        after_help = "The new app builds, emits and passes its own test as generated: \
+        try `cargo test` and `cargo azfn build` in it."
+    )]
+    New(NewArgs),
+    /// Build the app and zip its folder for zip deploy
+    #[command(
+        after_help = "The zip holds what `func azure functionapp publish --no-build` \
+        would upload: the handler (mode 0755), host.json and the function folders, without \
+        local.settings.json or what the folder's .funcignore lists. Its path is printed on \
+        stdout. Deploy it with `az functionapp deployment source config-zip --src <zip>`.\n\n\
+        Run `cargo help build` for more detail on the flags passed to cargo."
+    )]
+    Pack(PackArgs),
+    /// List the functions of the app: trigger, route and bindings
+    #[command(
+        after_help = "Builds the handler like `cargo azfn build` (without writing the \
+        app folder), or reads an executable given with --bin-path, and prints the functions \
+        its records describe.\n\n\
+        Run `cargo help build` for more detail on the flags passed to cargo."
+    )]
+    Functions(FunctionsArgs),
 }
 
-/// Flags of `cargo azfn build`; all but `--out` are passed to `cargo build`.
-#[derive(Debug, Args)]
-pub struct BuildArgs {
+/// The `cargo build` flags that `build`, `pack` and `functions` pass on.
+#[derive(Debug, Clone, Args)]
+pub struct CargoArgs {
     /// Package to build (see `cargo help pkgid`)
     #[arg(
         short = 'p',
@@ -128,6 +160,45 @@ pub struct BuildArgs {
     /// Path to Cargo.toml
     #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
     pub manifest_path: Option<PathBuf>,
+}
+
+impl CargoArgs {
+    fn into_options(self, out_dir: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            manifest_path: self.manifest_path,
+            release: self.release,
+            profile: self.profile,
+            target: self.target,
+            features: self.features,
+            all_features: self.all_features,
+            no_default_features: self.no_default_features,
+            package: self.package,
+            bin: self.bin,
+            target_dir: self.target_dir,
+            out_dir,
+        }
+    }
+}
+
+/// The `cargo build` flags that conflict with reading an existing executable or folder.
+const BUILD_ONLY_FLAGS: [&str; 9] = [
+    "package",
+    "bin",
+    "features",
+    "all_features",
+    "no_default_features",
+    "release",
+    "profile",
+    "target",
+    "target_dir",
+];
+
+/// Flags of `cargo azfn build`; all but `--out` are passed to `cargo build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The flags passed to `cargo build`.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
 
     /// `--out`: the app folder, instead of `<target-dir>/azfn/<bin>`.
     #[arg(
@@ -142,19 +213,7 @@ pub struct BuildArgs {
 
 impl From<BuildArgs> for BuildOptions {
     fn from(args: BuildArgs) -> Self {
-        Self {
-            manifest_path: args.manifest_path,
-            release: args.release,
-            profile: args.profile,
-            target: args.target,
-            features: args.features,
-            all_features: args.all_features,
-            no_default_features: args.no_default_features,
-            package: args.package,
-            bin: args.bin,
-            target_dir: args.target_dir,
-            out_dir: args.out,
-        }
+        args.cargo.into_options(args.out)
     }
 }
 
@@ -172,41 +231,261 @@ pub struct EmitArgs {
         help = "Write the app folder to DIR [default: <dir of PATH>/azfn/<name of PATH>]"
     )]
     pub out: Option<PathBuf>,
+
+    /// Merge the host.json settings of the package with this Cargo.toml
+    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
+    pub manifest_path: Option<PathBuf>,
 }
 
-/// Runs a parsed command line, printing each app folder's path on stdout.
+/// Flags of `cargo azfn new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The folder to create
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Set the package name [default: the folder's name]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// What the app's first function is triggered by
+    #[arg(long, value_enum, value_name = "TEMPLATE", default_value_t = Template::Http)]
+    pub template: Template,
+}
+
+/// Flags of `cargo azfn pack`.
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// The flags passed to `cargo build`.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+
+    /// Zip this app folder as it is, without building
+    #[arg(
+        long,
+        value_name = "DIR",
+        help_heading = "Output Options",
+        conflicts_with_all = BUILD_ONLY_FLAGS,
+        conflicts_with = "manifest_path"
+    )]
+    pub app_dir: Option<PathBuf>,
+
+    /// `--output`: the zip file.
+    #[arg(
+        short = 'o',
+        long,
+        value_name = "FILE",
+        help_heading = "Output Options",
+        help = "Write the zip to FILE (only for one app) [default: <app folder>.zip]"
+    )]
+    pub output: Option<PathBuf>,
+}
+
+/// Flags of `cargo azfn functions`.
+#[derive(Debug, Args)]
+pub struct FunctionsArgs {
+    /// The flags passed to `cargo build`.
+    #[command(flatten)]
+    pub cargo: CargoArgs,
+
+    /// Read this built executable instead of building (with --manifest-path for its
+    /// package's host.json settings)
+    #[arg(long, value_name = "PATH", conflicts_with_all = BUILD_ONLY_FLAGS)]
+    pub bin_path: Option<PathBuf>,
+
+    /// Print JSON instead of a table
+    #[arg(long, help_heading = "Output Options")]
+    pub json: bool,
+}
+
+/// Runs a parsed command line, printing what it made (folders, zips) on stdout.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let Cli::Azfn(args) = cli;
-    let reports = match args.command {
-        AzfnCommand::Build(args) => crate::build(&args.into())?,
-        AzfnCommand::Emit(args) => vec![emit(&args)?],
+    let lines: Vec<String> = match args.command {
+        AzfnCommand::Build(args) => crate::build(&args.into())?
+            .into_iter()
+            .map(|report| report.out_dir.display().to_string())
+            .collect(),
+        AzfnCommand::Emit(args) => vec![emit(&args)?.out_dir.display().to_string()],
+        AzfnCommand::New(args) => vec![new(args)?.display().to_string()],
+        AzfnCommand::Pack(args) => pack_command(args)?
+            .into_iter()
+            .map(|report| report.zip.display().to_string())
+            .collect(),
+        AzfnCommand::Functions(args) => return functions_command(args),
     };
     let mut stdout = std::io::stdout().lock();
-    for report in reports {
+    for line in lines {
         // A closed stdout (`cargo azfn build | head -0`) must not turn a good build into a
         // failure.
-        let _ = writeln!(stdout, "{}", report.out_dir.display());
+        let _ = writeln!(stdout, "{line}");
     }
     Ok(())
 }
 
 fn emit(args: &EmitArgs) -> Result<EmitReport, CliError> {
-    let app = App::load(&args.bin_path)?;
+    let (config, config_warnings) = match &args.manifest_path {
+        Some(manifest) => ProjectConfig::load(manifest)?,
+        None => Default::default(),
+    };
     let out_dir = match &args.out {
         Some(out) => out.clone(),
         None => default_emit_out(&args.bin_path).ok_or_else(|| CliError::NoDefaultOut {
             path: args.bin_path.clone(),
         })?,
     };
+    let app = App::load_for(&args.bin_path, Some(&out_dir))?;
+    let plan = app.plan(&out_dir, &config)?;
     status(
         "Emitting",
         format_args!(
             "{} to {}",
-            count_functions(app.function_count()),
+            count(app.function_count(), "function", "functions"),
             out_dir.display()
         ),
     );
-    Ok(app.write(&out_dir)?)
+    for warning in config_warnings.iter().chain(plan.warnings()) {
+        shell::warn(warning);
+    }
+    Ok(plan.write()?)
+}
+
+fn new(args: NewArgs) -> Result<PathBuf, CliError> {
+    let report = new_project(&NewOptions {
+        path: args.path,
+        name: args.name,
+        template: args.template,
+    })?;
+    status(
+        "Creating",
+        format_args!(
+            "azfn app `{}` ({} template) in {}",
+            report.name,
+            args.template.name(),
+            report.dir.display()
+        ),
+    );
+    shell::note(format_args!(
+        "run `cargo test` and `cargo azfn build` in `{}`; the app's own host.json settings go \
+         in its host.json",
+        report.dir.display()
+    ));
+    Ok(report.dir)
+}
+
+fn pack_command(args: PackArgs) -> Result<Vec<PackReport>, CliError> {
+    let app_dirs: Vec<PathBuf> = match args.app_dir {
+        Some(dir) => vec![dir],
+        None => {
+            let apps = build_apps(&args.cargo.into_options(None))?;
+            // Refused before any folder is written, like every other check.
+            if args.output.is_some() && apps.len() > 1 {
+                return Err(CliError::OutputWithSeveralApps {
+                    apps: apps.iter().map(|a| a.bin.clone()).collect(),
+                });
+            }
+            emit_apps(&apps)?
+                .into_iter()
+                .map(|report| report.out_dir)
+                .collect()
+        }
+    };
+    let mut reports = Vec::new();
+    for app_dir in app_dirs {
+        let output = match &args.output {
+            Some(output) => output.clone(),
+            None => default_output(&app_dir).ok_or_else(|| CliError::NoDefaultZip {
+                dir: app_dir.clone(),
+            })?,
+        };
+        let report = pack(&PackOptions { app_dir, output })?;
+        status(
+            "Packed",
+            format_args!(
+                "{} into {} ({})",
+                count(report.files.len(), "file", "files"),
+                report.zip.display(),
+                human_size(report.size)
+            ),
+        );
+        for warning in &report.warnings {
+            shell::warn(warning);
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+/// `512 B`, `3.4 KiB`, `12.0 MiB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut size = bytes as f64;
+    let mut unit = 0;
+    while size >= 1024.0 && unit + 1 < UNITS.len() {
+        size /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{size:.1} {}", UNITS[unit])
+    }
+}
+
+fn functions_command(args: FunctionsArgs) -> Result<(), CliError> {
+    // (app name, executable, app, config)
+    let mut apps: Vec<(String, PathBuf, App, ProjectConfig)> = Vec::new();
+    match &args.bin_path {
+        Some(bin_path) => {
+            let (config, warnings) = match &args.cargo.manifest_path {
+                Some(manifest) => ProjectConfig::load(manifest)?,
+                None => Default::default(),
+            };
+            warnings.iter().for_each(shell::warn);
+            let app = App::load(bin_path)?;
+            let name = bin_path
+                .file_stem()
+                .map_or_else(|| "app".to_owned(), |s| s.to_string_lossy().into_owned());
+            apps.push((name, bin_path.clone(), app, config));
+        }
+        None => {
+            for built in build_apps(&args.cargo.clone().into_options(None))? {
+                built.config_warnings.iter().for_each(shell::warn);
+                let executable = built.app.bin_path().to_owned();
+                apps.push((built.bin, executable, built.app, built.config));
+            }
+        }
+    }
+    let mut prefixes = Vec::new();
+    for (_, _, app, config) in &apps {
+        let host = app.host_json(config).map_err(|source| match source {
+            EmitError::Config(e) => CliError::Config(e),
+            other => CliError::Emit(other),
+        })?;
+        prefixes.push(host.route_prefix);
+    }
+    let listings: Vec<Listing<'_>> = apps
+        .iter()
+        .zip(&prefixes)
+        .map(|((name, executable, app, _), prefix)| Listing {
+            app: name,
+            executable,
+            route_prefix: prefix,
+            records: app.records(),
+        })
+        .collect();
+    let text = if args.json {
+        let mut text = serde_json::to_string_pretty(&functions::json(&listings))
+            .expect("JSON values always serialize");
+        text.push('\n');
+        text
+    } else {
+        functions::table(&listings)
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(|source| CliError::WriteStdout { source })
 }
 
 /// `<dir of the binary>/azfn/<bin stem>`: beside the binary, like cargo's own outputs, and
@@ -314,6 +593,55 @@ mod tests {
     fn emit_requires_a_bin_path() {
         let err = parse(&["cargo", "azfn", "emit"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
+    fn sizes_read_like_cargo_packages() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(3 * 1024 + 410), "3.4 KiB");
+        assert_eq!(human_size(12 << 20), "12.0 MiB");
+    }
+
+    #[test]
+    fn new_defaults_to_the_http_template() {
+        let AzfnCommand::New(args) = parse(&["cargo", "azfn", "new", "app"]).unwrap() else {
+            panic!("expected new");
+        };
+        assert_eq!(args.template, Template::Http);
+        assert_eq!(args.path, PathBuf::from("app"));
+    }
+
+    #[test]
+    fn functions_takes_a_manifest_with_bin_path_but_no_other_build_flag() {
+        let command = parse(&[
+            "cargo",
+            "azfn",
+            "functions",
+            "--bin-path",
+            "x",
+            "--manifest-path",
+            "Cargo.toml",
+            "--json",
+        ])
+        .unwrap();
+        assert!(matches!(
+            command,
+            AzfnCommand::Functions(FunctionsArgs { json: true, .. })
+        ));
+        for flag in [
+            &["--bin", "x"][..],
+            &["-p", "x"],
+            &["--features", "x"],
+            &["--target-dir", "t"],
+        ] {
+            let args = [&["cargo", "azfn", "functions", "--bin-path", "x"][..], flag].concat();
+            let err = parse(&args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{flag:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,10 +7,17 @@
 //! ```text
 //! <out_dir>/
 //!   <executable>            the handler, copied (mode 0755 on Unix)
-//!   host.json               starts the handler as a custom handler
-//!   local.settings.json     created if missing; existing values are kept
+//!   host.json               starts the handler as a custom handler, merged with the user's
+//!   local.settings.json     created if missing; existing values are kept, missing ones added
+//!   .funcignore             created if missing: keeps local.settings.json out of deployments
+//!   .gitignore              created if missing: keeps local.settings.json out of git
+//!   .azfn-cache.json        the records read last time, so an unchanged executable is not
+//!                           read again (never deployed)
 //!   <function>/function.json, one folder per function
 //! ```
+//!
+//! Emitting is incremental: a file whose content is already right is not rewritten, and the
+//! executable is not copied again while its size and modification time match.
 //!
 //! ```no_run
 //! use cargo_azfn::{EmitOptions, emit};
@@ -23,19 +30,27 @@
 //! # Ok::<(), cargo_azfn::EmitError>(())
 //! ```
 
+mod cache;
 mod folder;
 mod host_json;
+pub(crate) mod ignore_files;
 mod local_settings;
+pub(crate) mod routes;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod validate;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use azfn::metadata::{FunctionRecord, scan_records};
 
-use crate::error::EmitError;
+use crate::config::ProjectConfig;
+use crate::error::{EmitError, Warning};
+
+pub(crate) use cache::CACHE_FILE;
+pub(crate) use host_json::HostJson;
 
 /// What to emit and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,21 +71,48 @@ pub struct EmitReport {
     pub executable: PathBuf,
     /// The emitted function names, sorted.
     pub functions: Vec<String>,
+    /// What the user should know, in the order found: settings of theirs azfn replaced,
+    /// app settings missing from `local.settings.json`, ignore files that let it through.
+    pub warnings: Vec<Warning>,
+    /// The files this emit (re)wrote, azfn's own `.azfn-cache.json` aside; files that already
+    /// had the right content are left untouched and not listed.
+    pub written: Vec<PathBuf>,
+    /// The function folders removed because their function no longer exists.
+    pub removed: Vec<PathBuf>,
 }
 
-/// Writes the app folder for the handler at `opts.bin_path` into `opts.out_dir`.
+/// Writes the app folder for the handler at `opts.bin_path` into `opts.out_dir`, with azfn's
+/// default `host.json` settings (see [`emit_with`] to merge a project's own).
 ///
-/// Nothing is written unless every function name is valid and unique; the error then lists
-/// all problems with their source locations. Function folders left by an earlier emit whose
-/// function no longer exists are removed; any other content of `out_dir` is left alone.
+/// Nothing is written unless every function name is valid and unique and no two HTTP
+/// functions share a route; the error then lists all problems with their source locations.
+/// Function folders left by an earlier emit whose function no longer exists are removed; any
+/// other content of `out_dir` is left alone.
 pub fn emit(opts: &EmitOptions) -> Result<EmitReport, EmitError> {
-    App::load(&opts.bin_path)?.write(&opts.out_dir)
+    emit_with(opts, &ProjectConfig::default())
 }
 
-/// A handler executable whose records have been read and validated, ready to be written.
+/// [`emit`], merging the project's `host.json` settings from `config`.
+pub fn emit_with(opts: &EmitOptions, config: &ProjectConfig) -> Result<EmitReport, EmitError> {
+    App::load_for(&opts.bin_path, Some(&opts.out_dir))?
+        .plan(&opts.out_dir, config)?
+        .write()
+}
+
+/// A handler executable whose records have been read, ready to be checked and written.
 #[derive(Debug)]
 pub(crate) struct App {
-    bytes: Vec<u8>,
+    bin_path: PathBuf,
+    /// The executable's bytes; `None` when the records came from the app folder's cache, in
+    /// which case they are read only if the copy in the folder turns out to be stale.
+    bytes: Option<Vec<u8>>,
+    /// Identifies the executable file for the cache.
+    stamp: cache::Stamp,
+    /// The executable's size in bytes.
+    len: u64,
+    /// The executable's modification time, given to its copy so that an unchanged one is not
+    /// copied again.
+    modified: Option<SystemTime>,
     /// The executable's file name in the app folder.
     executable: String,
     /// Sorted by name, then location, so that output and error order do not depend on how the
@@ -79,14 +121,35 @@ pub(crate) struct App {
 }
 
 impl App {
-    /// Reads the executable at `bin_path` and checks its functions. Fails with
+    /// Reads the executable at `bin_path` and its function records. Fails with
     /// [`EmitError::NoFunctions`] when it holds none, which [`crate::build()`] uses to skip
     /// binaries that are not apps.
     pub(crate) fn load(bin_path: &Path) -> Result<Self, EmitError> {
-        let bytes = fs::read(bin_path).map_err(|source| EmitError::ReadExecutable {
+        Self::load_for(bin_path, None)
+    }
+
+    /// [`App::load`], taking the records from the cache in `out_dir` when it describes this
+    /// very executable file.
+    pub(crate) fn load_for(bin_path: &Path, out_dir: Option<&Path>) -> Result<Self, EmitError> {
+        let read_error = |source| EmitError::ReadExecutable {
             path: bin_path.to_owned(),
             source,
-        })?;
+        };
+        let meta = fs::metadata(bin_path).map_err(read_error)?;
+        let stamp = cache::Stamp::of(&meta);
+        let modified = meta.modified().ok();
+        if let Some(cached) = out_dir.and_then(|dir| cache::read(dir, bin_path, &stamp)) {
+            return Ok(Self {
+                bin_path: bin_path.to_owned(),
+                bytes: None,
+                stamp,
+                len: meta.len(),
+                modified,
+                executable: cached.executable,
+                records: cached.records,
+            });
+        }
+        let bytes = fs::read(bin_path).map_err(read_error)?;
         let mut records = scan_records(&bytes).map_err(|source| EmitError::BadRecords {
             path: bin_path.to_owned(),
             source,
@@ -105,15 +168,12 @@ impl App {
             ))
         });
         let executable = executable_name(bin_path, &bytes)?;
-        let problems = validate::check_names(&records, &executable);
-        if !problems.is_empty() {
-            return Err(EmitError::InvalidFunctions {
-                path: bin_path.to_owned(),
-                problems,
-            });
-        }
         Ok(Self {
-            bytes,
+            bin_path: bin_path.to_owned(),
+            len: bytes.len() as u64,
+            bytes: Some(bytes),
+            stamp,
+            modified,
             executable,
             records,
         })
@@ -124,61 +184,185 @@ impl App {
         self.records.len()
     }
 
-    /// Writes the app folder into `out_dir`.
-    pub(crate) fn write(&self, out_dir: &Path) -> Result<EmitReport, EmitError> {
-        folder::create_dir(out_dir)?;
-        let names: Vec<&str> = self.records.iter().map(|r| r.name.as_str()).collect();
-        // Before writing, so that a folder renamed only in case is recreated with the new case.
-        folder::remove_stale_functions(out_dir, &names)?;
+    /// The functions, sorted by name.
+    pub(crate) fn records(&self) -> &[FunctionRecord] {
+        &self.records
+    }
 
-        let executable = out_dir.join(&self.executable);
-        folder::write_file(&executable, &self.bytes, true)?;
+    /// The executable the records were read from.
+    pub(crate) fn bin_path(&self) -> &Path {
+        &self.bin_path
+    }
 
+    /// The merged `host.json` of this app.
+    pub(crate) fn host_json(&self, config: &ProjectConfig) -> Result<HostJson, EmitError> {
+        Ok(host_json::host_json(
+            &self.executable,
+            &self.records,
+            config.host_json.as_ref(),
+        )?)
+    }
+
+    /// Checks everything and computes every file of the app folder `out_dir`, writing
+    /// nothing: an error here leaves the folder as it was.
+    pub(crate) fn plan(
+        &self,
+        out_dir: &Path,
+        config: &ProjectConfig,
+    ) -> Result<Plan<'_>, EmitError> {
+        let host = self.host_json(config)?;
+        let mut problems = validate::check_names(&self.records, &self.executable);
+        problems.extend(routes::check_routes(&self.records, &host.route_prefix));
+        if !problems.is_empty() {
+            return Err(EmitError::InvalidFunctions {
+                path: self.bin_path.clone(),
+                problems,
+            });
+        }
+        let mut warnings = host.warnings;
+        let mut files = Vec::with_capacity(self.records.len() + 4);
         for record in &self.records {
-            let dir = out_dir.join(&record.name);
-            folder::create_dir(&dir)?;
             let mut json = serde_json::to_string_pretty(&record.function)
                 .expect("a decoded function.json always serializes");
             json.push('\n');
-            folder::write_file(&dir.join(folder::FUNCTION_JSON), json.as_bytes(), false)?;
+            files.push((
+                out_dir.join(&record.name).join(folder::FUNCTION_JSON),
+                json.into_bytes(),
+            ));
+        }
+        files.push((out_dir.join("host.json"), host.text.into_bytes()));
+
+        let settings_path = out_dir.join(ignore_files::LOCAL_SETTINGS);
+        let needed = local_settings::needed_settings(&self.records);
+        let existing =
+            read_if_exists(&settings_path).map_err(|source| EmitError::ReadLocalSettings {
+                path: settings_path.clone(),
+                source,
+            })?;
+        let merged = local_settings::merge(
+            existing.as_deref(),
+            &needed,
+            &settings_path.display().to_string(),
+        )
+        .map_err(|e| match e {
+            local_settings::MergeError::NotJson(source) => EmitError::LocalSettingsNotJson {
+                path: settings_path.clone(),
+                source,
+            },
+            local_settings::MergeError::NotObject(reason) => EmitError::LocalSettingsNotObject {
+                path: settings_path.clone(),
+                reason,
+            },
+        })?;
+        warnings.extend(merged.warnings);
+        if let Some(text) = merged.text {
+            files.push((settings_path, text.into_bytes()));
         }
 
-        let host = host_json::host_json(&self.executable, &self.records);
-        folder::write_file(&out_dir.join("host.json"), host.as_bytes(), false)?;
-        write_local_settings(&out_dir.join("local.settings.json"))?;
+        let read_ignore = |name: &str| {
+            let path = out_dir.join(name);
+            read_if_exists(&path)
+                .map(|bytes| bytes.map(|b| String::from_utf8_lossy(&b).into_owned()))
+                .map_err(|source| EmitError::ReadIgnoreFile { path, source })
+        };
+        let funcignore = read_ignore(ignore_files::FUNCIGNORE)?;
+        let gitignore = read_ignore(ignore_files::GITIGNORE)?;
+        let (writes, ignore_warnings) =
+            ignore_files::plan(out_dir, funcignore.as_deref(), gitignore.as_deref());
+        warnings.extend(ignore_warnings);
+        for (name, text) in writes {
+            files.push((out_dir.join(name), text.as_bytes().to_vec()));
+        }
 
-        Ok(EmitReport {
+        Ok(Plan {
+            app: self,
             out_dir: out_dir.to_owned(),
-            executable,
-            functions: names.into_iter().map(str::to_owned).collect(),
+            files,
+            warnings,
         })
     }
 }
 
-fn write_local_settings(path: &Path) -> Result<(), EmitError> {
-    let existing = match fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(EmitError::ReadLocalSettings {
-                path: path.to_owned(),
-                source,
-            });
+/// Everything an emit will write, checked and computed.
+#[derive(Debug)]
+pub(crate) struct Plan<'a> {
+    app: &'a App,
+    out_dir: PathBuf,
+    /// Every file but the executable, with its full content.
+    files: Vec<(PathBuf, Vec<u8>)>,
+    warnings: Vec<Warning>,
+}
+
+impl Plan<'_> {
+    /// What the user should know before the folder is written.
+    pub(crate) fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The app folder.
+    pub(crate) fn out_dir(&self) -> &Path {
+        &self.out_dir
+    }
+
+    /// Writes the app folder, leaving files that already have the right content untouched.
+    pub(crate) fn write(self) -> Result<EmitReport, EmitError> {
+        let out_dir = &self.out_dir;
+        folder::create_dir(out_dir)?;
+        let names: Vec<&str> = self.app.records.iter().map(|r| r.name.as_str()).collect();
+        // Before writing, so that a folder renamed only in case is recreated with the new case.
+        let removed = folder::remove_stale_functions(out_dir, &names)?;
+        let mut written = Vec::new();
+
+        let executable = out_dir.join(&self.app.executable);
+        let app = self.app;
+        let copied =
+            folder::copy_executable(&executable, app.len, app.modified, || match &app.bytes {
+                Some(bytes) => Ok(std::borrow::Cow::Borrowed(bytes.as_slice())),
+                None => fs::read(&app.bin_path)
+                    .map(std::borrow::Cow::Owned)
+                    .map_err(|source| EmitError::ReadExecutable {
+                        path: app.bin_path.clone(),
+                        source,
+                    }),
+            })?;
+        if copied {
+            written.push(executable.clone());
         }
-    };
-    let merged = local_settings::merge(existing.as_deref()).map_err(|e| match e {
-        local_settings::MergeError::NotJson(source) => EmitError::LocalSettingsNotJson {
-            path: path.to_owned(),
-            source,
-        },
-        local_settings::MergeError::NotObject(reason) => EmitError::LocalSettingsNotObject {
-            path: path.to_owned(),
-            reason,
-        },
-    })?;
-    match merged {
-        Some(text) => folder::write_file(path, text.as_bytes(), false),
-        None => Ok(()),
+        for (path, contents) in &self.files {
+            if let Some(dir) = path.parent()
+                && dir != out_dir
+            {
+                folder::create_dir(dir)?;
+            }
+            if folder::write_if_changed(path, contents)? {
+                written.push(path.clone());
+            }
+        }
+
+        // Last, so that a cache never describes a folder that was not fully written.
+        if let Some(cache) =
+            cache::contents(&app.bin_path, &app.stamp, &app.executable, &app.records)
+        {
+            folder::write_if_changed(&out_dir.join(cache::CACHE_FILE), &cache)?;
+        }
+
+        Ok(EmitReport {
+            out_dir: out_dir.clone(),
+            executable,
+            functions: names.into_iter().map(str::to_owned).collect(),
+            warnings: self.warnings,
+            written,
+            removed,
+        })
+    }
+}
+
+/// The bytes of `path`, or `None` when it does not exist.
+fn read_if_exists(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -237,5 +421,80 @@ mod tests {
             executable_name(Path::new("/"), b""),
             Err(EmitError::NoFileName { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+    use crate::emit::test_support::http_record;
+    use azfn::metadata::{RECORD_END, RECORD_MAGIC};
+
+    fn write_binary(path: &Path, records: &[FunctionRecord]) {
+        let mut bytes = b"\x7fELF".to_vec();
+        for record in records {
+            let json = serde_json::to_string(record).unwrap();
+            bytes.extend_from_slice(&RECORD_MAGIC);
+            bytes.extend_from_slice(&u32::try_from(json.len()).unwrap().to_le_bytes());
+            bytes.extend_from_slice(json.as_bytes());
+            bytes.extend_from_slice(&RECORD_END);
+        }
+        fs::write(path, bytes).unwrap();
+    }
+
+    #[test]
+    fn an_unchanged_executable_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("app");
+        let out = dir.path().join("out");
+        write_binary(&bin, &[http_record("hello")]);
+        App::load_for(&bin, Some(&out))
+            .unwrap()
+            .plan(&out, &ProjectConfig::default())
+            .unwrap()
+            .write()
+            .unwrap();
+
+        let cached = App::load_for(&bin, Some(&out)).unwrap();
+        assert!(cached.bytes.is_none(), "read the executable again");
+        assert_eq!(cached.records, [http_record("hello")]);
+        assert_eq!(cached.executable, "app");
+        // Nothing to copy, so the bytes are never needed.
+        let report = cached
+            .plan(&out, &ProjectConfig::default())
+            .unwrap()
+            .write()
+            .unwrap();
+        assert!(report.written.is_empty(), "{:?}", report.written);
+
+        // A rebuild is a new file: read, and its new function emitted.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write_binary(&bin, &[http_record("hello"), http_record("world")]);
+        let rebuilt = App::load_for(&bin, Some(&out)).unwrap();
+        assert!(rebuilt.bytes.is_some());
+        assert_eq!(rebuilt.function_count(), 2);
+    }
+
+    #[test]
+    fn a_stale_copy_is_refreshed_even_when_the_records_come_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("app");
+        let out = dir.path().join("out");
+        write_binary(&bin, &[http_record("hello")]);
+        emit(&EmitOptions {
+            bin_path: bin.clone(),
+            out_dir: out.clone(),
+        })
+        .unwrap();
+        fs::remove_file(out.join("app")).unwrap();
+
+        let report = emit(&EmitOptions {
+            bin_path: bin.clone(),
+            out_dir: out.clone(),
+        })
+        .unwrap();
+
+        assert_eq!(report.written, [out.join("app")]);
+        assert_eq!(fs::read(out.join("app")).unwrap(), fs::read(&bin).unwrap());
     }
 }

@@ -45,7 +45,8 @@ pub enum EmitError {
         /// The executable's path.
         path: PathBuf,
     },
-    /// Some function names would be refused by the Functions host or collide in the app folder.
+    /// Some functions would be refused by the Functions host, collide in the app folder, or
+    /// could not be told apart by their HTTP routes.
     #[error("{}", list_problems(path, problems))]
     InvalidFunctions {
         /// The executable's path.
@@ -111,6 +112,17 @@ pub enum EmitError {
         /// Which part has the wrong shape.
         reason: &'static str,
     },
+    /// An existing `.gitignore` or `.funcignore` in the app folder could not be read.
+    #[error("cannot read `{}`", path.display())]
+    ReadIgnoreFile {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The project's `host.json` settings cannot be merged.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 fn list_problems(path: &std::path::Path, problems: &[NameProblem]) -> String {
@@ -126,7 +138,8 @@ fn list_problems(path: &std::path::Path, problems: &[NameProblem]) -> String {
     out
 }
 
-/// One reason why a set of function names cannot be emitted.
+/// One reason why a set of functions cannot be emitted: a name the host refuses, or two
+/// functions the host could not tell apart.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameProblem {
     /// The Functions host only loads functions whose name matches its pattern.
@@ -161,6 +174,76 @@ pub enum NameProblem {
         /// The executable's file name in the app folder.
         executable: String,
     },
+    /// The `route` of an HTTP function is not a route template the host can load.
+    #[error(
+        "function `{name}` ({location}) has the route `{route}`, which is not a valid route \
+         template: {reason}; fix the `route` of its `#[http_trigger]`"
+    )]
+    InvalidRoute {
+        /// The function name.
+        name: String,
+        /// Where the function is defined.
+        location: SourceLocation,
+        /// The route as written.
+        route: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Two or more HTTP functions answer the same method on the same route, so the host cannot
+    /// tell which one a request is for.
+    #[error("{}", describe_route_clash(path, methods, functions))]
+    RouteClash {
+        /// The route with its prefix, parameters shown as written by the first function.
+        path: String,
+        /// The methods they share, upper case; empty when both accept every method.
+        methods: Vec<String>,
+        /// The functions, sorted by name, with where each is defined.
+        functions: Vec<(String, SourceLocation)>,
+    },
+    /// An HTTP function's route is the path the host uses for something else: `POST /{name}`
+    /// invokes the function `name`, and `GET /` is the readiness probe. A request forwarded on
+    /// such a path would reach the wrong code.
+    #[error(
+        "function `{name}` ({location}) serves {method} {path}, which is {taken}; give it a \
+         `route` that differs from every function name, or keep a route prefix (the host's \
+         default is `api`, set as `extensions.http.routePrefix` in host.json)"
+    )]
+    RouteShadowsHost {
+        /// The HTTP function.
+        name: String,
+        /// Where the HTTP function is defined.
+        location: SourceLocation,
+        /// The method it shares with the host's use of the path.
+        method: &'static str,
+        /// The path, with the route prefix.
+        path: String,
+        /// What the host uses the path for.
+        taken: String,
+    },
+}
+
+fn describe_route_clash(
+    path: &str,
+    methods: &[String],
+    functions: &[(String, SourceLocation)],
+) -> String {
+    let who = functions
+        .iter()
+        .map(|(name, location)| format!("`{name}` ({location})"))
+        .collect::<Vec<_>>();
+    let (who, all) = match who.as_slice() {
+        [one, two] => (format!("{one} and {two}"), "both"),
+        _ => (who.join(", "), "all"),
+    };
+    let methods = if methods.is_empty() {
+        "every method".to_owned()
+    } else {
+        methods.join(", ")
+    };
+    format!(
+        "functions {who} {all} answer {methods} on {path}, so the host cannot tell which one a \
+         request is for; give one of them another `route`, or `methods` that do not overlap"
+    )
 }
 
 fn describe_duplicates(functions: &[(String, SourceLocation)]) -> String {
@@ -200,7 +283,8 @@ pub enum BuildError {
     },
     /// `cargo metadata` failed while looking for the target directory.
     #[error(
-        "cannot find the target directory with `cargo metadata`; pass `--target-dir` or `--out`"
+        "cannot read the project with `cargo metadata`, which gives the target directory and \
+         each package's `[package.metadata.azfn]`"
     )]
     Metadata {
         /// What `cargo metadata` reported.
@@ -237,6 +321,14 @@ pub enum BuildError {
     OutWithSeveralApps {
         /// The binaries that carry functions.
         apps: Vec<String>,
+    },
+    /// The settings of the package that builds `bin` could not be read.
+    #[error("cannot read the app settings for binary `{bin}`")]
+    Config {
+        /// The binary's name.
+        bin: String,
+        /// Why the settings could not be read.
+        source: ConfigError,
     },
     /// Emitting the app folder of one binary failed.
     #[error("cannot emit the app for binary `{bin}`")]
@@ -282,4 +374,210 @@ pub enum CliError {
         /// The executable path as given.
         path: PathBuf,
     },
+    /// `pack` was given no `--output` and the app folder's path gives no file name to derive
+    /// one from.
+    #[error("cannot derive a zip file name from `{}`; pass `--output FILE`", dir.display())]
+    NoDefaultZip {
+        /// The app folder as given.
+        dir: PathBuf,
+    },
+    /// The project settings given with `--manifest-path` could not be read.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// `cargo azfn pack` failed.
+    #[error(transparent)]
+    Pack(#[from] PackError),
+    /// `cargo azfn new` failed.
+    #[error(transparent)]
+    New(#[from] NewError),
+    /// `--output` names one zip file but several apps were built.
+    #[error(
+        "`--output` takes exactly one app, but {} apps were built ({}); choose one with `--bin NAME`",
+        apps.len(),
+        list_names(apps)
+    )]
+    OutputWithSeveralApps {
+        /// The app folders' names.
+        apps: Vec<String>,
+    },
+    /// The function list could not be written to stdout.
+    #[error("cannot write the function list to stdout")]
+    WriteStdout {
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Where the user's `host.json` settings come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// A `host.json` file next to the package's `Cargo.toml`.
+    File(PathBuf),
+    /// The `[package.metadata.azfn.host]` table of this `Cargo.toml`.
+    ManifestTable(PathBuf),
+}
+
+impl fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "`{}`", path.display()),
+            Self::ManifestTable(path) => {
+                write!(f, "`[package.metadata.azfn.host]` in `{}`", path.display())
+            }
+        }
+    }
+}
+
+/// Why the project's settings for the app (its `host.json`) cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `cargo metadata` failed while reading the package's settings.
+    #[error("cannot read the package settings of `{}` with `cargo metadata`", manifest.display())]
+    Metadata {
+        /// The manifest given.
+        manifest: PathBuf,
+        /// What `cargo metadata` reported.
+        source: cargo_metadata::Error,
+    },
+    /// `--manifest-path` names a virtual workspace manifest or a file cargo did not list.
+    #[error(
+        "`{}` is not the manifest of a package; pass the `Cargo.toml` of the package that \
+         builds the handler",
+        manifest.display()
+    )]
+    NotAPackage {
+        /// The manifest given.
+        manifest: PathBuf,
+    },
+    /// The user's `host.json` exists but cannot be read.
+    #[error("cannot read `{}`", path.display())]
+    ReadHostJson {
+        /// The file.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The user's `host.json` is not JSON.
+    #[error("`{}` is not valid JSON; fix it, or remove it to use azfn's defaults", path.display())]
+    HostJsonNotJson {
+        /// The file.
+        path: PathBuf,
+        /// The parser's error.
+        source: serde_json::Error,
+    },
+    /// Both a `host.json` file and a `[package.metadata.azfn.host]` table exist, and azfn will
+    /// not guess which one is meant.
+    #[error(
+        "host.json settings are given twice, in `{}` and in `[package.metadata.azfn.host]` of \
+         `{}`; keep one of them",
+        file.display(),
+        manifest.display()
+    )]
+    HostJsonTwice {
+        /// The `host.json` file.
+        file: PathBuf,
+        /// The `Cargo.toml` with the table.
+        manifest: PathBuf,
+    },
+    /// A part of the user's settings does not have the shape the host expects.
+    #[error("{key} in {origin} must be {expected}; fix it there")]
+    HostJsonShape {
+        /// Where the settings come from.
+        origin: ConfigSource,
+        /// The key, as a dotted path in backticks.
+        key: String,
+        /// What the key should hold.
+        expected: &'static str,
+    },
+}
+
+/// Why `cargo azfn pack` could not write the zip.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// The folder has no readable `host.json` naming the handler.
+    #[error(
+        "`{}` is not an app folder: {reason}; run `cargo azfn build` to write one",
+        dir.display()
+    )]
+    NotAnApp {
+        /// The folder.
+        dir: PathBuf,
+        /// What is missing.
+        reason: String,
+    },
+    /// A file or folder of the app could not be read.
+    #[error("cannot read `{}`", path.display())]
+    Read {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// `.funcignore` leaves out a file the app cannot run without.
+    #[error(
+        "`{}` leaves out `{file}`, which the app cannot run without; remove the pattern \
+         that matches it",
+        funcignore.display()
+    )]
+    IgnoresRequired {
+        /// The `.funcignore` file.
+        funcignore: PathBuf,
+        /// The required file.
+        file: String,
+    },
+    /// The zip file could not be written.
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        /// The zip file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// Why `cargo azfn new` could not create the project.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    /// The destination already exists.
+    #[error(
+        "destination `{}` already exists; choose another path, or delete it first",
+        path.display()
+    )]
+    Exists {
+        /// The destination.
+        path: PathBuf,
+    },
+    /// The name is not a valid package name.
+    #[error("`{name}` cannot be a package name: {reason}; choose another with `--name`")]
+    InvalidName {
+        /// The name.
+        name: String,
+        /// Which rule it breaks.
+        reason: String,
+    },
+    /// No name was given and the path does not end in one.
+    #[error("cannot take a package name from `{}`; pass `--name NAME`", path.display())]
+    NoName {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// A file of the new project could not be written.
+    #[error("cannot write `{}`", path.display())]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// Something worth telling the user that does not stop the command: printed as
+/// `warning: ...` on stderr, the way cargo prints its warnings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning(pub String);
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }

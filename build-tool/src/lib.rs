@@ -19,10 +19,19 @@
 
 pub mod build;
 pub mod cli;
+pub mod config;
 pub mod emit;
 pub mod error;
+mod functions;
 pub mod host;
+mod ignore;
+pub mod invoke_cmd;
+pub mod pack;
+pub mod scaffold;
+mod shell;
+pub mod start;
+pub mod storage;
 
 pub use build::{BuildOptions, build};
-pub use emit::{EmitOptions, EmitReport, emit};
-pub use error::{BuildError, EmitError, NameProblem};
+pub use emit::{EmitOptions, EmitReport, emit, emit_with};
+pub use error::{BuildError, EmitError, NameProblem, Warning};

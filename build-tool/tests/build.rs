@@ -7,7 +7,8 @@ use std::fs;
 
 use cargo_azfn::{BuildError, BuildOptions, EmitError, build};
 use common::{
-    cargo_azfn_command, entries, fixture_project, http_record, orders_records, read_json,
+    assert_app_folder_valid, cargo_azfn_command, entries, fixture_project, http_record,
+    orders_records, read_json, route_record,
 };
 
 fn text(bytes: &[u8]) -> &str {
@@ -241,4 +242,140 @@ fn a_failing_cargo_build_reports_its_status_and_shows_cargos_errors() {
         "{stderr}"
     );
     assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn a_host_json_next_to_cargo_toml_is_merged_and_its_warnings_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    fs::write(
+        dir.path().join("fixture/host.json"),
+        r#"{"version": "2.0", "functionTimeout": "00:07:00",
+            "customHandler": {"enableForwardingHttpRequest": true}}"#,
+    )
+    .unwrap();
+    let target_dir = dir.path().join("target");
+
+    let output = cargo_azfn_command(&[
+        "build",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--target-dir",
+        target_dir.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    let stderr = text(&output.stderr);
+    let host_json = dir.path().join("fixture/host.json");
+    assert!(
+        stderr.contains(&format!(
+            "    Emitting 3 functions to {}\nwarning: `customHandler.enableForwardingHttpRequest` \
+             is `true` in `{}`, but azfn leaves it out",
+            target_dir.join("azfn/app").display(),
+            host_json.display()
+        )),
+        "{stderr}"
+    );
+    let host = read_json(&target_dir.join("azfn/app/host.json"));
+    assert_eq!(host["functionTimeout"], "00:07:00");
+    assert!(
+        host["customHandler"]
+            .get("enableForwardingHttpRequest")
+            .is_none()
+    );
+    assert_app_folder_valid(&target_dir.join("azfn/app"));
+}
+
+#[test]
+fn the_metadata_table_works_like_host_json_and_both_at_once_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str(
+        "\n[package.metadata.azfn.host]\nfunctionTimeout = \"00:03:00\"\n\
+         extensions = { http = { routePrefix = \"v2\" } }\n",
+    );
+    fs::write(&manifest, text).unwrap();
+    let opts = BuildOptions {
+        manifest_path: Some(manifest.clone()),
+        target_dir: Some(dir.path().join("target")),
+        ..BuildOptions::default()
+    };
+
+    let reports = build(&opts).unwrap();
+    let host = read_json(&reports[0].out_dir.join("host.json"));
+    assert_eq!(host["functionTimeout"], "00:03:00");
+    assert_eq!(host["extensions"]["http"]["routePrefix"], "v2");
+
+    fs::write(dir.path().join("fixture/host.json"), "{}").unwrap();
+    let err = build(&opts).unwrap_err();
+    assert!(matches!(err, BuildError::Config { .. }), "{err:?}");
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert_eq!(
+        cause,
+        format!(
+            "host.json settings are given twice, in `{}` and in \
+             `[package.metadata.azfn.host]` of `{}`; keep one of them",
+            dir.path().join("fixture/host.json").display(),
+            fs::canonicalize(&manifest).unwrap().display()
+        )
+    );
+}
+
+#[test]
+fn a_no_op_build_rewrites_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let opts = BuildOptions {
+        manifest_path: Some(manifest),
+        target_dir: Some(dir.path().join("target")),
+        ..BuildOptions::default()
+    };
+    let first = build(&opts).unwrap();
+    assert!(!first[0].written.is_empty());
+
+    let second = build(&opts).unwrap();
+
+    assert!(second[0].written.is_empty(), "{:#?}", second[0].written);
+}
+
+#[test]
+fn a_route_clash_fails_the_build_naming_both_functions_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(
+        dir.path(),
+        &[(
+            "app",
+            vec![
+                route_record("a", 3, "things/{id}", &["get"]),
+                route_record("b", 8, "things/{key:alpha}", &["get"]),
+            ],
+        )],
+    );
+    let target_dir = dir.path().join("target");
+
+    let output = cargo_azfn_command(&[
+        "build",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--target-dir",
+        target_dir.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: cannot emit the app for binary `app`\n\nCaused by:\n  1 problem with the \
+             functions in {}:\n    - functions `a` (src/main.rs:3:1) and `b` (src/main.rs:8:1) \
+             both answer GET on /api/things/{{id}}",
+            target_dir.join("debug/app").display()
+        )),
+        "{stderr}"
+    );
+    assert!(!target_dir.join("azfn").exists());
 }

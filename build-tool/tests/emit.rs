@@ -6,9 +6,14 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use cargo_azfn::{EmitError, EmitOptions, NameProblem, emit};
-use common::{ELF, PE, entries, http_record, orders_records, read_json, write_binary};
-use serde_json::json;
+use cargo_azfn::config::{ProjectConfig, UserHostJson};
+use cargo_azfn::error::ConfigSource;
+use cargo_azfn::{EmitError, EmitOptions, NameProblem, emit, emit_with};
+use common::{
+    ELF, PE, assert_app_folder_valid, entries, http_record, orders_records, queue_record,
+    read_json, route_record, write_binary,
+};
+use serde_json::{Value, json};
 
 fn emit_to(bin_path: &Path, out_dir: &Path) -> Result<cargo_azfn::EmitReport, EmitError> {
     emit(&EmitOptions {
@@ -32,6 +37,9 @@ fn emits_the_app_folder_for_the_orders_functions() {
     assert_eq!(
         entries(&out),
         [
+            ".azfn-cache.json",
+            ".funcignore",
+            ".gitignore",
             "MyQueueFunction",
             "hello",
             "host.json",
@@ -152,6 +160,9 @@ fn emitting_again_removes_stale_functions_and_keeps_everything_else() {
     assert_eq!(
         entries(&out),
         [
+            ".azfn-cache.json",
+            ".funcignore",
+            ".gitignore",
             "Greet",
             "README.md",
             "hello",
@@ -289,4 +300,307 @@ fn an_unreadable_local_settings_file_is_never_replaced() {
         fs::read_to_string(out.join("local.settings.json")).unwrap(),
         "{ \"Values\": { oops"
     );
+}
+
+fn with_host_json(value: Value) -> ProjectConfig {
+    ProjectConfig {
+        host_json: Some(UserHostJson {
+            source: ConfigSource::File("project/host.json".into()),
+            value: value.as_object().unwrap().clone(),
+        }),
+    }
+}
+
+fn emit_config(
+    bin_path: &Path,
+    out_dir: &Path,
+    config: &ProjectConfig,
+) -> Result<cargo_azfn::EmitReport, EmitError> {
+    emit_with(
+        &EmitOptions {
+            bin_path: bin_path.to_owned(),
+            out_dir: out_dir.to_owned(),
+        },
+        config,
+    )
+}
+
+fn modified(path: &Path) -> std::time::SystemTime {
+    fs::metadata(path).unwrap().modified().unwrap()
+}
+
+#[test]
+fn a_second_emit_of_the_same_binary_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_binary(dir.path(), "orders", ELF, &orders_records());
+    let out = dir.path().join("app");
+    let first = emit_to(&bin, &out).unwrap();
+    assert_eq!(first.written.len(), 8, "{:#?}", first.written);
+    let files = [
+        out.join("orders"),
+        out.join("host.json"),
+        out.join("hello/function.json"),
+        out.join("local.settings.json"),
+        out.join(".funcignore"),
+    ];
+    let before: Vec<_> = files.iter().map(|f| modified(f)).collect();
+    // Long enough for any file system's time stamps to show a rewrite.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+
+    let second = emit_to(&bin, &out).unwrap();
+
+    assert!(second.written.is_empty(), "{:#?}", second.written);
+    assert!(second.removed.is_empty());
+    let after: Vec<_> = files.iter().map(|f| modified(f)).collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_rebuilt_binary_rewrites_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("app");
+    let mut records = orders_records();
+    let bin = write_binary(dir.path(), "orders", ELF, &records);
+    emit_to(&bin, &out).unwrap();
+
+    records[1].function.bindings[0]
+        .settings
+        .insert("authLevel".to_owned(), json!("anonymous"));
+    // A different time stamp, as a rebuild gives.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let bin = write_binary(dir.path(), "orders", ELF, &records);
+    let report = emit_to(&bin, &out).unwrap();
+
+    assert_eq!(
+        report.written,
+        [out.join("orders"), out.join("hello").join("function.json")]
+    );
+    assert_eq!(
+        read_json(&out.join("hello/function.json"))["bindings"][0]["authLevel"],
+        "anonymous"
+    );
+}
+
+#[test]
+fn two_http_functions_on_one_route_and_method_are_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_binary(
+        dir.path(),
+        "app",
+        ELF,
+        &[
+            route_record("get_item", 3, "items/{id:int}", &["get"]),
+            route_record("find_item", 9, "Items/{name}", &["get", "post"]),
+            route_record("put_item", 15, "items/{id}", &["put"]),
+        ],
+    );
+    let out = dir.path().join("out");
+
+    let err = emit_to(&bin, &out).unwrap_err();
+
+    let EmitError::InvalidFunctions { problems, .. } = &err else {
+        panic!("expected invalid functions, got {err:?}");
+    };
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(
+        problems[0].to_string(),
+        "functions `find_item` (src/main.rs:9:1) and `get_item` (src/main.rs:3:1) both answer \
+         GET on /api/Items/{name}, so the host cannot tell which one a request is for; give one \
+         of them another `route`, or `methods` that do not overlap"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn with_an_empty_route_prefix_a_route_on_a_function_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_binary(
+        dir.path(),
+        "app",
+        ELF,
+        &[
+            route_record("report", 4, "orders", &["get", "post"]),
+            queue_record("orders", 12, "AzureWebJobsStorage"),
+        ],
+    );
+    let out = dir.path().join("out");
+    let config = with_host_json(json!({"extensions": {"http": {"routePrefix": ""}}}));
+
+    let err = emit_config(&bin, &out, &config).unwrap_err();
+
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "1 problem with the functions in {}:\n  - function `report` (src/main.rs:4:1) serves \
+             POST /orders, which is the path on which the host invokes the function `orders` \
+             (src/main.rs:12:1); give it a `route` that differs from every function name, or \
+             keep a route prefix (the host's default is `api`, set as \
+             `extensions.http.routePrefix` in host.json)",
+            bin.display()
+        )
+    );
+    assert!(!out.exists());
+    // With the default prefix the route is `/api/orders`: fine.
+    emit_to(&bin, &out).unwrap();
+}
+
+#[test]
+fn the_users_host_json_is_merged_and_owned_keys_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_binary(dir.path(), "orders", ELF, &orders_records());
+    let out = dir.path().join("app");
+    let config = with_host_json(json!({
+        "version": "2.0",
+        "logging": {"logLevel": {"default": "Warning", "Function": "Information"}},
+        "functionTimeout": "00:10:00",
+        "extensions": {"queues": {"batchSize": 4}, "http": {"routePrefix": "v1"}},
+        "extensionBundle": {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.26.0, 5.0.0)"},
+        "customHandler": {
+            "description": {"defaultExecutablePath": "run.sh"},
+            "enableForwardingHttpRequest": true
+        }
+    }));
+
+    let report = emit_config(&bin, &out, &config).unwrap();
+
+    assert_eq!(
+        read_json(&out.join("host.json")),
+        json!({
+            "version": "2.0",
+            "logging": {"logLevel": {"default": "Warning", "Function": "Information"}},
+            "functionTimeout": "00:10:00",
+            "extensions": {"queues": {"batchSize": 4}, "http": {"routePrefix": "v1"}},
+            "extensionBundle": {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.26.0, 5.0.0)"},
+            "customHandler": {
+                "description": {"defaultExecutablePath": "orders"},
+                "enableProxyingHttpRequest": true
+            }
+        })
+    );
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(
+        warnings[0].starts_with(
+            "`customHandler.description` is `{\"defaultExecutablePath\":\"run.sh\"}` in \
+             `project/host.json`, but azfn writes `{\"defaultExecutablePath\":\"orders\"}`"
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].starts_with("`customHandler.enableForwardingHttpRequest` is `true`"),
+        "{}",
+        warnings[1]
+    );
+    assert_eq!(assert_app_folder_valid(&out), 5);
+}
+
+#[test]
+fn connections_missing_from_local_settings_are_added_empty_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_binary(
+        dir.path(),
+        "app",
+        ELF,
+        &[
+            queue_record("ingest", 7, "IngestStorage"),
+            queue_record("audit", 21, "AzureWebJobsStorage"),
+        ],
+    );
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(
+        out.join("local.settings.json"),
+        r#"{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom", "MINE": "1"}}"#,
+    )
+    .unwrap();
+
+    let report = emit_to(&bin, &out).unwrap();
+
+    assert_eq!(
+        read_json(&out.join("local.settings.json")),
+        json!({"IsEncrypted": false, "Values": {
+            "FUNCTIONS_WORKER_RUNTIME": "custom",
+            "MINE": "1",
+            "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+            "IngestStorage": ""
+        }})
+    );
+    let settings = out.join("local.settings.json");
+    assert_eq!(
+        report
+            .warnings
+            .iter()
+            .map(|w| w.0.clone())
+            .collect::<Vec<_>>(),
+        [format!(
+            "app setting `IngestStorage` (the `connection` of binding `item` of function \
+             `ingest`, src/main.rs:7:1) was missing from `{}` and has been added empty; set it \
+             to a connection string (or add `IngestStorage__<property>` settings for an \
+             identity-based connection) to run the function locally, and add it to the \
+             Function App's settings",
+            settings.display()
+        )]
+    );
+    assert_app_folder_valid(&out);
+
+    // Filled in by the user: kept as it is, and no more warning.
+    let mut value = read_json(&settings);
+    value["Values"]["IngestStorage"] = json!("DefaultEndpointsProtocol=https;AccountName=x");
+    fs::write(&settings, value.to_string()).unwrap();
+    let report = emit_to(&bin, &out).unwrap();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    assert_eq!(read_json(&settings), value);
+}
+
+#[test]
+fn ignore_files_are_written_once_and_a_users_leaky_one_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = write_binary(dir.path(), "orders", ELF, &orders_records());
+    let out = dir.path().join("app");
+    emit_to(&bin, &out).unwrap();
+    let funcignore = fs::read_to_string(out.join(".funcignore")).unwrap();
+    assert!(
+        funcignore.lines().any(|l| l == "local.settings.json"),
+        "{funcignore}"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("local.settings.json")
+    );
+
+    fs::write(out.join(".funcignore"), "docs/\n").unwrap();
+    let report = emit_to(&bin, &out).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join(".funcignore")).unwrap(),
+        "docs/\n"
+    );
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert!(
+        report.warnings[0]
+            .0
+            .contains("does not list `local.settings.json`"),
+        "{:?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn every_emitted_file_validates_against_the_shared_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut records = orders_records();
+    records.push(queue_record("ingest", 50, "IngestStorage"));
+    records.push(route_record(
+        "item",
+        60,
+        "items/{id:int?}",
+        &["get", "delete"],
+    ));
+    let bin = write_binary(dir.path(), "orders", ELF, &records);
+    let out = dir.path().join("app");
+    emit_to(&bin, &out).unwrap();
+    assert_eq!(assert_app_folder_valid(&out), 2 + records.len());
 }

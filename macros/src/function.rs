@@ -194,9 +194,14 @@ pub(crate) fn parse(
                 let Some((resolved, _)) = resolve_attr(kind, &attr, &mut errors) else {
                     continue;
                 };
-                if let Some((model, param_role)) =
-                    param_binding(resolved, &attr, &pat_type.pat, &pat_type.ty, &mut errors)
-                {
+                if let Some((model, param_role)) = param_binding(
+                    resolved,
+                    &attr,
+                    &pat_type.pat,
+                    &pat_type.ty,
+                    is_http,
+                    &mut errors,
+                ) {
                     role = param_role;
                     param_bindings.push(model);
                 }
@@ -216,7 +221,7 @@ pub(crate) fn parse(
             }
         }
         pat_type.attrs = kept;
-        if binding_attr.is_none() {
+        if binding_attr.is_none() && !is_invocation_extractor(&pat_type.ty) {
             last_extract = Some(match &*pat_type.pat {
                 Pat::Ident(p) => Ok((ident_name(&p.ident), p.ident.span())),
                 other => Err(other.span()),
@@ -409,6 +414,7 @@ fn param_binding(
     attr: &syn::Attribute,
     pat: &Pat,
     ty: &Type,
+    is_http: bool,
     errors: &mut Errors,
 ) -> Option<(BindingModel, ParamRole)> {
     let attr_name = resolved.kind.attr;
@@ -431,7 +437,9 @@ fn param_binding(
             return None;
         }
     };
-    if binding == RETURN_BINDING {
+    // An HTTP function returns its response, so a `$return` output of another type (the Go
+    // samples' queue) can only be set from a parameter.
+    if binding == RETURN_BINDING && !is_http {
         errors.push(syn::Error::new(
             name_span,
             format!(
@@ -854,6 +862,23 @@ fn resolve_attr(
             errors.push(e);
             None
         }
+    }
+}
+
+/// azfn's own invocation extractors, which never receive the trigger value: so that
+/// `(ctx: Context, item: String, State(db): State<Db>)` still binds `item` to the trigger.
+/// Recognised by name, as a macro must; under another name (an alias) mark the trigger
+/// parameter with `#[trigger]`.
+const INVOCATION_EXTRACTORS: &[&str] = &["Context", "State", "Metadata"];
+
+fn is_invocation_extractor(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| INVOCATION_EXTRACTORS.iter().any(|e| s.ident == e)),
+        _ => false,
     }
 }
 

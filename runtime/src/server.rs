@@ -471,7 +471,14 @@ async fn invoke_http_payload(
             .ok_or_else(|| OutputError::Undeclared {
                 binding: name.clone(),
             })?;
-        outcome.outputs.insert(name, encode_output(binding, value)?);
+        let encoded = encode_output(binding, value)?;
+        // A `$return` output of an HTTP function (set from an `Out` parameter, since the
+        // function returns its response) is the host's `ReturnValue`, not an `Outputs` key.
+        if name == RETURN_BINDING {
+            outcome.return_value = Some(encoded);
+        } else {
+            outcome.outputs.insert(name, encoded);
+        }
     }
     Ok(outcome)
 }

@@ -14,7 +14,7 @@ struct Counter(Arc<AtomicUsize>);
 
 #[azfn::queue_trigger(queue_name = "work")]
 #[azfn::queue_output(queue_name = "done")]
-async fn logged(ctx: Context, State(counter): State<Counter>, item: String) -> String {
+async fn logged(ctx: Context, item: String, State(counter): State<Counter>) -> String {
     let n = counter.0.fetch_add(1, Ordering::SeqCst);
     tracing::info!(n, "working on {item}");
     tracing::warn!("item is {} bytes", item.len());
@@ -279,4 +279,26 @@ async fn the_smallest_signatures_work() {
     assert!(client.queue("tick", "x").send().await.is_ok());
     let result = client.queue("nothing", "x").send().await.unwrap();
     assert!(result.return_value().is_none());
+}
+
+/// The Go samples' shape: an HTTP function whose `$return` binding is a queue.
+#[azfn::http_trigger(methods = [post])]
+async fn http_with_queue_return(
+    body: String,
+    #[azfn::queue_output(name = "$return", queue_name = "out-queue")] message: &mut Out<String>,
+) -> &'static str {
+    message.set(body);
+    "queued"
+}
+
+#[tokio::test]
+async fn an_http_function_can_feed_a_queue_return_binding() {
+    let client = TestClient::new();
+    let payload = serde_json::json!({"Data": {"req": {"Url": "http://localhost/api/http_with_queue_return", "Method": "POST", "Headers": {}, "Body": "abcd"}}, "Metadata": {}});
+    let result = client
+        .invoke_raw("http_with_queue_return", &payload)
+        .await
+        .unwrap();
+    assert_eq!(result.http_response().unwrap().text(), "queued");
+    assert_eq!(result.return_value().unwrap().text(), "abcd");
 }

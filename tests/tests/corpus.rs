@@ -63,6 +63,16 @@ async fn go_simple_http_trigger_with_return() -> &'static str {
     "hello"
 }
 
+/// An HTTP function whose `$return` is a queue: the response is the return value, the queue
+/// message is set from a `$return` parameter.
+#[http_trigger(name = "go__HttpTriggerWithOutputs", methods = ["get", "post"])]
+async fn go_http_trigger_with_outputs(
+    #[queue_output(name = "$return", queue_name = "test-output-node")] message: &mut Out<String>,
+) -> &'static str {
+    message.set("queued".to_owned());
+    "ok"
+}
+
 #[blob_trigger(
     name = "go__BlobTrigger",
     path = "test-triggerinput-httpworker/{name}",
@@ -340,6 +350,15 @@ const COVERED: &[(&str, &str)] = &[
         "go__BlobTrigger",
     ),
     (
+        "custom-handler-samples/go__HttpTriggerWithOutputs__function.json",
+        "go__HttpTriggerWithOutputs",
+    ),
+    // The same bindings under another folder name.
+    (
+        "custom-handler-samples/go__HttpTriggerStringReturnValue__function.json",
+        "go__HttpTriggerWithOutputs",
+    ),
+    (
         "custom-handler-samples/go__QueueTriggerWithOutputs__function.json",
         "go__QueueTriggerWithOutputs",
     ),
@@ -435,11 +454,6 @@ fn has_binding(function: &Value, test: impl Fn(&Value) -> bool) -> bool {
     bindings(function).iter().any(test)
 }
 
-fn http_function_with_non_http_return(function: &Value) -> bool {
-    has_binding(function, |b| b["type"] == "httpTrigger")
-        && has_binding(function, |b| b["name"] == "$return" && b["type"] != "http")
-}
-
 fn web_hook(function: &Value) -> bool {
     has_binding(function, |b| b.get("webHookType").is_some())
 }
@@ -457,18 +471,6 @@ fn duplicate_binding_names(function: &Value) -> bool {
 }
 
 const SKIPPED: &[Skipped] = &[
-    Skipped {
-        file: "custom-handler-samples/go__HttpTriggerStringReturnValue__function.json",
-        reason: "an HTTP function whose `$return` is a queue: azfn's HTTP functions return \
-                 their response, and its runtime sends `Out` values of HTTP functions as \
-                 `Outputs`, never as `ReturnValue`",
-        holds: http_function_with_non_http_return,
-    },
-    Skipped {
-        file: "custom-handler-samples/go__HttpTriggerWithOutputs__function.json",
-        reason: "the same shape as go__HttpTriggerStringReturnValue",
-        holds: http_function_with_non_http_return,
-    },
     Skipped {
         file: "schemastore-tests/function__EventHubTrigger.json",
         reason: "`path` is the Functions 1.x name of `eventHubName`; `#[event_hub_trigger]` \

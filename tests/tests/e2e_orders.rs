@@ -5,7 +5,9 @@
 mod common;
 
 use bytes::Bytes;
-use cargo_azfn::host::{App, Delivered, Handler, HandlerOptions, HostError, HttpMode, HttpTrace, encode_text};
+use cargo_azfn::host::{
+    App, Delivered, Handler, HandlerOptions, HostError, HttpMode, HttpTrace, encode_text,
+};
 use serde_json::{Map, Value, json};
 
 async fn start(mode: HttpMode) -> Handler {
@@ -61,11 +63,20 @@ async fn queue_messages_reach_the_outgoing_queue_exactly_as_they_came_in() {
         long.as_str(),
     ];
     for message in messages {
-        assert_eq!(relay(&handler, message).await, message.as_bytes(), "{message:.40?}");
+        assert_eq!(
+            relay(&handler, message).await,
+            message.as_bytes(),
+            "{message:.40?}"
+        );
     }
 }
 
-fn request(method: &str, uri: &str, body: &[u8], content_type: Option<&str>) -> http::Request<Bytes> {
+fn request(
+    method: &str,
+    uri: &str,
+    body: &[u8],
+    content_type: Option<&str>,
+) -> http::Request<Bytes> {
     let mut builder = http::Request::builder()
         .method(method)
         .uri(uri)
@@ -85,7 +96,12 @@ async fn an_order_is_enqueued_and_acknowledged_even_at_200_kb() {
         let body = serde_json::to_vec(&order).unwrap();
         assert!(color.len() < 10 || body.len() > 200 * 1024);
         let response = handler
-            .http(request("POST", "/api/order", &body, Some("application/json")))
+            .http(request(
+                "POST",
+                "/api/order",
+                &body,
+                Some("application/json"),
+            ))
             .await
             .unwrap();
         let trace = response.extensions().get::<HttpTrace>().cloned().unwrap();
@@ -108,7 +124,12 @@ async fn an_order_is_enqueued_and_acknowledged_even_at_200_kb() {
 async fn a_malformed_order_is_refused_and_nothing_is_enqueued() {
     let handler = start(HttpMode::Proxy).await;
     let response = handler
-        .http(request("POST", "/api/order", b"{\"id\": \"x\"}", Some("application/json")))
+        .http(request(
+            "POST",
+            "/api/order",
+            b"{\"id\": \"x\"}",
+            Some("application/json"),
+        ))
         .await
         .unwrap();
     assert_eq!(response.status(), 422);
@@ -120,14 +141,22 @@ async fn a_malformed_order_is_refused_and_nothing_is_enqueued() {
 async fn hello_works_the_same_in_all_three_http_modes() {
     for mode in [HttpMode::Payload, HttpMode::Forward, HttpMode::Proxy] {
         let handler = start(mode).await;
-        let response = handler.http(request("GET", "/api/hello", b"", None)).await.unwrap();
+        let response = handler
+            .http(request("GET", "/api/hello", b"", None))
+            .await
+            .unwrap();
         let trace = response.extensions().get::<HttpTrace>().cloned().unwrap();
         assert_eq!(trace.mode, Some(mode));
         assert_eq!(response.status(), 200, "{mode:?}: {:?}", trace.error);
         assert_eq!(response.body(), "hello world", "{mode:?}");
         let text = "zażółć gęślą jaźń: ünïcödé 🦀";
         let response = handler
-            .http(request("POST", "/api/hello", text.as_bytes(), Some("text/plain; charset=utf-8")))
+            .http(request(
+                "POST",
+                "/api/hello",
+                text.as_bytes(),
+                Some("text/plain; charset=utf-8"),
+            ))
             .await
             .unwrap();
         assert_eq!(response.status(), 200, "{mode:?}");
@@ -142,7 +171,11 @@ async fn malformed_payloads_get_4xx_with_a_message_and_the_server_keeps_serving(
         ("MyQueueFunction", b"{not json", "not valid JSON"),
         ("MyQueueFunction", b"[1,2]", "an array"),
         ("MyQueueFunction", b"{\"Data\": 7}", "`Data` is a number"),
-        ("MyQueueFunction", b"{\"Data\": {}, \"Metadata\": {}}", "`Data.myQueueItem` is missing"),
+        (
+            "MyQueueFunction",
+            b"{\"Data\": {}, \"Metadata\": {}}",
+            "`Data.myQueueItem` is missing",
+        ),
         ("order", b"{\"Data\": {\"req\": 5}}", "not an HTTP request"),
     ];
     for (function, body, expected) in cases {
@@ -159,7 +192,10 @@ async fn malformed_payloads_get_4xx_with_a_message_and_the_server_keeps_serving(
     let answer = raw_post(handler.port(), "/NoSuchFunction", "{}").await;
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
     assert_eq!(relay(&handler, "still serving").await, b"still serving");
-    assert!(handler.exit_status().is_none(), "the handler is still running");
+    assert!(
+        handler.exit_status().is_none(),
+        "the handler is still running"
+    );
 }
 
 #[tokio::test]
@@ -173,7 +209,12 @@ async fn sixty_four_concurrent_invocations_all_get_their_own_answer() {
         } else {
             let body = format!("echo {i}");
             let response = handler
-                .http(request("POST", "/api/hello", body.as_bytes(), Some("text/plain")))
+                .http(request(
+                    "POST",
+                    "/api/hello",
+                    body.as_bytes(),
+                    Some("text/plain"),
+                ))
                 .await
                 .unwrap();
             (response.body().to_vec(), body.into_bytes())
@@ -187,7 +228,9 @@ async fn sixty_four_concurrent_invocations_all_get_their_own_answer() {
 /// One POST on a fresh connection, the answer as text.
 async fn raw_post(port: u16, path: &str, body: &str) -> String {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -207,9 +250,16 @@ fn a_handler_started_without_a_port_exits_with_a_clear_error() {
         .env_remove("FUNCTIONS_HTTPWORKER_PORT")
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "never 0: the host would not restart it");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "never 0: the host would not restart it"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("FUNCTIONS_CUSTOMHANDLER_PORT is not set"), "{stderr}");
+    assert!(
+        stderr.contains("FUNCTIONS_CUSTOMHANDLER_PORT is not set"),
+        "{stderr}"
+    );
     let output = std::process::Command::new(exe)
         .env("FUNCTIONS_CUSTOMHANDLER_PORT", "seventy")
         .output()

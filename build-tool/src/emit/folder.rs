@@ -1,9 +1,12 @@
 //! File-system work inside the app folder: replacing files without leaving half-written ones,
-//! and clearing out functions that no longer exist.
+//! leaving files that are already right untouched (so a no-op emit is a few reads, and tools
+//! watching the folder see no change), and clearing out functions that no longer exist.
 
+use std::borrow::Cow;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use crate::error::EmitError;
 
@@ -18,17 +21,67 @@ pub(super) fn create_dir(dir: &Path) -> Result<(), EmitError> {
     })
 }
 
+/// Writes `contents` to `path` unless the file already holds exactly these bytes; returns
+/// whether it wrote.
+pub(super) fn write_if_changed(path: &Path, contents: &[u8]) -> Result<bool, EmitError> {
+    if fs::read(path).is_ok_and(|old| old == contents) {
+        return Ok(false);
+    }
+    write_file(path, contents, false, None)?;
+    Ok(true)
+}
+
+/// Copies the executable to `path` unless the copy there is current; returns whether it
+/// wrote. `contents` gives the bytes, and is only called when a copy is needed. The copy
+/// takes the source's modification time, so "current" is what cargo itself uses for
+/// freshness: the same size and modification time (plus mode 0755 on Unix), without reading
+/// megabytes back to compare them.
+pub(super) fn copy_executable<'a>(
+    path: &Path,
+    source_len: u64,
+    source_modified: Option<SystemTime>,
+    contents: impl FnOnce() -> Result<Cow<'a, [u8]>, EmitError>,
+) -> Result<bool, EmitError> {
+    if let Some(modified) = source_modified
+        && let Ok(meta) = fs::metadata(path)
+        && meta.is_file()
+        && meta.len() == source_len
+        && meta.modified().is_ok_and(|m| m == modified)
+        && is_executable(&meta)
+    {
+        return Ok(false);
+    }
+    write_file(path, &contents()?, true, source_modified)?;
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    meta.permissions().mode() & 0o777 == 0o755
+}
+
+#[cfg(not(unix))]
+fn is_executable(_meta: &fs::Metadata) -> bool {
+    true
+}
+
 /// Replaces `path` with `contents`. The bytes go to a temporary file beside it that is then
 /// renamed over `path`, so a reader (or a `func start` watching the folder) never sees a
 /// half-written file, and an emit into the folder the executable itself lives in cannot
 /// truncate its own source.
-pub(super) fn write_file(path: &Path, contents: &[u8], executable: bool) -> Result<(), EmitError> {
+pub(super) fn write_file(
+    path: &Path,
+    contents: &[u8],
+    executable: bool,
+    modified: Option<SystemTime>,
+) -> Result<(), EmitError> {
     let error = |source| EmitError::WriteFile {
         path: path.to_owned(),
         source,
     };
     let tmp = temp_path(path);
-    let result = write_then_rename(&tmp, path, contents, executable);
+    let result = write_then_rename(&tmp, path, contents, executable, modified);
     if result.is_err() {
         // Best effort: the temporary file is ours and useless once the rename has not happened.
         let _ = fs::remove_file(&tmp);
@@ -50,11 +103,15 @@ fn write_then_rename(
     path: &Path,
     contents: &[u8],
     executable: bool,
+    modified: Option<SystemTime>,
 ) -> std::io::Result<()> {
     let mut file = fs::File::create(tmp)?;
     file.write_all(contents)?;
     if executable {
         make_executable(&file)?;
+    }
+    if let Some(modified) = modified {
+        file.set_modified(modified)?;
     }
     drop(file);
     fs::rename(tmp, path)
@@ -174,7 +231,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("host.json");
         fs::write(&path, "old").unwrap();
-        write_file(&path, b"new", false).unwrap();
+        write_file(&path, b"new", false, None).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
@@ -183,13 +240,67 @@ mod tests {
         assert_eq!(names, ["host.json"]);
     }
 
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("host.json");
+        assert!(write_if_changed(&path, b"{}").unwrap());
+        let before = fs::metadata(&path).unwrap().modified().unwrap();
+        // Long enough for any file system's time stamps to tell two writes apart.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(!write_if_changed(&path, b"{}").unwrap());
+        assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before);
+        assert!(write_if_changed(&path, b"{ }").unwrap());
+        assert_eq!(fs::read(&path).unwrap(), b"{ }");
+    }
+
+    #[test]
+    fn the_executable_is_copied_only_when_size_time_or_mode_differ() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("source");
+        fs::write(&source, b"\x7fELF v1").unwrap();
+        let modified = fs::metadata(&source).unwrap().modified().unwrap();
+        let target = dir.path().join("app");
+        let copy = |bytes: &'static [u8], modified| {
+            copy_executable(&target, bytes.len() as u64, modified, || {
+                Ok(Cow::Borrowed(bytes))
+            })
+        };
+
+        assert!(copy(b"\x7fELF v1", Some(modified)).unwrap());
+        assert_eq!(fs::metadata(&target).unwrap().modified().unwrap(), modified);
+        // A current copy is left alone without even asking for the bytes.
+        assert!(
+            !copy_executable(&target, 7, Some(modified), || panic!("bytes asked for")).unwrap()
+        );
+        // A rebuild changes the time even when the size stays.
+        let later = modified + std::time::Duration::from_secs(1);
+        assert!(copy(b"\x7fELF v2", Some(later)).unwrap());
+        assert_eq!(fs::read(&target).unwrap(), b"\x7fELF v2");
+        // Without a known source time there is nothing to compare: always copy.
+        assert!(copy(b"\x7fELF v2", None).unwrap());
+        // ...and that copy got the current time, so it is not current for `later` any more.
+        assert!(copy(b"\x7fELF v2", Some(later)).unwrap());
+        assert!(!copy(b"\x7fELF v2", Some(later)).unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs::set_permissions(&target, fs::Permissions::from_mode(0o644)).unwrap();
+            assert!(copy(b"\x7fELF v2", Some(later)).unwrap());
+            assert_eq!(
+                fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+                0o755
+            );
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn executables_get_mode_755() {
         use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app");
-        write_file(&path, b"\x7fELF", true).unwrap();
+        write_file(&path, b"\x7fELF", true, None).unwrap();
         let mode = fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o755);
     }

@@ -1,7 +1,23 @@
-//! The `host.json` that tells the Functions host how to start the handler.
+//! The `host.json` that tells the Functions host how to start the handler, merged with the
+//! user's own settings.
+//!
+//! The user's keys are kept as written (`logging`, `functionTimeout`, `extensions`,
+//! `concurrency`, other `customHandler` keys such as `port`, ...). azfn owns the keys that
+//! must agree with the binary: `version`, `customHandler.description` (which executable to
+//! start) and the HTTP mode (`customHandler.enableProxyingHttpRequest` and
+//! `enableForwardingHttpRequest`). Where the user set one of those differently, azfn's value
+//! wins and a warning says so. The extension bundle is added when a binding needs it; a
+//! bundle the user declared is kept, version range included.
+//!
+//! The host reads its configuration keys ignoring case, so they are matched ignoring case here
+//! too: a user's `CustomHandler` is the same section as `customHandler`.
 
 use azfn::metadata::FunctionRecord;
-use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use super::routes::DEFAULT_ROUTE_PREFIX;
+use crate::config::UserHostJson;
+use crate::error::{ConfigError, ConfigSource, Warning};
 
 /// The extension bundle that provides every non-HTTP binding (queues, blobs, timers, ...).
 const BUNDLE_ID: &str = "Microsoft.Azure.Functions.ExtensionBundle";
@@ -11,42 +27,27 @@ const BUNDLE_VERSION: &str = "[4.*, 5.0.0)";
 /// Binding types built into the host; any other type needs the extension bundle.
 const BUILT_IN_BINDINGS: [&str; 2] = ["httpTrigger", "http"];
 
-// Structs rather than `json!` so the keys keep the order people expect to read (`version`
-// first); serde_json's map sorts them.
-#[derive(Serialize)]
-struct HostJson<'a> {
-    version: &'static str,
-    #[serde(rename = "customHandler")]
-    custom_handler: CustomHandler<'a>,
-    #[serde(rename = "extensionBundle", skip_serializing_if = "Option::is_none")]
-    extension_bundle: Option<ExtensionBundle>,
+/// The only `host.json` schema version the v4 host (and custom handlers) support.
+const VERSION: &str = "2.0";
+
+/// The merged `host.json` and what the emit step needs from it.
+#[derive(Debug)]
+pub(crate) struct HostJson {
+    /// Pretty-printed, with a final newline.
+    pub(crate) text: String,
+    /// `extensions.http.routePrefix`, or the host's default.
+    pub(crate) route_prefix: String,
+    /// The user's settings azfn replaced.
+    pub(crate) warnings: Vec<Warning>,
 }
 
-#[derive(Serialize)]
-struct CustomHandler<'a> {
-    description: Description<'a>,
-    #[serde(
-        rename = "enableProxyingHttpRequest",
-        skip_serializing_if = "std::ops::Not::not"
-    )]
-    enable_proxying_http_request: bool,
-}
-
-#[derive(Serialize)]
-struct Description<'a> {
-    #[serde(rename = "defaultExecutablePath")]
-    default_executable_path: &'a str,
-}
-
-#[derive(Serialize)]
-struct ExtensionBundle {
-    id: &'static str,
-    version: &'static str,
-}
-
-/// The pretty-printed `host.json` for an app whose executable is `executable` (a file name in
-/// the app folder) and whose functions are `records`.
-pub(super) fn host_json(executable: &str, records: &[FunctionRecord]) -> String {
+/// The `host.json` for an app whose executable is `executable` (a file name in the app
+/// folder) and whose functions are `records`, merged with the user's settings.
+pub(crate) fn host_json(
+    executable: &str,
+    records: &[FunctionRecord],
+    user: Option<&UserHostJson>,
+) -> Result<HostJson, ConfigError> {
     // The host only proxies the HTTP request (instead of wrapping it in a JSON payload) for
     // functions whose only input is an httpTrigger and only output is http; asking for it
     // without such a function changes nothing, so the flag is left out to keep the file minimal.
@@ -57,33 +58,241 @@ pub(super) fn host_json(executable: &str, records: &[FunctionRecord]) -> String 
             .iter()
             .any(|b| !BUILT_IN_BINDINGS.contains(&b.kind.as_str()))
     });
-    let host = HostJson {
-        version: "2.0",
-        custom_handler: CustomHandler {
-            description: Description {
-                default_executable_path: executable,
-            },
-            enable_proxying_http_request: proxy,
-        },
-        extension_bundle: needs_bundle.then_some(ExtensionBundle {
-            id: BUNDLE_ID,
-            version: BUNDLE_VERSION,
-        }),
+
+    let mut merger = Merger {
+        source: user.map(|u| &u.source),
+        warnings: Vec::new(),
     };
+    let mut root = Map::new();
+    // `version` first, where people look for it.
+    root.insert("version".to_owned(), json!(VERSION));
+    if let Some(user) = user {
+        for (key, value) in &user.value {
+            if key.eq_ignore_ascii_case("version") {
+                if value != VERSION {
+                    merger.replaced(
+                        key,
+                        value,
+                        &json!(VERSION),
+                        "the Functions v4 host only runs custom handlers with host.json \
+                         version 2.0",
+                    );
+                }
+                continue;
+            }
+            root.insert(key.clone(), value.clone());
+        }
+    }
+
+    let custom_handler = merger.object_entry(&mut root, "customHandler", "customHandler")?;
+    let description = json!({ "defaultExecutablePath": executable });
+    merger.set_owned(
+        custom_handler,
+        "customHandler.",
+        "description",
+        Some(description),
+        "it must start this app's executable",
+    );
+    merger.set_owned(
+        custom_handler,
+        "customHandler.",
+        "enableProxyingHttpRequest",
+        proxy.then_some(json!(true)),
+        if proxy {
+            "an HTTP function of this app can be proxied, and the azfn runtime serves every mode"
+        } else {
+            "no function of this app is HTTP-in/HTTP-out, so there is nothing to proxy"
+        },
+    );
+    merger.set_owned(
+        custom_handler,
+        "customHandler.",
+        "enableForwardingHttpRequest",
+        None,
+        "azfn chooses the HTTP mode: proxying, which current hosts prefer over forwarding",
+    );
+
+    if needs_bundle {
+        let bundle = merger.object_entry(&mut root, "extensionBundle", "extensionBundle")?;
+        // The user's bundle is kept as declared: a pinned range or a preview bundle is a
+        // deliberate choice. Only what the host requires is filled in.
+        if get_ci(bundle, "id").is_none() {
+            bundle.insert("id".to_owned(), json!(BUNDLE_ID));
+        }
+        if get_ci(bundle, "version").is_none() {
+            bundle.insert("version".to_owned(), json!(BUNDLE_VERSION));
+        }
+    }
+
+    let route_prefix = merger.route_prefix(&root)?;
     let mut text =
-        serde_json::to_string_pretty(&host).expect("plain structs of strings always serialize");
+        serde_json::to_string_pretty(&Value::Object(root)).expect("a JSON value always serializes");
     text.push('\n');
-    text
+    Ok(HostJson {
+        text,
+        route_prefix,
+        warnings: merger.warnings,
+    })
+}
+
+/// The first key of `map` equal to `key` ignoring ASCII case.
+fn key_ci(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.keys().find(|k| k.eq_ignore_ascii_case(key)).cloned()
+}
+
+fn get_ci<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    key_ci(map, key).and_then(|k| map.get(&k))
+}
+
+/// Merges one app's `host.json`, collecting warnings about replaced user settings.
+struct Merger<'a> {
+    source: Option<&'a ConfigSource>,
+    warnings: Vec<Warning>,
+}
+
+impl Merger<'_> {
+    /// The object at `key` of `map`, created when missing (appended at the end).
+    fn object_entry<'m>(
+        &self,
+        map: &'m mut Map<String, Value>,
+        key: &str,
+        dotted: &str,
+    ) -> Result<&'m mut Map<String, Value>, ConfigError> {
+        let key = key_ci(map, key).unwrap_or_else(|| key.to_owned());
+        let value = map.entry(key).or_insert_with(|| Value::Object(Map::new()));
+        match (value, self.source) {
+            (Value::Object(object), _) => Ok(object),
+            (_, source) => Err(ConfigError::HostJsonShape {
+                origin: source
+                    .cloned()
+                    .expect("only the user's settings can hold a non-object"),
+                key: format!("`{dotted}`"),
+                expected: "a JSON object",
+            }),
+        }
+    }
+
+    /// Sets (or, for `None`, removes) a key azfn owns, warning when the user had set it to
+    /// something else. Every spelling of the key that differs in case is replaced too.
+    fn set_owned(
+        &mut self,
+        map: &mut Map<String, Value>,
+        dotted_parent: &str,
+        key: &str,
+        ours: Option<Value>,
+        why: &str,
+    ) {
+        let spellings: Vec<String> = map
+            .keys()
+            .filter(|k| k.eq_ignore_ascii_case(key))
+            .cloned()
+            .collect();
+        let mut position = None;
+        for spelling in spellings {
+            let index = map.keys().position(|k| *k == spelling);
+            let theirs = map.shift_remove(&spelling).expect("listed above");
+            position = position.or(index);
+            let same = match &ours {
+                Some(ours) => &theirs == ours && spelling == key,
+                // `false` is what an absent flag means.
+                None => theirs == Value::Bool(false),
+            };
+            if !same {
+                let shown = ours.clone().unwrap_or(Value::Null);
+                let why = if shown == theirs {
+                    // Only the spelling differs; say so rather than "X, but azfn writes X".
+                    format!("the key is spelled `{key}`")
+                } else {
+                    why.to_owned()
+                };
+                self.replaced(&format!("{dotted_parent}{spelling}"), &theirs, &shown, &why);
+            }
+        }
+        if let Some(ours) = ours {
+            match position {
+                // Where the user had it, so a diff of the file stays small.
+                Some(index) if index <= map.len() => {
+                    map.shift_insert(index, key.to_owned(), ours);
+                }
+                _ => {
+                    map.insert(key.to_owned(), ours);
+                }
+            }
+        }
+    }
+
+    fn replaced(&mut self, key: &str, theirs: &Value, ours: &Value, why: &str) {
+        let source = self
+            .source
+            .map_or_else(|| "the user's settings".to_owned(), ToString::to_string);
+        let action = if ours.is_null() {
+            "azfn leaves it out".to_owned()
+        } else {
+            format!("azfn writes `{ours}`")
+        };
+        self.warnings.push(Warning(format!(
+            "`{key}` is `{theirs}` in {source}, but {action}: {why}; remove it from {source}"
+        )));
+    }
+
+    /// `extensions.http.routePrefix` of the merged file.
+    fn route_prefix(&self, root: &Map<String, Value>) -> Result<String, ConfigError> {
+        let shape = |key: &str, expected| ConfigError::HostJsonShape {
+            origin: self
+                .source
+                .cloned()
+                .expect("only the user's settings set extensions"),
+            key: format!("`{key}`"),
+            expected,
+        };
+        let Some(extensions) = get_ci(root, "extensions") else {
+            return Ok(DEFAULT_ROUTE_PREFIX.to_owned());
+        };
+        let extensions = extensions
+            .as_object()
+            .ok_or_else(|| shape("extensions", "a JSON object"))?;
+        let Some(http) = get_ci(extensions, "http") else {
+            return Ok(DEFAULT_ROUTE_PREFIX.to_owned());
+        };
+        let http = http
+            .as_object()
+            .ok_or_else(|| shape("extensions.http", "a JSON object"))?;
+        match get_ci(http, "routePrefix") {
+            None => Ok(DEFAULT_ROUTE_PREFIX.to_owned()),
+            Some(Value::String(prefix)) => Ok(prefix.clone()),
+            Some(_) => Err(shape(
+                "extensions.http.routePrefix",
+                "a string (`\"\"` for no prefix)",
+            )),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::emit::test_support::{http_record, queue_record};
-    use serde_json::{Value, json};
+    use std::path::PathBuf;
 
     fn parsed(executable: &str, records: &[FunctionRecord]) -> Value {
-        serde_json::from_str(&host_json(executable, records)).unwrap()
+        serde_json::from_str(&host_json(executable, records, None).unwrap().text).unwrap()
+    }
+
+    fn user(value: Value) -> UserHostJson {
+        UserHostJson {
+            source: ConfigSource::File(PathBuf::from("app/host.json")),
+            value: value.as_object().unwrap().clone(),
+        }
+    }
+
+    fn merged(records: &[FunctionRecord], value: Value) -> (Value, Vec<String>, String) {
+        let host = host_json("app", records, Some(&user(value))).unwrap();
+        let warnings = host.warnings.iter().map(ToString::to_string).collect();
+        (
+            serde_json::from_str(&host.text).unwrap(),
+            warnings,
+            host.route_prefix,
+        )
     }
 
     #[test]
@@ -143,6 +352,166 @@ mod tests {
 
     #[test]
     fn version_comes_first() {
-        assert!(host_json("app", &[]).starts_with("{\n  \"version\": \"2.0\""));
+        let host = host_json("app", &[], None).unwrap();
+        assert!(host.text.starts_with("{\n  \"version\": \"2.0\""));
+        assert_eq!(host.route_prefix, "api");
+        assert!(host.warnings.is_empty());
+    }
+
+    #[test]
+    fn the_users_keys_are_kept_in_their_order() {
+        let (host, warnings, prefix) = merged(
+            &[http_record("h")],
+            json!({
+                "version": "2.0",
+                "logging": {"logLevel": {"default": "Warning"}},
+                "functionTimeout": "00:10:00",
+                "extensions": {"http": {"routePrefix": "", "maxConcurrentRequests": 10}},
+                "concurrency": {"dynamicConcurrencyEnabled": true},
+                "customHandler": {"port": 8080}
+            }),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(prefix, "");
+        assert_eq!(
+            host,
+            json!({
+                "version": "2.0",
+                "logging": {"logLevel": {"default": "Warning"}},
+                "functionTimeout": "00:10:00",
+                "extensions": {"http": {"routePrefix": "", "maxConcurrentRequests": 10}},
+                "concurrency": {"dynamicConcurrencyEnabled": true},
+                "customHandler": {
+                    "port": 8080,
+                    "description": {"defaultExecutablePath": "app"},
+                    "enableProxyingHttpRequest": true
+                }
+            })
+        );
+        let keys: Vec<&String> = host.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "version",
+                "logging",
+                "functionTimeout",
+                "extensions",
+                "concurrency",
+                "customHandler"
+            ]
+        );
+    }
+
+    #[test]
+    fn owned_keys_set_differently_are_replaced_with_a_warning() {
+        let (host, warnings, _) = merged(
+            &[http_record("h")],
+            json!({
+                "version": "1.0",
+                "customHandler": {
+                    "description": {"defaultExecutablePath": "run.sh", "arguments": ["x"]},
+                    "enableForwardingHttpRequest": true,
+                    "enableProxyingHttpRequest": false
+                }
+            }),
+        );
+        assert_eq!(host["version"], "2.0");
+        assert_eq!(
+            host["customHandler"],
+            json!({
+                "description": {"defaultExecutablePath": "app"},
+                "enableProxyingHttpRequest": true
+            })
+        );
+        assert_eq!(warnings.len(), 4, "{warnings:#?}");
+        assert_eq!(
+            warnings[0],
+            "`version` is `\"1.0\"` in `app/host.json`, but azfn writes `\"2.0\"`: the Functions \
+             v4 host only runs custom handlers with host.json version 2.0; remove it from \
+             `app/host.json`"
+        );
+        assert!(warnings[1].starts_with("`customHandler.description` is `{\"defaultExecutablePath\":\"run.sh\",\"arguments\":[\"x\"]}` in `app/host.json`, but azfn writes `{\"defaultExecutablePath\":\"app\"}`"), "{}", warnings[1]);
+        assert!(
+            warnings[2].starts_with("`customHandler.enableProxyingHttpRequest` is `false`"),
+            "{}",
+            warnings[2]
+        );
+        assert!(warnings[3].contains("`customHandler.enableForwardingHttpRequest` is `true` in `app/host.json`, but azfn leaves it out"), "{}", warnings[3]);
+    }
+
+    #[test]
+    fn owned_keys_already_right_or_false_need_no_warning() {
+        let (_, warnings, _) = merged(
+            &[queue_record("q")],
+            json!({
+                "customHandler": {
+                    "description": {"defaultExecutablePath": "app"},
+                    "enableProxyingHttpRequest": false,
+                    "enableForwardingHttpRequest": false
+                }
+            }),
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn keys_are_matched_ignoring_case_like_the_host_does() {
+        let (host, warnings, prefix) = merged(
+            &[http_record("h")],
+            json!({
+                "CustomHandler": {"Description": {"defaultExecutablePath": "app"}},
+                "Extensions": {"HTTP": {"RoutePrefix": "v1"}}
+            }),
+        );
+        assert_eq!(prefix, "v1");
+        assert_eq!(
+            host["CustomHandler"],
+            json!({"description": {"defaultExecutablePath": "app"}, "enableProxyingHttpRequest": true})
+        );
+        assert!(host.get("customHandler").is_none(), "{host}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(
+            warnings[0],
+            "`customHandler.Description` is `{\"defaultExecutablePath\":\"app\"}` in \
+             `app/host.json`, but azfn writes `{\"defaultExecutablePath\":\"app\"}`: the key is \
+             spelled `description`; remove it from `app/host.json`"
+        );
+    }
+
+    #[test]
+    fn the_users_bundle_and_its_version_range_are_kept() {
+        let bundle = json!({"id": "Microsoft.Azure.Functions.ExtensionBundle.Preview", "version": "[4.29.0, 5.0.0)"});
+        let (host, warnings, _) = merged(&[queue_record("q")], json!({"extensionBundle": bundle}));
+        assert_eq!(host["extensionBundle"], bundle);
+        assert!(warnings.is_empty());
+        // A bundle without a version gets the default range; one the app does not need stays.
+        let (host, _, _) = merged(
+            &[queue_record("q")],
+            json!({"extensionBundle": {"id": BUNDLE_ID}}),
+        );
+        assert_eq!(host["extensionBundle"]["version"], BUNDLE_VERSION);
+        let (host, _, _) = merged(&[http_record("h")], json!({"extensionBundle": bundle}));
+        assert_eq!(host["extensionBundle"], bundle);
+    }
+
+    #[test]
+    fn settings_of_the_wrong_shape_are_errors_naming_the_key_and_file() {
+        for (value, key) in [
+            (json!({"customHandler": "x"}), "`customHandler`"),
+            (json!({"extensionBundle": []}), "`extensionBundle`"),
+            (json!({"extensions": 1}), "`extensions`"),
+            (json!({"extensions": {"http": true}}), "`extensions.http`"),
+            (
+                json!({"extensions": {"http": {"routePrefix": 1}}}),
+                "`extensions.http.routePrefix`",
+            ),
+        ] {
+            let err = host_json("app", &[queue_record("q")], Some(&user(value))).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!("{key} in `app/host.json` must be ")),
+                "{text}"
+            );
+        }
     }
 }

@@ -139,7 +139,10 @@ mod tests {
         let name = format!("a{}", "b".repeat(MAX_NAME_LEN));
         let reasons = invalid_name_reasons(&name);
         assert_eq!(reasons.len(), 1, "{reasons:?}");
-        assert!(reasons[0].contains("129 characters"), "{reasons:?}");
+        assert!(
+            reasons[0].contains("it is 128 characters long, and the limit is 127"),
+            "{reasons:?}"
+        );
     }
 
     #[test]

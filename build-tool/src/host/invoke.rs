@@ -176,6 +176,19 @@ impl Handler {
         data: Map<String, Value>,
         metadata: Map<String, Value>,
     ) -> Result<Invocation, HostError> {
+        self.invoke_with_id(function, data, metadata, &new_guid())
+            .await
+    }
+
+    /// [`Handler::invoke`] with a given `X-Azure-Functions-InvocationId`, so that the
+    /// caller's own log lines carry the same id as the handler's.
+    pub async fn invoke_with_id(
+        &self,
+        function: &str,
+        data: Map<String, Value>,
+        metadata: Map<String, Value>,
+        invocation_id: &str,
+    ) -> Result<Invocation, HostError> {
         let f = self
             .app
             .function(function)
@@ -184,7 +197,22 @@ impl Handler {
             "Data": data,
             "Metadata": metadata_from_binding_data(&f.name, metadata),
         });
-        self.invoke_raw(function, body.to_string()).await
+        self.invoke_payload(f, Bytes::from(body.to_string()), invocation_id)
+            .await
+    }
+
+    /// [`Handler::invoke_raw`] with a given invocation id.
+    pub async fn invoke_raw_with_id(
+        &self,
+        function: &str,
+        body: impl Into<Bytes>,
+        invocation_id: &str,
+    ) -> Result<Invocation, HostError> {
+        let f = self
+            .app
+            .function(function)
+            .ok_or_else(|| HostError::UnknownFunction(function.to_string()))?;
+        self.invoke_payload(f, body.into(), invocation_id).await
     }
 
     /// Invokes a function with a request body given byte for byte (e.g. a contract vector).

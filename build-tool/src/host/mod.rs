@@ -43,7 +43,7 @@
 //! # What is not
 //!
 //! Restarts (the host restarts a handler that exits with a non-zero code, or 200, and gives
-//! up after three errors), function keys (all requests are anonymous, as under `func start`),
+//! up after three errors: [`crate::start`] supervises a `Handler` by those rules), function keys (all requests are anonymous, as under `func start`),
 //! input bindings other than the trigger (the HTTP front door sends only `Data.req`), real
 //! trigger sources, and Newtonsoft's conversion of date-like strings in `Outputs`.
 //!
@@ -75,3 +75,7 @@ pub use process::{
     Launch, LineKind, LogLevel, OutputLine, OutputStream, READY_POLL_INTERVAL,
 };
 pub use render::HttpOutput;
+
+// Ids and clocks stamped like the host's, for `cargo azfn start`'s own invocations.
+pub(crate) use app::get_ci;
+pub(crate) use client::{new_guid, utc_now};

@@ -41,6 +41,17 @@ pub struct HandlerOptions {
     echo: bool,
     port: Option<u16>,
     pub(crate) traceparent: bool,
+    on_output: Option<OutputCallback>,
+}
+
+/// A function called with every output line as it arrives (see [`HandlerOptions::on_output`]).
+#[derive(Clone)]
+struct OutputCallback(Arc<dyn Fn(&OutputLine) + Send + Sync>);
+
+impl std::fmt::Debug for OutputCallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutputCallback")
+    }
 }
 
 impl Default for HandlerOptions {
@@ -54,6 +65,7 @@ impl Default for HandlerOptions {
             echo: false,
             port: None,
             traceparent: true,
+            on_output: None,
         }
     }
 }
@@ -107,6 +119,13 @@ impl HandlerOptions {
     /// Use this port instead of a free one (like host.json's `customHandler.port`).
     pub fn port(mut self, port: u16) -> Self {
         self.port = Some(port);
+        self
+    }
+
+    /// Calls `callback` with every output line, classified, as it arrives: how
+    /// `cargo azfn start` shows the handler's output with the host's levels while it runs.
+    pub fn on_output(mut self, callback: impl Fn(&OutputLine) + Send + Sync + 'static) -> Self {
+        self.on_output = Some(OutputCallback(Arc::new(callback)));
         self
     }
 
@@ -335,6 +354,7 @@ struct OutputLog {
     open_streams: AtomicUsize,
     started: Instant,
     echo: bool,
+    callback: Option<OutputCallback>,
 }
 
 impl OutputLog {
@@ -346,6 +366,9 @@ impl OutputLog {
                 OutputStream::Stderr => "err",
             };
             eprintln!("[handler {tag}] {}", line.text);
+        }
+        if let Some(callback) = &self.callback {
+            (callback.0)(&line);
         }
         self.lines
             .lock()
@@ -459,6 +482,7 @@ impl Handler {
             open_streams: AtomicUsize::new(2),
             started: Instant::now(),
             echo: options.echo,
+            callback: options.on_output.clone(),
         });
         if let Some(stdout) = child.stdout.take() {
             tokio::spawn(pump(stdout, OutputStream::Stdout, output.clone()));
@@ -510,7 +534,9 @@ impl Handler {
         let mut status = self.status.clone();
         let mut slept = Duration::ZERO;
         loop {
-            if let Some(exit) = *status.borrow_and_update() {
+            // Copied out first: a watch guard held across the await would make `start` !Send.
+            let exited = *status.borrow_and_update();
+            if let Some(exit) = exited {
                 return Err(self.exited(exit).await);
             }
             // A server that accepts but never answers stalls the host's probe; bound it by the

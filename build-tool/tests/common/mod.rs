@@ -184,3 +184,109 @@ pub(crate) fn fixture_project(dir: &Path, bins: &[(&str, Vec<FunctionRecord>)]) 
     fs::write(&manifest_path, manifest).unwrap();
     manifest_path
 }
+
+/// The workspace root.
+pub(crate) fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("build-tool/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// `shared/` beside the project root (CI clones it there too); `AZFN_SHARED_DIR` overrides.
+pub(crate) fn shared_dir() -> PathBuf {
+    std::env::var_os("AZFN_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared"))
+}
+
+/// A validator for one of the shared schemas. `function.schema.json` says draft-04 but uses
+/// `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules.
+fn validator(schema_file: &str) -> jsonschema::Validator {
+    let schema = read_json(&shared_dir().join("schemas").join(schema_file));
+    match schema_file {
+        "local.settings.schema.json" => jsonschema::draft4::new(&schema),
+        _ => jsonschema::draft7::new(&schema),
+    }
+    .unwrap_or_else(|e| panic!("{schema_file}: {e}"))
+}
+
+fn assert_valid(validator: &jsonschema::Validator, file: &Path) {
+    let instance = read_json(file);
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} is invalid: {errors:#?}\n{instance:#}",
+        file.display()
+    );
+}
+
+/// Checks every JSON file of an app folder against the shared schemas: `host.json`,
+/// `local.settings.json` and each `<function>/function.json`. Returns how many were checked.
+pub(crate) fn assert_app_folder_valid(out: &Path) -> usize {
+    // Guards against a validator that accepts everything.
+    let host = validator("host.schema.json");
+    assert!(!host.is_valid(
+        &json!({"version": "2.0", "customHandler": {"description": {}, "enableProxying": true}})
+    ));
+    assert_valid(&host, &out.join("host.json"));
+    assert_valid(
+        &validator("local.settings.schema.json"),
+        &out.join("local.settings.json"),
+    );
+    let function = validator("function.schema.json");
+    let mut checked = 2;
+    for entry in fs::read_dir(out).unwrap() {
+        let path = entry.unwrap().path().join("function.json");
+        if path.is_file() {
+            assert_valid(&function, &path);
+            checked += 1;
+        }
+    }
+    checked
+}
+
+/// The entries of a zip file: name, Unix mode (permission bits) and content.
+pub(crate) fn zip_entries(zip: &Path) -> Vec<(String, u32, Vec<u8>)> {
+    use std::io::Read as _;
+    let file = fs::File::open(zip).unwrap_or_else(|e| panic!("{}: {e}", zip.display()));
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut contents = Vec::new();
+            entry.read_to_end(&mut contents).unwrap();
+            let mode = entry.unix_mode().expect("a Unix mode") & 0o777;
+            (entry.name().to_owned(), mode, contents)
+        })
+        .collect()
+}
+
+/// A queue-triggered function whose trigger and output use the connection `connection`.
+pub(crate) fn queue_record(name: &str, line: u32, connection: &str) -> FunctionRecord {
+    record(
+        name,
+        "src/main.rs",
+        line,
+        json!([
+            {"type": "queueTrigger", "direction": "in", "name": "item", "queueName": "in", "connection": connection},
+            {"type": "queue", "direction": "out", "name": "$return", "queueName": "out", "connection": connection}
+        ]),
+    )
+}
+
+/// An HTTP-in, HTTP-out function on `route` for `methods`.
+pub(crate) fn route_record(name: &str, line: u32, route: &str, methods: &[&str]) -> FunctionRecord {
+    record(
+        name,
+        "src/main.rs",
+        line,
+        json!([
+            {"type": "httpTrigger", "direction": "in", "name": "req", "methods": methods, "route": route},
+            {"type": "http", "direction": "out", "name": "res"}
+        ]),
+    )
+}

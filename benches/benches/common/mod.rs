@@ -1,0 +1,44 @@
+//! Shared by the bench targets: `examples/orders`'s `order` function compiled into the bench
+//! (so azfn's router serves it in-process), the hand-written baseline's router, and the
+//! host's request.
+
+// Each bench target uses its own part of this module.
+#![allow(dead_code)]
+
+#[path = "../../src/bin/baseline/handler.rs"]
+pub(crate) mod baseline;
+
+use azfn::{Out, http_trigger, queue_output};
+use serde::{Deserialize, Serialize};
+
+/// An order as customers post it.
+#[derive(Debug, Deserialize, Serialize)]
+struct Order {
+    id: u64,
+    quantity: u32,
+    color: String,
+}
+
+/// `POST /api/order`: puts the order on the `orders` queue (as in `examples/orders`).
+#[http_trigger(methods = ["post"], auth_level = "function")]
+async fn order(
+    azfn::http::Json(order): azfn::http::Json<Order>,
+    #[queue_output(queue_name = "orders", connection = "AzureWebJobsStorage")] message: &mut Out<
+        azfn::Json<Order>,
+    >,
+) -> &'static str {
+    message.set(azfn::Json(order));
+    "Order enqueued"
+}
+
+/// The host's `POST /order` with `body`, as the server sees it after hyper parsed it.
+pub(crate) fn order_request(body: &bytes::Bytes) -> http::Request<axum::body::Body> {
+    http::Request::post("/order")
+        .header("content-type", "application/json; charset=utf-8")
+        .header(
+            "x-azure-functions-invocationid",
+            "3f2b8a61-5d0c-4d7e-9b0a-2f7c1e4d9a10",
+        )
+        .body(axum::body::Body::from(body.clone()))
+        .expect("a valid request")
+}

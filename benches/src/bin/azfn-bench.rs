@@ -1,0 +1,80 @@
+//! The benchmark driver: builds azfn's `examples/orders` and the hand-written baseline, measures
+//! both the way the Functions host uses them, and prints the table.
+//!
+//! Run with `cargo run --release -p azfn-benches --bin azfn-bench` (about two minutes after the
+//! builds); `--quick` is the few-seconds smoke run CI uses, `--json` prints the report as JSON.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use azfn_benches::suite::{self, Options};
+use clap::Parser;
+
+/// Benchmarks azfn against a hand-written axum handler.
+#[derive(Debug, Parser)]
+#[command(name = "azfn-bench", version)]
+struct Cli {
+    /// A few-seconds smoke run on debug builds: checks every measurement works, numbers are
+    /// not meaningful.
+    #[arg(long)]
+    quick: bool,
+    /// Print the report as JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Use this built `examples/orders` executable instead of building it.
+    #[arg(long, value_name = "PATH")]
+    app_bin: Option<PathBuf>,
+    /// Use this built `baseline` executable instead of building it.
+    #[arg(long, value_name = "PATH")]
+    baseline_bin: Option<PathBuf>,
+    /// Measure nothing else: send the order invocation to a handler already listening on
+    /// this port, for `--seconds`, and print throughput and latency. For profiling a handler
+    /// under the suite's load (`perf record -p <pid>`).
+    #[arg(long, value_name = "PORT")]
+    drive: Option<u16>,
+    /// How long `--drive` sends.
+    #[arg(long, default_value_t = 10.0, requires = "drive")]
+    seconds: f64,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(port) = cli.drive {
+        return match suite::drive(port, std::time::Duration::from_secs_f64(cli.seconds)) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let options = Options {
+        quick: cli.quick,
+        app_bin: cli.app_bin,
+        baseline_bin: cli.baseline_bin,
+    };
+    match suite::run(&options) {
+        Ok(report) => {
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("a report serializes")
+                );
+            } else {
+                print!("{}", report.table());
+                println!();
+                for note in &report.notes {
+                    println!("- {note}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

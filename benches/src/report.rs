@@ -1,0 +1,257 @@
+//! The results table: metric, azfn, baseline, ratio, target, met?
+
+use serde::Serialize;
+
+/// What a row is held to.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Target {
+    /// Reported only.
+    None,
+    /// azfn / baseline must be at least this.
+    RatioAtLeast(f64),
+    /// azfn / baseline must be at most this.
+    RatioAtMost(f64),
+    /// azfn's value must be at most this, in the row's unit.
+    AtMost(f64),
+    /// azfn / baseline at most `ratio`, and azfn's value below `value`.
+    RatioAtMostAndBelow {
+        /// The largest ratio.
+        ratio: f64,
+        /// The bound on azfn's value, in the row's unit.
+        value: f64,
+    },
+}
+
+/// One measured metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    /// What was measured.
+    pub metric: String,
+    /// The unit of `azfn` and `baseline`.
+    pub unit: &'static str,
+    /// azfn's value.
+    pub azfn: f64,
+    /// The hand-written baseline's value, where there is one.
+    pub baseline: Option<f64>,
+    /// What the value is held to.
+    pub target: Target,
+    /// Whether azfn / baseline means something (not for values that are already relative).
+    pub has_ratio: bool,
+}
+
+impl Row {
+    /// A row with a baseline.
+    pub fn compared(
+        metric: impl Into<String>,
+        unit: &'static str,
+        azfn: f64,
+        baseline: f64,
+        target: Target,
+    ) -> Self {
+        Self {
+            metric: metric.into(),
+            unit,
+            azfn,
+            baseline: Some(baseline),
+            target,
+            has_ratio: true,
+        }
+    }
+
+    /// A row with a baseline whose ratio to azfn is not shown (a percentage, for instance).
+    pub fn compared_without_ratio(
+        metric: impl Into<String>,
+        unit: &'static str,
+        azfn: f64,
+        baseline: f64,
+        target: Target,
+    ) -> Self {
+        Self {
+            has_ratio: false,
+            ..Self::compared(metric, unit, azfn, baseline, target)
+        }
+    }
+
+    /// A row with azfn's value only.
+    pub fn alone(metric: impl Into<String>, unit: &'static str, azfn: f64, target: Target) -> Self {
+        Self {
+            metric: metric.into(),
+            unit,
+            azfn,
+            baseline: None,
+            target,
+            has_ratio: false,
+        }
+    }
+
+    /// azfn / baseline.
+    pub fn ratio(&self) -> Option<f64> {
+        self.baseline
+            .filter(|b| self.has_ratio && *b != 0.0)
+            .map(|baseline| self.azfn / baseline)
+    }
+
+    /// Whether the target is met; `None` when there is none.
+    pub fn met(&self) -> Option<bool> {
+        let ratio = self.ratio();
+        match self.target {
+            Target::None => None,
+            Target::RatioAtLeast(min) => ratio.map(|r| r >= min),
+            Target::RatioAtMost(max) => ratio.map(|r| r <= max),
+            Target::AtMost(max) => Some(self.azfn <= max),
+            Target::RatioAtMostAndBelow { ratio: max, value } => {
+                ratio.map(|r| r <= max && self.azfn < value)
+            }
+        }
+    }
+
+    fn target_text(&self) -> String {
+        match self.target {
+            Target::None => "-".into(),
+            Target::RatioAtLeast(min) => format!(">= {min:.2}x"),
+            Target::RatioAtMost(max) => format!("<= {max:.2}x"),
+            Target::AtMost(max) => format!("<= {} {}", number(max), self.unit),
+            Target::RatioAtMostAndBelow { ratio, value } => {
+                format!("<= {ratio:.2}x and < {} {}", number(value), self.unit)
+            }
+        }
+    }
+}
+
+/// A number with as many decimals as its size needs to show three significant digits.
+fn number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 100.0 || magnitude == 0.0 {
+        format!("{value:.0}")
+    } else if magnitude >= 10.0 {
+        format!("{value:.1}")
+    } else if magnitude >= 1.0 {
+        format!("{value:.2}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+/// The whole run: the rows and how they were taken.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// One per metric, in table order.
+    pub rows: Vec<Row>,
+    /// How the run was done (mode, rounds, load average), printed under the table.
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// The table as GitHub markdown, ready to paste into the README.
+    pub fn table(&self) -> String {
+        let header = ["metric", "azfn", "baseline", "ratio", "target", "met?"];
+        let mut lines: Vec<[String; 6]> = vec![header.map(str::to_owned)];
+        for row in &self.rows {
+            let value = |v: f64| format!("{} {}", number(v), row.unit);
+            lines.push([
+                row.metric.clone(),
+                value(row.azfn),
+                row.baseline.map(value).unwrap_or_else(|| "-".into()),
+                row.ratio()
+                    .map(|r| format!("{r:.2}x"))
+                    .unwrap_or_else(|| "-".into()),
+                row.target_text(),
+                match row.met() {
+                    Some(true) => "yes".into(),
+                    Some(false) => "NO".into(),
+                    None => "-".into(),
+                },
+            ]);
+        }
+        let widths: Vec<usize> = (0..header.len())
+            .map(|c| {
+                lines
+                    .iter()
+                    .map(|l| l[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            out.push('|');
+            for (cell, width) in line.iter().zip(&widths) {
+                // Numbers right-aligned, text left-aligned, as a reader scans them.
+                let numeric = i > 0 && cell.starts_with(|c: char| c.is_ascii_digit());
+                let pad = width - cell.chars().count();
+                if numeric {
+                    out.push_str(&format!(" {}{cell} |", " ".repeat(pad)));
+                } else {
+                    out.push_str(&format!(" {cell}{} |", " ".repeat(pad)));
+                }
+            }
+            out.push('\n');
+            if i == 0 {
+                out.push('|');
+                for width in &widths {
+                    out.push_str(&format!("{}|", "-".repeat(width + 2)));
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_judged_on_the_ratio_or_the_value() {
+        let fast = Row::compared("rps", "req/s", 95.0, 100.0, Target::RatioAtLeast(0.9));
+        assert_eq!(fast.met(), Some(true));
+        let slow = Row::compared("p99", "ms", 1.3, 1.0, Target::RatioAtMost(1.2));
+        assert_eq!(slow.met(), Some(false));
+        let cold = Row::compared(
+            "cold",
+            "ms",
+            12.0,
+            10.0,
+            Target::RatioAtMostAndBelow {
+                ratio: 1.5,
+                value: 10.0,
+            },
+        );
+        assert_eq!(cold.met(), Some(false), "under 1.5x but not under 10 ms");
+        let size = Row::alone("size", "MB", 3.2, Target::AtMost(4.0));
+        assert_eq!(size.met(), Some(true));
+        assert_eq!(size.ratio(), None);
+    }
+
+    #[test]
+    fn the_table_has_a_header_a_rule_and_a_line_per_row() {
+        let report = Report {
+            rows: vec![
+                Row::compared(
+                    "throughput",
+                    "req/s",
+                    20000.0,
+                    21000.0,
+                    Target::RatioAtLeast(0.9),
+                ),
+                Row::alone("emit", "ms", 12.5, Target::AtMost(100.0)),
+            ],
+            notes: vec![],
+        };
+        let table = report.table();
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert!(lines[0].starts_with("| metric"));
+        assert!(lines[1].starts_with("|---"));
+        assert!(
+            lines[2].contains("0.95x") && lines[2].contains("yes"),
+            "{table}"
+        );
+        assert!(
+            lines[3].contains("12.5 ms") && lines[3].contains("<= 100 ms"),
+            "{table}"
+        );
+    }
+}

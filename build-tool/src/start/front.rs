@@ -1,0 +1,343 @@
+//! The HTTP front door on `127.0.0.1:PORT`: every request goes through
+//! [`Handler::http`](crate::host::Handler::http) (routing, §4 modes, §3.4 rendering), then the
+//! non-HTTP outputs of payload-mode invocations are written to storage.
+//!
+//! Besides function routes it answers `POST /admin/functions/{name}` like the host's admin
+//! API (202, the function runs in the background with `{"input": "..."}` as its trigger
+//! value), and two endpoints of its own for `cargo azfn invoke`:
+//! `GET /.azfn/functions/{name}` (the function.json) and `POST /.azfn/invoke/{name}` (an
+//! envelope in, a [`Report`] out).
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+
+use super::Shared;
+use super::outputs::{BindingData, write_outputs};
+use super::queue::finish;
+use crate::host::{Function, HostError, HttpTrace, Invocation, RETURN_BINDING, get_ci};
+use crate::invoke_cmd::{InvokeInput, Report, envelope};
+
+type Body = Full<Bytes>;
+
+pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shared.stopped() => break,
+        };
+        let Ok((stream, peer)) = accepted else {
+            continue;
+        };
+        let shared = shared.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let shared = shared.clone();
+                async move { Ok::<_, Infallible>(handle(&shared, peer, request).await) }
+            });
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn plain(status: StatusCode, text: impl Into<String>) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from(text.into())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        "text/plain; charset=utf-8".parse().expect("valid"),
+    );
+    response
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        "application/json; charset=utf-8".parse().expect("valid"),
+    );
+    response
+}
+
+async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
+    let path = request.uri().path().to_string();
+    let method = request.method().clone();
+    if let Some(name) = path.strip_prefix("/.azfn/functions/") {
+        return describe_function(shared, name);
+    }
+    if method == Method::POST {
+        if let Some(name) = path.strip_prefix("/.azfn/invoke/") {
+            return admin_invoke(shared, name, request).await;
+        }
+        if let Some(name) = path.strip_prefix("/admin/functions/") {
+            return admin_functions(shared, name, request).await;
+        }
+    }
+
+    let handler = match shared.handler().await {
+        Ok(handler) => handler,
+        Err(error) => {
+            shared
+                .console()
+                .error(format_args!("{method} {path}: {error}"));
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "");
+        }
+    };
+    let limit = handler.max_request_body;
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "");
+    }
+    let (parts, body) = request.into_parts();
+    let body = match Limited::new(body, limit as usize).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        // Beyond FUNCTIONS_REQUEST_BODY_SIZE_LIMIT (100 MiB by default), §5.
+        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, ""),
+    };
+    let mut request = Request::from_parts(parts, body);
+    request.extensions_mut().insert(peer);
+
+    let app = handler.app().clone();
+    let mut binding = BindingData::default();
+    if let Some(route) = app.find_route(request.method(), request.uri().path()) {
+        for (name, value) in &route.values {
+            if let Some(value) = value {
+                binding.insert(name, value.clone());
+            }
+        }
+    }
+    for pair in request.uri().query().unwrap_or("").split('&') {
+        if let Some((k, v)) = pair.split_once('=') {
+            binding.insert(k, v.to_string());
+        }
+    }
+
+    let started = Instant::now();
+    let response = match handler.http(request).await {
+        Ok(response) => response,
+        Err(error) => {
+            // NullResult: the real host would leave the caller waiting until functionTimeout.
+            shared.console().error(format_args!(
+                "{method} {path}: {error}. The real host would not answer this request until functionTimeout."
+            ));
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "");
+        }
+    };
+    let trace = response
+        .extensions()
+        .get::<HttpTrace>()
+        .cloned()
+        .unwrap_or_default();
+    let Some(function_name) = trace.function.clone() else {
+        return convert(response);
+    };
+    let invocation_id = trace.invocation_id.clone().unwrap_or_default();
+    shared.console().info(format_args!(
+        "Executing 'Functions.{function_name}' (Reason='This function was programmatically called via the host APIs.', Id={invocation_id})"
+    ));
+    let Some(function) = app.function(&function_name) else {
+        return convert(response);
+    };
+    let mut result: Result<Vec<String>, String> = match &trace.error {
+        Some(error) => Err(error.to_string()),
+        None => Ok(Vec::new()),
+    };
+    let mut response = response;
+    if let Some(invocation) = &trace.invocation {
+        for log in &invocation.logs {
+            shared.console().info(log);
+        }
+        warn_dropped(shared, function, invocation);
+        if result.is_ok() {
+            result = write_outputs(shared, function, invocation, &binding).await;
+            if result.is_err() {
+                // A binding that fails after the function fails the invocation: 500.
+                response = Response::new(Bytes::new());
+                *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+    let _ = finish(shared, &function_name, &invocation_id, started, result);
+    convert(response)
+}
+
+fn convert(response: Response<Bytes>) -> Response<Body> {
+    let (mut parts, body) = response.into_parts();
+    parts.extensions.clear();
+    Response::from_parts(parts, Full::new(body))
+}
+
+/// Warns about what the host's §3.4 rendering drops or refuses, so that a response that
+/// differs in Azure differs here too, and says why.
+fn warn_dropped(shared: &Shared, function: &Function, invocation: &Invocation) {
+    let Ok(body) = serde_json::from_slice::<Value>(&invocation.response.body) else {
+        return;
+    };
+    let outputs = body
+        .as_object()
+        .and_then(|b| get_ci(b, "Outputs"))
+        .and_then(Value::as_object);
+    for binding in function
+        .outputs()
+        .filter(|b| b.kind.eq_ignore_ascii_case("http"))
+    {
+        let value = if binding.name == RETURN_BINDING {
+            body.as_object().and_then(|b| get_ci(b, "ReturnValue"))
+        } else {
+            outputs.and_then(|o| o.get(&binding.name))
+        };
+        let object = match value {
+            Some(Value::Object(o)) => Some(o.clone()),
+            Some(Value::String(s)) => serde_json::from_str::<Value>(s)
+                .ok()
+                .and_then(|v| v.as_object().cloned()),
+            _ => None,
+        };
+        let Some(object) = object else { continue };
+        for dropped in ["cookies", "enableContentNegotiation", "isRaw"] {
+            // `$return` goes through `HttpBinding.CreateResult`, which honours the last two.
+            let honoured = binding.name == RETURN_BINDING && dropped != "cookies";
+            if !honoured && get_ci(&object, dropped).is_some() {
+                shared.console().warn(format_args!(
+                    "`{}`: the HTTP output sets `{dropped}`, which the Functions host drops \
+                     (CONTRACT §3.4); in forwarding or proxy mode the handler's own response, \
+                     `Set-Cookie` included, reaches the caller",
+                    function.name
+                ));
+            }
+        }
+    }
+    for delivered in invocation.outputs.values() {
+        if let Some(problem) = delivered.as_http().and_then(|h| h.problem.as_deref()) {
+            shared.console().warn(format_args!(
+                "`{}`: the host answers 500 because {problem}",
+                function.name
+            ));
+        }
+    }
+}
+
+fn describe_function(shared: &Shared, name: &str) -> Response<Body> {
+    let app = shared.app();
+    match app.function(name) {
+        Some(function) => json_response(StatusCode::OK, &function.json),
+        None => json_response(
+            StatusCode::NOT_FOUND,
+            &json!({
+                "error": format!("function `{name}` does not exist"),
+                "available": app.functions().iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            }),
+        ),
+    }
+}
+
+/// `POST /.azfn/invoke/{name}`: the body is a whole envelope (`Data`, `Metadata`).
+async fn admin_invoke(shared: &Shared, name: &str, request: Request<Incoming>) -> Response<Body> {
+    let body = match request.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return plain(StatusCode::BAD_REQUEST, "unreadable body"),
+    };
+    let app = shared.app();
+    let Some(function) = app.function(name) else {
+        return describe_function(shared, name);
+    };
+    let report = run_envelope(shared, function, body).await;
+    json_response(
+        StatusCode::OK,
+        &serde_json::to_value(&report).unwrap_or_default(),
+    )
+}
+
+/// `POST /admin/functions/{name}` with `{"input": "..."}`: the host's way to run a
+/// non-HTTP function by hand. Answers 202 at once; the invocation runs in the background.
+async fn admin_functions(
+    shared: &Shared,
+    name: &str,
+    request: Request<Incoming>,
+) -> Response<Body> {
+    let body = match request.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return plain(StatusCode::BAD_REQUEST, ""),
+    };
+    let app = shared.app();
+    let Some(function) = app.function(name).cloned() else {
+        return plain(StatusCode::NOT_FOUND, "");
+    };
+    let input = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.get("input").and_then(Value::as_str).map(str::to_string));
+    let input = input.map_or(InvokeInput::Default, InvokeInput::Data);
+    let envelope = match envelope(&function, &input) {
+        Ok(e) => e,
+        Err(e) => return plain(StatusCode::BAD_REQUEST, e.to_string()),
+    };
+    let shared = shared_arc(shared);
+    tokio::spawn(async move {
+        run_envelope(&shared, &function, Bytes::from(envelope.to_string())).await;
+    });
+    plain(StatusCode::ACCEPTED, "")
+}
+
+/// The `Shared` behind a reference, as an `Arc`, for background work.
+fn shared_arc(shared: &Shared) -> Arc<Shared> {
+    shared
+        .this
+        .upgrade()
+        .expect("the host outlives its requests")
+}
+
+async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
+    let invocation_id = crate::host::new_guid();
+    let started = Instant::now();
+    shared.console().info(format_args!(
+        "Executing 'Functions.{}' (Reason='This function was programmatically called via the host APIs.', Id={invocation_id})",
+        function.name
+    ));
+    let outcome: Result<Invocation, HostError> = async {
+        let handler = shared.handler().await?;
+        handler
+            .invoke_raw_with_id(&function.name, body, &invocation_id)
+            .await
+    }
+    .await;
+    let mut report = Report::new(
+        function,
+        &invocation_id,
+        outcome.as_ref().map_err(|e| e.to_string()),
+    );
+    let result = match &outcome {
+        Ok(invocation) => {
+            for log in &invocation.logs {
+                shared.console().info(log);
+            }
+            write_outputs(shared, function, invocation, &BindingData::default()).await
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    match &result {
+        Ok(written) => report.written = written.clone(),
+        Err(error) => {
+            report.succeeded = false;
+            report.error = Some(error.clone());
+        }
+    }
+    let _ = finish(shared, &function.name, &invocation_id, started, result);
+    report
+}

@@ -1,0 +1,712 @@
+//! `cargo azfn start`: the Functions host on a laptop, without .NET.
+//!
+//! [`Host::start`] hosts an emitted app folder the way the Functions host does, on top of the
+//! simulated host of [`crate::host`]: it starts the handler and restarts it by the exit-code
+//! rules of CONTRACT §1.5, serves HTTP functions on `127.0.0.1:PORT` in the app's HTTP mode
+//! (§4), fires timers on their NCRONTAB schedule, polls storage queues and blob containers in
+//! Azurite, and writes queue and blob outputs by the host's §3.3 rules. [`run_start`] adds the
+//! build, Azurite, `--watch` and Ctrl-C around it.
+//!
+//! ```no_run
+//! use cargo_azfn::start::{Host, HostEvent, StartOptions};
+//!
+//! # async fn demo() -> Result<(), cargo_azfn::start::StartError> {
+//! let host = Host::start(StartOptions::for_app("target/azfn/orders").port(0)).await?;
+//! let mut events = host.subscribe();
+//! println!("listening on {}", host.url());
+//! while let Ok(event) = events.recv().await {
+//!     if let HostEvent::Invoked { function, succeeded, .. } = event {
+//!         println!("{function}: {succeeded}");
+//!     }
+//! }
+//! host.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! # Faithful, and not
+//!
+//! What the real host does and this one does too, and where it differs, is listed in the
+//! README ("Running locally") and next to each rule in the code.
+
+mod args;
+mod blob;
+mod console;
+mod error;
+mod front;
+mod outputs;
+mod queue;
+mod supervisor;
+pub mod timer;
+mod watch;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tokio::sync::{Notify, broadcast, watch as tokio_watch};
+
+pub(crate) use args::build_options;
+pub use args::{StartArgs, run_start};
+pub use error::StartError;
+
+use crate::BuildOptions;
+use crate::host::{App, Function, Handler, HandlerOptions, HostError, HttpMode};
+use crate::storage::{Azurite, AzuriteOptions, Storage, StorageAccount};
+use console::Console;
+
+/// What to host and how.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct StartOptions {
+    /// The emitted app folder.
+    pub app_dir: PathBuf,
+    /// How to rebuild it for `--watch` (the options that produced `app_dir`); `None` disables
+    /// watching.
+    pub rebuild: Option<BuildOptions>,
+    /// The front door's port (`func start`'s 7071 by default; 0 picks a free one).
+    pub port: u16,
+    /// Overrides the HTTP mode host.json selects, so one app can be tried in all three.
+    pub http_mode: Option<HttpMode>,
+    /// What `UseDevelopmentStorage=true` reaches (default: the emulator's ports 10000/10001).
+    pub development_storage: Option<StorageAccount>,
+    /// Start Azurite when `UseDevelopmentStorage=true` is used and nothing listens there.
+    pub start_azurite: bool,
+    /// Variables added to the host's environment (they win over local.settings.json).
+    pub env: Vec<(String, String)>,
+    /// Print nothing on stdout.
+    pub quiet: bool,
+    /// Overrides the handler's readiness budget (host.json's `initializationTimeout`, 30 s).
+    pub init_timeout: Option<Duration>,
+}
+
+impl StartOptions {
+    /// Host an already emitted folder on port 7071, starting Azurite if needed.
+    pub fn for_app(app_dir: impl Into<PathBuf>) -> StartOptions {
+        StartOptions {
+            app_dir: app_dir.into(),
+            rebuild: None,
+            port: 7071,
+            http_mode: None,
+            development_storage: None,
+            start_azurite: true,
+            env: Vec::new(),
+            quiet: false,
+            init_timeout: None,
+        }
+    }
+
+    /// Sets the port (0: a free one).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Sets the HTTP mode.
+    pub fn http_mode(mut self, mode: HttpMode) -> Self {
+        self.http_mode = Some(mode);
+        self
+    }
+
+    /// Uses this account for `UseDevelopmentStorage=true` (and never starts Azurite).
+    pub fn development_storage(mut self, account: StorageAccount) -> Self {
+        self.development_storage = Some(account);
+        self.start_azurite = false;
+        self
+    }
+
+    /// Adds a variable to the host's environment.
+    pub fn env(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// Prints nothing.
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.quiet = quiet;
+        self
+    }
+}
+
+/// Something the host did, for tests and tools ([`Host::subscribe`]).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum HostEvent {
+    /// A handler process answered `GET /` (`generation` counts from 1).
+    HandlerStarted {
+        /// How many handlers were started before this one, plus one.
+        generation: u32,
+        /// Its port.
+        port: u16,
+    },
+    /// The handler process ended.
+    HandlerExited {
+        /// Its exit code (`None`: killed by a signal).
+        code: Option<i32>,
+        /// Whether the host starts a new one (§1.5: not after exit code 0).
+        restarting: bool,
+    },
+    /// A handler failed to start (not ready in time, or exited first).
+    HandlerFailed {
+        /// The host's message.
+        message: String,
+    },
+    /// A function ran (any trigger).
+    Invoked {
+        /// The function.
+        function: String,
+        /// The invocation id.
+        invocation_id: String,
+        /// Whether the invocation succeeded, outputs written included.
+        succeeded: bool,
+        /// Why it failed.
+        error: Option<String>,
+    },
+    /// A queue message was moved to the poison queue.
+    Poisoned {
+        /// The queue it came from.
+        queue: String,
+        /// Where it went.
+        poison_queue: String,
+        /// Its id.
+        message_id: String,
+    },
+    /// The app was rebuilt and the handler restarted (`--watch`).
+    Reloaded,
+    /// The host stopped by itself.
+    Stopped {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// State shared by the supervisor, the front door and the trigger loops.
+pub(crate) struct Shared {
+    /// Itself, for work that outlives a borrowed `&Shared` (background invocations).
+    this: std::sync::Weak<Shared>,
+    app: RwLock<Arc<App>>,
+    options: StartOptions,
+    handler: tokio_watch::Sender<Option<Arc<Handler>>>,
+    events: broadcast::Sender<HostEvent>,
+    stop: tokio_watch::Sender<Option<String>>,
+    reload: Notify,
+    storage: Mutex<HashMap<String, Storage>>,
+    development: StorageAccount,
+    env: BTreeMap<String, String>,
+    console: Console,
+    host_id: String,
+}
+
+impl Shared {
+    pub(crate) fn app(&self) -> Arc<App> {
+        self.app.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set_app(&self, app: App) {
+        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(app);
+    }
+
+    pub(crate) fn console(&self) -> &Console {
+        &self.console
+    }
+
+    pub(crate) fn emit(&self, event: HostEvent) {
+        let _ = self.events.send(event);
+    }
+
+    pub(crate) fn host_id(&self) -> &str {
+        &self.host_id
+    }
+
+    /// Asks everything to stop; the first reason wins.
+    pub(crate) fn stop(&self, reason: impl Into<String>) {
+        let reason = reason.into();
+        self.stop.send_if_modified(|current| {
+            if current.is_none() {
+                *current = Some(reason);
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    pub(crate) fn stopping(&self) -> bool {
+        self.stop.borrow().is_some()
+    }
+
+    /// Resolves once a stop was asked for.
+    pub(crate) async fn stopped(&self) {
+        let mut stop = self.stop.subscribe();
+        let _ = stop.wait_for(Option::is_some).await;
+    }
+
+    /// Sleeps, but wakes up (returning `false`) when the host stops.
+    pub(crate) async fn sleep(&self, duration: Duration) -> bool {
+        tokio::select! {
+            _ = tokio::time::sleep(duration) => true,
+            _ = self.stopped() => false,
+        }
+    }
+
+    /// An app setting: the host's environment first, then local.settings.json `Values`
+    /// (core tools' precedence).
+    pub(crate) fn setting(&self, name: &str) -> Option<String> {
+        self.env
+            .get(name)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .or_else(|| self.app().settings().get(name).cloned())
+    }
+
+    /// Replaces `%Name%` with app settings, as the host does in binding properties.
+    pub(crate) fn resolve_settings(&self, text: &str) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find('%') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let Some(end) = after.find('%') else {
+                return Err(format!("unbalanced `%` in `{text}`"));
+            };
+            let name = &after[..end];
+            let value = self.setting(name).ok_or_else(|| {
+                format!("`%{name}%` in `{text}`: no app setting `{name}` (local.settings.json Values or the environment)")
+            })?;
+            out.push_str(&value);
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// The storage account behind a binding's `connection` (default `AzureWebJobsStorage`),
+    /// looked up like the host: the setting itself, then `AzureWebJobs<name>`.
+    pub(crate) fn storage(&self, connection: Option<&str>) -> Result<Storage, String> {
+        let name = connection
+            .filter(|c| !c.is_empty())
+            .unwrap_or("AzureWebJobsStorage");
+        if let Some(storage) = self
+            .storage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+        {
+            return Ok(storage.clone());
+        }
+        let value = self
+            .setting(name)
+            .or_else(|| self.setting(&format!("AzureWebJobs{name}")))
+            .ok_or_else(|| {
+                format!(
+                    "Storage account connection string '{name}' does not exist. Make sure that it \
+                     is a defined App Setting (local.settings.json `Values`)."
+                )
+            })?;
+        let mut account = StorageAccount::parse(&value).map_err(|e| format!("`{name}`: {e}"))?;
+        if account.is_development() && account == StorageAccount::development() {
+            account = self.development.clone();
+        }
+        let storage = Storage::new(account).map_err(|e| format!("`{name}`: {e}"))?;
+        self.storage
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(name.to_string(), storage.clone());
+        Ok(storage)
+    }
+
+    /// The current handler, waiting while one is being (re)started: like invocations that
+    /// arrive before the dispatcher is ready (§1.4), for at most 4 × the readiness budget.
+    pub(crate) async fn handler(&self) -> Result<Arc<Handler>, HostError> {
+        let mut slot = self.handler.subscribe();
+        let budget = self
+            .options
+            .init_timeout
+            .or(self.app().handler_config().initialization_timeout)
+            .unwrap_or(crate::host::DEFAULT_INIT_TIMEOUT)
+            * 4;
+        let waited = tokio::time::timeout(budget, slot.wait_for(Option::is_some)).await;
+        match waited {
+            Ok(Ok(handler)) => Ok(handler.clone().expect("waited for Some")),
+            _ => Err(HostError::Transport {
+                message: "Initialization timed out and host is shutting down".into(),
+                connect: true,
+            }),
+        }
+    }
+
+    pub(crate) fn handler_options(&self) -> HandlerOptions {
+        let console = self.console.clone();
+        let mut options = HandlerOptions::new().on_output(move |line| console.handler_line(line));
+        for (k, v) in &self.options.env {
+            options = options.env(k, v);
+        }
+        if let Some(timeout) = self.options.init_timeout {
+            options = options.init_timeout(timeout);
+        }
+        if self.options.port != 0 {
+            // What `func start` announces to the handler as the site's host name.
+            options = options.env(
+                "WEBSITE_HOSTNAME",
+                format!("localhost:{}", self.options.port),
+            );
+        }
+        options
+    }
+
+    /// Loads the app folder with the HTTP mode override applied.
+    pub(crate) fn load_app(&self) -> Result<App, HostError> {
+        load_app(&self.options)
+    }
+}
+
+fn load_app(options: &StartOptions) -> Result<App, HostError> {
+    let mut app = App::load(&options.app_dir)?;
+    if let Some(mode) = options.http_mode {
+        app.set_http_mode(mode);
+    }
+    Ok(app)
+}
+
+/// A running host. Dropping it without [`Host::shutdown`] stops it too, less tidily.
+pub struct Host {
+    shared: Arc<Shared>,
+    port: u16,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    azurite: Option<Azurite>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("port", &self.port)
+            .field("app", &self.shared.options.app_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Host {
+    /// Loads the app folder, makes sure its storage is reachable (starting Azurite for
+    /// `UseDevelopmentStorage=true` when nothing listens on its ports), starts the handler
+    /// and waits for its first readiness, then serves HTTP and runs the triggers.
+    pub async fn start(options: StartOptions) -> Result<Host, StartError> {
+        let app = load_app(&options)?;
+        let console = Console::new(options.quiet);
+        let mut env: BTreeMap<String, String> = std::env::vars().collect();
+        env.extend(options.env.iter().cloned());
+
+        let mut development = options
+            .development_storage
+            .clone()
+            .unwrap_or_else(StorageAccount::development);
+        let mut azurite = None;
+        let needs_storage = app.functions().iter().any(|f| {
+            trigger_kind(f).is_some_and(|k| k != "httptrigger")
+                || f.outputs().any(|b| is_storage_binding(&b.kind))
+        });
+        let uses_development = ["AzureWebJobsStorage"].iter().any(|name| {
+            env.get(*name)
+                .or_else(|| app.settings().get(*name))
+                .is_some_and(|v| {
+                    StorageAccount::parse(v).is_ok_and(|a| a == StorageAccount::development())
+                })
+        });
+        if needs_storage && uses_development && options.start_azurite {
+            let listening = development
+                .queue_authority()
+                .is_some_and(|a| std::net::TcpStream::connect(a).is_ok());
+            if listening {
+                console.info(format_args!(
+                    "Using the storage emulator already listening at {}",
+                    development.queue_endpoint()
+                ));
+            } else {
+                let location = options
+                    .app_dir
+                    .parent()
+                    .unwrap_or(&options.app_dir)
+                    .join(".azurite");
+                match Azurite::start(AzuriteOptions::default_ports(location.clone())).await {
+                    Ok(started) => {
+                        console.info(format_args!(
+                            "Started Azurite (data in {}): blobs on 127.0.0.1:{}, queues on 127.0.0.1:{}",
+                            location.display(),
+                            started.blob_port(),
+                            started.queue_port()
+                        ));
+                        development = started.account();
+                        azurite = Some(started);
+                    }
+                    Err(error) => {
+                        let non_http = app
+                            .functions()
+                            .iter()
+                            .any(|f| trigger_kind(f).is_some_and(|k| k != "httptrigger"));
+                        if non_http {
+                            // The host refuses to start non-HTTP triggers without storage.
+                            return Err(StartError::Storage(error));
+                        }
+                        console.warn(format_args!(
+                            "{error}\nHTTP functions run, but their storage outputs will fail."
+                        ));
+                    }
+                }
+            }
+        }
+
+        let port = options.port;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|source| StartError::Bind { port, source })?;
+        let port = listener.local_addr()?.port();
+
+        let (handler, _) = tokio_watch::channel(None);
+        let (events, _) = broadcast::channel(1024);
+        let (stop, _) = tokio_watch::channel(None);
+        let host_id = host_id(&options.app_dir);
+        let shared = Arc::new_cyclic(|this| Shared {
+            this: this.clone(),
+            app: RwLock::new(Arc::new(app)),
+            options,
+            handler,
+            events,
+            stop,
+            reload: Notify::new(),
+            storage: Mutex::new(HashMap::new()),
+            development,
+            env,
+            console,
+            host_id,
+        });
+
+        let mut host = Host {
+            shared: shared.clone(),
+            port,
+            tasks: Vec::new(),
+            azurite,
+        };
+        host.print_functions();
+
+        // The first start is awaited so that errors in the app show before anything runs.
+        let mut started = shared.handler.subscribe();
+        host.tasks
+            .push(tokio::spawn(supervisor::supervise(shared.clone())));
+        tokio::select! {
+            _ = started.wait_for(Option::is_some) => {}
+            _ = shared.stopped() => {
+                let reason = shared.stop.borrow().clone().unwrap_or_default();
+                host.shutdown().await;
+                return Err(StartError::RestartsExhausted { last_error: reason });
+            }
+        }
+
+        host.tasks
+            .push(tokio::spawn(front::serve(listener, shared.clone())));
+        host.spawn_triggers();
+        if let Some(build) = shared.options.rebuild.clone() {
+            host.tasks.push(watch::spawn(shared.clone(), build)?);
+        }
+        shared.console.info(format_args!(
+            "Host started. Listening on http://localhost:{port}/ (Ctrl+C to stop)"
+        ));
+        Ok(host)
+    }
+
+    fn spawn_triggers(&mut self) {
+        let app = self.shared.app();
+        for function in app.functions() {
+            if function.disabled {
+                continue;
+            }
+            let name = function.name.clone();
+            match trigger_kind(function).as_deref() {
+                Some("queuetrigger") => self
+                    .tasks
+                    .push(tokio::spawn(queue::poll(self.shared.clone(), name))),
+                Some("timertrigger") => self
+                    .tasks
+                    .push(tokio::spawn(timer::run(self.shared.clone(), name))),
+                Some("blobtrigger") => self
+                    .tasks
+                    .push(tokio::spawn(blob::watch(self.shared.clone(), name))),
+                _ => {}
+            }
+        }
+    }
+
+    fn print_functions(&self) {
+        let app = self.shared.app();
+        let console = &self.shared.console;
+        console.plain("\nFunctions:\n");
+        for function in app.functions() {
+            let line = match app.url_path(function) {
+                Some(path) => {
+                    let methods = function
+                        .methods()
+                        .map(|m| m.join(","))
+                        .unwrap_or_else(|| "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS".into());
+                    format!(
+                        "        {}: [{methods}] http://localhost:{}{path}",
+                        function.name, self.port
+                    )
+                }
+                None => format!(
+                    "        {}: {}",
+                    function.name,
+                    function.trigger().map_or("", |t| t.kind.as_str())
+                ),
+            };
+            let disabled = if function.disabled { " (disabled)" } else { "" };
+            console.plain(format_args!("{line}{disabled}\n"));
+        }
+        console.plain(format_args!(
+            "HTTP functions without other bindings are reached in {} mode (CONTRACT §4).\n",
+            app.http_mode()
+        ));
+    }
+
+    /// The front door's port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:{port}`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The app as loaded (after the last `--watch` reload).
+    pub fn app(&self) -> Arc<App> {
+        self.shared.app()
+    }
+
+    /// Events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<HostEvent> {
+        self.shared.events.subscribe()
+    }
+
+    /// The current handler, waiting while it restarts.
+    pub async fn handler(&self) -> Result<Arc<Handler>, HostError> {
+        self.shared.handler().await
+    }
+
+    /// The storage behind a connection setting (default `AzureWebJobsStorage`).
+    pub fn storage(&self, connection: Option<&str>) -> Result<Storage, StartError> {
+        self.shared
+            .storage(connection)
+            .map_err(|m| StartError::Storage(crate::storage::StorageError::Azurite(m)))
+    }
+
+    /// Kills the handler and starts a new one, without counting an error (what `--watch`
+    /// does after a rebuild; it reloads the app folder first).
+    pub fn restart(&self) -> Result<(), StartError> {
+        let app = self.shared.load_app()?;
+        self.shared.set_app(app);
+        self.shared.reload.notify_one();
+        Ok(())
+    }
+
+    /// Resolves when the host stops by itself (e.g. restarts exhausted), with the reason.
+    pub async fn stopped(&self) -> String {
+        self.shared.stopped().await;
+        self.shared.stop.borrow().clone().unwrap_or_default()
+    }
+
+    /// Stops triggers, the front door and the handler (and Azurite, if it was started here).
+    pub async fn shutdown(mut self) {
+        self.shared.stop("shutdown requested");
+        for task in self.tasks.drain(..) {
+            // The supervisor kills the handler on stop; give it a moment, then abort the rest.
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+        if let Some(handler) = self.shared.handler.borrow().clone() {
+            handler.kill().await;
+        }
+        if let Some(azurite) = self.azurite.take() {
+            azurite.stop().await;
+        }
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.shared.stop("host dropped");
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// The trigger's type, lower-cased (`queuetrigger`, `httptrigger`, ...).
+pub(crate) fn trigger_kind(function: &Function) -> Option<String> {
+    function.trigger().map(|t| t.kind.to_ascii_lowercase())
+}
+
+fn is_storage_binding(kind: &str) -> bool {
+    matches!(kind.to_ascii_lowercase().as_str(), "queue" | "blob")
+}
+
+/// The host id the timer and blob triggers key their state by: the host derives it from the
+/// site name; locally from the folder name, lower case, at most 32 characters.
+fn host_id(app_dir: &Path) -> String {
+    let name = app_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_else(|| "app".into());
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut id = format!("azfn-local-{cleaned}");
+    id.truncate(32);
+    id.trim_end_matches('-').to_string()
+}
+
+/// `DateTimeOffset` as the host sends it in Metadata (§2.3): second precision, `+00:00`.
+pub(crate) fn format_offset(time: time::OffsetDateTime) -> String {
+    let t = time.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// Now, `2026-11-23T19:35:17.123Z`, for console lines.
+pub(crate) fn now_iso_millis() -> String {
+    let t = time::OffsetDateTime::now_utc();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.millisecond()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_ids_are_short_and_clean() {
+        assert_eq!(
+            host_id(Path::new("target/azfn/orders")),
+            "azfn-local-orders"
+        );
+        assert!(host_id(Path::new("/x/A very long app folder name indeed")).len() <= 32);
+    }
+
+    #[test]
+    fn offsets_have_second_precision() {
+        let t = time::macros::datetime!(2024-10-31 21:32:17.5 UTC);
+        assert_eq!(format_offset(t), "2024-10-31T21:32:17+00:00");
+    }
+}

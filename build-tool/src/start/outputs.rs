@@ -1,0 +1,201 @@
+//! Inputs read and outputs written around an invocation: blob inputs, queue and blob outputs
+//! (CONTRACT §3.3), and the binding expressions in their paths.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+use super::Shared;
+use crate::host::{Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
+
+/// The values binding expressions can use (`{queueTrigger}`, `{name}`, route parameters),
+/// keyed case-insensitively like the host's binding data.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct BindingData(BTreeMap<String, String>);
+
+impl BindingData {
+    pub(crate) fn insert(&mut self, key: &str, value: impl Into<String>) {
+        self.0.insert(key.to_ascii_lowercase(), value.into());
+    }
+
+    /// Resolves `%Setting%` and `{expression}` in a binding property. `{rand-guid}` and
+    /// `{DateTime}` are built in, as in the host; anything else must be in the trigger's
+    /// binding data, or the invocation fails, as in Azure.
+    pub(crate) fn resolve(&self, shared: &Shared, template: &str) -> Result<String, String> {
+        let template = shared.resolve_settings(template)?;
+        let mut out = String::new();
+        let mut rest = template.as_str();
+        while let Some(start) = rest.find('{') {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 1..];
+            let end = after
+                .find('}')
+                .ok_or_else(|| format!("unbalanced `{{` in `{template}`"))?;
+            let key = after[..end].trim();
+            let lower = key.to_ascii_lowercase();
+            let value = match lower.as_str() {
+                "rand-guid" | "sys.randguid" => crate::host::new_guid(),
+                "datetime" | "sys.utcnow" => super::now_iso_millis(),
+                _ => self.0.get(&lower).cloned().ok_or_else(|| {
+                    format!(
+                        "No value for named parameter '{key}' (binding expression in `{template}`)"
+                    )
+                })?,
+            };
+            out.push_str(&value);
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+/// `container/blob` split at the first slash.
+pub(crate) fn split_blob_path(path: &str) -> Result<(&str, &str), String> {
+    path.split_once('/')
+        .filter(|(c, b)| !c.is_empty() && !b.is_empty())
+        .ok_or_else(|| format!("blob path `{path}` must be `container/blob`"))
+}
+
+/// The `Data` entries of a function's input bindings other than the trigger: blobs are read
+/// from storage (a missing blob is JSON `null`, sent as the string `"null"`, §2.3); other
+/// input types are not simulated and are left out, with a warning.
+pub(crate) async fn read_inputs(
+    shared: &Shared,
+    function: &Function,
+    data: &BindingData,
+) -> Result<Map<String, Value>, String> {
+    let mut inputs = Map::new();
+    for binding in function.inputs().filter(|b| !b.is_trigger()) {
+        if !binding.kind.eq_ignore_ascii_case("blob") {
+            shared.console().warn(format_args!(
+                "input binding `{}` ({}) of `{}` is not simulated locally: it is left out of Data",
+                binding.name, binding.kind, function.name
+            ));
+            continue;
+        }
+        let path = binding
+            .setting_str("path")
+            .ok_or_else(|| format!("blob input `{}` has no `path`", binding.name))?;
+        let path = data.resolve(shared, path)?;
+        let (container, name) = split_blob_path(&path)?;
+        let storage = shared.storage(binding.setting_str("connection"))?;
+        let content = storage
+            .download_blob(container, name)
+            .await
+            .map_err(|e| e.to_string())?;
+        let value = match content {
+            None => crate::host::encode_value(&Value::Null),
+            Some(bytes) if binding.is_binary() => encode_bytes(&bytes),
+            Some(bytes) => encode_text(&String::from_utf8_lossy(&bytes)),
+        };
+        inputs.insert(binding.name.clone(), value);
+    }
+    Ok(inputs)
+}
+
+/// The items a binding receives, as bytes: one for a value, one per element of an array
+/// (elements are never base64-decoded, §3.3); objects and numbers as their JSON text.
+fn items(delivered: &Delivered) -> Vec<Bytes> {
+    let json = |v: &Value| -> Bytes {
+        match v {
+            Value::String(s) => Bytes::from(s.clone()),
+            other => Bytes::from(other.to_string()),
+        }
+    };
+    match delivered {
+        Delivered::Bytes(b) => vec![b.clone()],
+        Delivered::Text(t) => vec![Bytes::from(t.clone())],
+        Delivered::Json(v) => vec![json(v)],
+        Delivered::Items(values) => values.iter().map(json).collect(),
+        Delivered::Http(_) => Vec::new(),
+    }
+}
+
+/// Writes what each output binding received to storage, as the host's bindings would;
+/// returns one line per binding for the console. An error fails the invocation, as a
+/// binding error after the function does in the host.
+pub(crate) async fn write_outputs(
+    shared: &Shared,
+    function: &Function,
+    invocation: &Invocation,
+    data: &BindingData,
+) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for (name, delivered) in &invocation.outputs {
+        let Some(binding) = function.output(name) else {
+            continue;
+        };
+        let kind = binding.kind.to_ascii_lowercase();
+        let label = if name == RETURN_BINDING {
+            "$return".to_string()
+        } else {
+            format!("`{name}`")
+        };
+        match kind.as_str() {
+            "http" => {}
+            "queue" => {
+                let queue = binding
+                    .setting_str("queueName")
+                    .ok_or_else(|| format!("queue output {label} has no `queueName`"))?;
+                let queue = data.resolve(shared, queue)?;
+                let storage = shared.storage(binding.setting_str("connection"))?;
+                let encoding = super::queue::QueueSettings::from_app(&shared.app()).encoding;
+                let messages = items(delivered);
+                for message in &messages {
+                    storage
+                        .put_message(&queue, message, encoding)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                }
+                written.push(format!(
+                    "{label} → queue `{queue}`: {} message(s)",
+                    messages.len()
+                ));
+            }
+            "blob" => {
+                let path = binding
+                    .setting_str("path")
+                    .ok_or_else(|| format!("blob output {label} has no `path`"))?;
+                let path = data.resolve(shared, path)?;
+                let (container, blob) = split_blob_path(&path)?;
+                let storage = shared.storage(binding.setting_str("connection"))?;
+                let content = match delivered {
+                    Delivered::Items(values) => {
+                        Bytes::from(Value::Array(values.clone()).to_string())
+                    }
+                    other => items(other).into_iter().next().unwrap_or_default(),
+                };
+                let length = content.len();
+                storage
+                    .upload_blob(container, blob, content)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                written.push(format!("{label} → blob `{path}` ({length} bytes)"));
+            }
+            _ => written.push(format!(
+                "{label} ({}) is not simulated locally; it would receive {}",
+                binding.kind,
+                describe(delivered)
+            )),
+        }
+    }
+    Ok(written)
+}
+
+/// A short human description of what a binding receives.
+pub(crate) fn describe(delivered: &Delivered) -> String {
+    match delivered {
+        Delivered::Bytes(b) => match std::str::from_utf8(b) {
+            Ok(text) => format!("{} bytes: {text:?}", b.len()),
+            Err(_) => format!("{} bytes (not UTF-8)", b.len()),
+        },
+        Delivered::Text(t) => format!("text {t:?}"),
+        Delivered::Json(v) => format!("JSON {v}"),
+        Delivered::Items(items) => {
+            format!("{} item(s): {}", items.len(), Value::Array(items.clone()))
+        }
+        Delivered::Http(h) => format!("HTTP {} ({} bytes)", h.status, h.body.len()),
+    }
+}

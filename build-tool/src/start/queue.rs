@@ -1,0 +1,360 @@
+//! The storage queue trigger: poll, invoke, delete on success; on failure make the message
+//! visible again until `maxDequeueCount`, then move it to `<queue>-poison` (the Storage
+//! Queues extension's `QueueProcessor`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use super::outputs::{BindingData, read_inputs, write_outputs};
+use super::{HostEvent, Shared, format_offset};
+use crate::host::dotnet::parse_timespan;
+use crate::host::{App, encode_bytes, encode_text, encode_value, get_ci};
+use crate::storage::{MessageEncoding, QueueMessage, Storage};
+
+/// host.json `extensions.queues`, with the extension's defaults.
+#[derive(Clone, Debug)]
+pub(crate) struct QueueSettings {
+    pub(crate) batch_size: u32,
+    pub(crate) max_dequeue_count: u32,
+    pub(crate) max_polling_interval: Duration,
+    pub(crate) visibility_timeout: Duration,
+    pub(crate) encoding: MessageEncoding,
+}
+
+/// The shortest poll interval (`QueuePollingIntervals.Minimum`).
+const MIN_POLLING_INTERVAL: Duration = Duration::from_millis(100);
+/// How long a message being processed stays invisible to other pollers (the extension
+/// renews it while the function runs; one generous lease is enough locally).
+const PROCESSING_VISIBILITY: Duration = Duration::from_secs(10 * 60);
+
+impl QueueSettings {
+    pub(crate) fn from_app(app: &App) -> QueueSettings {
+        let section = app
+            .host_json()
+            .as_object()
+            .and_then(|h| get_ci(h, "extensions"))
+            .and_then(Value::as_object)
+            .and_then(|e| get_ci(e, "queues"))
+            .and_then(Value::as_object);
+        let get = |key: &str| section.and_then(|s| get_ci(s, key));
+        let number = |key: &str, default: u32| {
+            get(key)
+                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
+                .map_or(default, |n| n as u32)
+        };
+        let span = |key: &str, default: Duration| {
+            get(key)
+                .and_then(|v| match v {
+                    Value::String(s) => parse_timespan(s).flatten(),
+                    // A bare number is milliseconds for maxPollingInterval in host.json v2.
+                    Value::Number(n) => n.as_u64().map(Duration::from_millis),
+                    _ => None,
+                })
+                .unwrap_or(default)
+        };
+        QueueSettings {
+            batch_size: number("batchSize", 16).clamp(1, 32),
+            max_dequeue_count: number("maxDequeueCount", 5).max(1),
+            // The extension's default is one minute; `func start` (Development) uses 2 s, and
+            // so does this local host.
+            max_polling_interval: span("maxPollingInterval", Duration::from_secs(2))
+                .max(MIN_POLLING_INTERVAL),
+            visibility_timeout: span("visibilityTimeout", Duration::ZERO),
+            encoding: get("messageEncoding")
+                .and_then(Value::as_str)
+                .and_then(MessageEncoding::parse)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Polls the queue of one queue-triggered function until the host stops.
+pub(crate) async fn poll(shared: Arc<Shared>, function: String) {
+    let app = shared.app();
+    let Some(f) = app.function(&function) else {
+        return;
+    };
+    let Some(trigger) = f.trigger() else { return };
+    let queue = match trigger
+        .setting_str("queueName")
+        .map(|q| shared.resolve_settings(q))
+    {
+        Some(Ok(q)) => q,
+        Some(Err(e)) => {
+            shared.console().error(format_args!("`{function}`: {e}"));
+            return;
+        }
+        None => {
+            shared.console().error(format_args!(
+                "`{function}`: queue trigger without `queueName`"
+            ));
+            return;
+        }
+    };
+    let storage = match shared.storage(trigger.setting_str("connection")) {
+        Ok(s) => s,
+        Err(e) => {
+            shared.console().error(format_args!(
+                "The listener for function '{function}' was unable to start: {e}"
+            ));
+            return;
+        }
+    };
+    let settings = QueueSettings::from_app(&app);
+    let mut interval = MIN_POLLING_INTERVAL;
+    let mut reported = false;
+    while !shared.stopping() {
+        let messages = storage
+            .receive_messages(&queue, settings.batch_size, PROCESSING_VISIBILITY)
+            .await;
+        let messages = match messages {
+            Ok(m) => {
+                reported = false;
+                m
+            }
+            Err(error) => {
+                if !reported {
+                    shared.console().error(format_args!(
+                        "`{function}`: polling queue `{queue}` failed: {error}"
+                    ));
+                    reported = true;
+                }
+                Vec::new()
+            }
+        };
+        if messages.is_empty() {
+            if !shared.sleep(interval).await {
+                break;
+            }
+            // Exponential back-off up to maxPollingInterval, as `RandomizedExponentialBackoffStrategy`.
+            interval = (interval * 2).min(settings.max_polling_interval);
+            continue;
+        }
+        interval = MIN_POLLING_INTERVAL;
+        let work = messages.into_iter().map(|message| {
+            let shared = shared.clone();
+            let storage = storage.clone();
+            let function = function.clone();
+            let queue = queue.clone();
+            let settings = settings.clone();
+            async move { process(&shared, &storage, &function, &queue, &settings, message).await }
+        });
+        futures_util::future::join_all(work).await;
+    }
+}
+
+async fn process(
+    shared: &Shared,
+    storage: &Storage,
+    function: &str,
+    queue: &str,
+    settings: &QueueSettings,
+    message: QueueMessage,
+) {
+    let console = shared.console();
+    let poison = format!("{queue}-poison");
+    // `QueueProcessor.BeginProcessingMessageAsync`: a message already past the limit goes
+    // straight to the poison queue.
+    if message.dequeue_count > settings.max_dequeue_count {
+        move_to_poison(shared, storage, queue, &poison, &message, settings).await;
+        return;
+    }
+    let content = match message.content(settings.encoding) {
+        Ok(content) => content,
+        Err(error) => {
+            // The extension's decoding-failure handler moves such messages to the poison
+            // queue rather than retrying them.
+            console.warn(format_args!(
+                "{error}: moving it to `{poison}`. Messages must be base64 unless host.json sets \
+                 `extensions.queues.messageEncoding` to `none`."
+            ));
+            move_to_poison(shared, storage, queue, &poison, &message, settings).await;
+            return;
+        }
+    };
+    let outcome = invoke(shared, function, queue, &message, &content).await;
+    match outcome {
+        Ok(()) => {
+            if let Err(error) = storage.delete_message(queue, &message).await {
+                console.error(format_args!("{error}"));
+            }
+        }
+        Err(_) if message.dequeue_count >= settings.max_dequeue_count => {
+            move_to_poison(shared, storage, queue, &poison, &message, settings).await;
+        }
+        Err(_) => {
+            if let Err(error) = storage
+                .release_message(queue, &message, settings.visibility_timeout)
+                .await
+            {
+                console.error(format_args!("{error}"));
+            }
+        }
+    }
+}
+
+async fn move_to_poison(
+    shared: &Shared,
+    storage: &Storage,
+    queue: &str,
+    poison: &str,
+    message: &QueueMessage,
+    settings: &QueueSettings,
+) {
+    shared.console().warn(format_args!(
+        "Message has reached MaxDequeueCount of {}. Moving message to queue '{poison}'.",
+        settings.max_dequeue_count
+    ));
+    let moved = async {
+        storage.send_message(poison, &message.text).await?;
+        storage.delete_message(queue, message).await
+    }
+    .await;
+    match moved {
+        Ok(()) => shared.emit(HostEvent::Poisoned {
+            queue: queue.to_string(),
+            poison_queue: poison.to_string(),
+            message_id: message.id.clone(),
+        }),
+        Err(error) => shared.console().error(format_args!("{error}")),
+    }
+}
+
+/// One invocation: `Data` and `Metadata` as the host builds them for a queue message (§2.3,
+/// §2.5), then the outputs.
+async fn invoke(
+    shared: &Shared,
+    function: &str,
+    queue: &str,
+    message: &QueueMessage,
+    content: &[u8],
+) -> Result<(), String> {
+    let app = shared.app();
+    let f = app
+        .function(function)
+        .ok_or_else(|| format!("function `{function}` is gone"))?;
+    let trigger = f.trigger().ok_or("no trigger")?;
+    let text = String::from_utf8_lossy(content).into_owned();
+
+    let mut binding = BindingData::default();
+    binding.insert("QueueTrigger", text.clone());
+    binding.insert("Id", message.id.clone());
+    binding.insert("DequeueCount", message.dequeue_count.to_string());
+    binding.insert("PopReceipt", message.pop_receipt.clone());
+
+    let mut data = Map::new();
+    data.insert(
+        trigger.name.clone(),
+        if trigger.is_binary() {
+            encode_bytes(content)
+        } else {
+            encode_text(&text)
+        },
+    );
+    let started = Instant::now();
+    let invocation_id = crate::host::new_guid();
+    let console = shared.console();
+    console.info(format_args!(
+        "Executing 'Functions.{function}' (Reason='New queue message detected on '{queue}'.', Id={invocation_id})"
+    ));
+    console.info(format_args!(
+        "Trigger Details: MessageId: {}, DequeueCount: {}, InsertionTime: {}",
+        message.id,
+        message.dequeue_count,
+        message
+            .insertion_time
+            .map(format_offset)
+            .unwrap_or_default()
+    ));
+    let result: Result<Vec<String>, String> = async {
+        data.extend(read_inputs(shared, f, &binding).await?);
+        let mut metadata = Map::new();
+        metadata.insert(
+            "DequeueCount".into(),
+            encode_value(&Value::from(message.dequeue_count)),
+        );
+        for (key, time) in [
+            ("ExpirationTime", message.expiration_time),
+            ("InsertionTime", message.insertion_time),
+            ("NextVisibleTime", message.next_visible_time),
+        ] {
+            if let Some(time) = time {
+                metadata.insert(key.into(), Value::String(format_offset(time)));
+            }
+        }
+        metadata.insert("Id".into(), encode_text(&message.id));
+        metadata.insert("PopReceipt".into(), encode_text(&message.pop_receipt));
+        metadata.insert("QueueTrigger".into(), encode_text(&text));
+        let handler = shared.handler().await.map_err(|e| e.to_string())?;
+        let invocation = handler
+            .invoke_with_id(function, data, metadata, &invocation_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        for log in &invocation.logs {
+            console.info(log);
+        }
+        write_outputs(shared, f, &invocation, &binding).await
+    }
+    .await;
+    finish(shared, function, &invocation_id, started, result)
+}
+
+/// Prints `Executed ...` and emits the event.
+pub(crate) fn finish(
+    shared: &Shared,
+    function: &str,
+    invocation_id: &str,
+    started: Instant,
+    result: Result<Vec<String>, String>,
+) -> Result<(), String> {
+    let console = shared.console();
+    let duration = started.elapsed().as_millis();
+    match &result {
+        Ok(written) => {
+            for line in written {
+                console.info(format_args!("  {line}"));
+            }
+            console.info(format_args!(
+                "Executed 'Functions.{function}' (Succeeded, Id={invocation_id}, Duration={duration}ms)"
+            ));
+        }
+        Err(error) => {
+            console.error(format_args!(
+                "Executed 'Functions.{function}' (Failed, Id={invocation_id}, Duration={duration}ms)\n{error}"
+            ));
+        }
+    }
+    shared.emit(HostEvent::Invoked {
+        function: function.to_string(),
+        invocation_id: invocation_id.to_string(),
+        succeeded: result.is_ok(),
+        error: result.as_ref().err().cloned(),
+    });
+    result.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_extensions() {
+        let dir = std::env::temp_dir().join(format!("azfn-queue-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("host.json"),
+            r#"{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"x"}},
+               "extensions":{"queues":{"maxDequeueCount":2,"maxPollingInterval":"00:00:00.500","messageEncoding":"none"}}}"#,
+        )
+        .unwrap();
+        let settings = QueueSettings::from_app(&App::load(&dir).unwrap());
+        assert_eq!(settings.max_dequeue_count, 2);
+        assert_eq!(settings.batch_size, 16);
+        assert_eq!(settings.max_polling_interval, Duration::from_millis(500));
+        assert_eq!(settings.visibility_timeout, Duration::ZERO);
+        assert_eq!(settings.encoding, MessageEncoding::None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

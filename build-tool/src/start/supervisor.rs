@@ -1,0 +1,208 @@
+//! Keeps one handler process running by the host's rules (CONTRACT §1.5).
+//!
+//! | event | host reaction (and here) |
+//! | --- | --- |
+//! | exit code 0 | no restart, no error: invocations fail until `start` is restarted |
+//! | exit code 200 | restart, not counted as an error |
+//! | any other exit, or not ready in time | error event, restart |
+//! | third error event, each within 30 minutes of the previous | the host shuts down |
+
+use std::process::ExitStatus;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::{HostEvent, Shared};
+use crate::host::Handler;
+
+/// `ErrorEventsThreshold`.
+const ERROR_THRESHOLD: u32 = 3;
+/// `WorkerRestartErrorIntervalThresholdInMinutes`.
+const ERROR_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// Counts error events the way `HttpFunctionInvocationDispatcher` does.
+#[derive(Default)]
+struct Errors {
+    count: u32,
+    last: Option<Instant>,
+}
+
+impl Errors {
+    /// Records one; true when the host must give up.
+    fn record(&mut self) -> bool {
+        let now = Instant::now();
+        self.count = match self.last {
+            Some(last) if now.duration_since(last) < ERROR_WINDOW => self.count + 1,
+            _ => 1,
+        };
+        self.last = Some(now);
+        self.count >= ERROR_THRESHOLD
+    }
+}
+
+enum Ended {
+    Exited(ExitStatus),
+    Reload,
+    Stop,
+}
+
+pub(crate) async fn supervise(shared: Arc<Shared>) {
+    let mut errors = Errors::default();
+    let mut generation = 0;
+    let console = shared.console().clone();
+    loop {
+        if shared.stopping() {
+            break;
+        }
+        let app = shared.app();
+        let started = tokio::select! {
+            started = Handler::start(&app, shared.handler_options()) => started,
+            _ = shared.stopped() => break,
+        };
+        let handler = match started {
+            Ok(handler) => Arc::new(handler),
+            Err(error) => {
+                let message = error.to_string();
+                console.error(format_args!(
+                    "Starting the custom handler failed: {message}"
+                ));
+                shared.emit(HostEvent::HandlerFailed {
+                    message: message.clone(),
+                });
+                if errors.record() {
+                    give_up(&shared, &message);
+                    break;
+                }
+                continue;
+            }
+        };
+        generation += 1;
+        console.info(format_args!(
+            "Custom handler ready on 127.0.0.1:{} (start #{generation})",
+            handler.port()
+        ));
+        shared.handler.send_replace(Some(handler.clone()));
+        shared.emit(HostEvent::HandlerStarted {
+            generation,
+            port: handler.port(),
+        });
+
+        let ended = tokio::select! {
+            status = wait_exit(&handler) => Ended::Exited(status),
+            _ = shared.reload.notified() => Ended::Reload,
+            _ = shared.stopped() => Ended::Stop,
+        };
+        match ended {
+            Ended::Stop => {
+                handler.kill().await;
+                break;
+            }
+            Ended::Reload => {
+                shared.handler.send_replace(None);
+                handler.kill().await;
+                console.info("Restarting the custom handler after a rebuild");
+                shared.emit(HostEvent::Reloaded);
+            }
+            Ended::Exited(status) => {
+                let code = status.code();
+                let tail = handler.stderr_lines();
+                let tail = tail[tail.len().saturating_sub(3)..].join(" | ");
+                match code {
+                    Some(0) => {
+                        // The host reaps the process and does nothing else; the dead handler
+                        // stays in place, so invocations fail with connection errors.
+                        console.error(
+                            "The custom handler exited with code 0. The Functions host does not \
+                             restart a handler that exits with 0, so every invocation fails from \
+                             now on, in Azure too: a handler must keep running (exit 200 asks \
+                             for a restart).",
+                        );
+                        shared.emit(HostEvent::HandlerExited {
+                            code,
+                            restarting: false,
+                        });
+                        tokio::select! {
+                            _ = shared.reload.notified() => {
+                                shared.handler.send_replace(None);
+                                shared.emit(HostEvent::Reloaded);
+                                continue;
+                            }
+                            _ = shared.stopped() => break,
+                        }
+                    }
+                    Some(200) => {
+                        shared.handler.send_replace(None);
+                        console.info("The custom handler exited with code 200: restarting it");
+                        shared.emit(HostEvent::HandlerExited {
+                            code,
+                            restarting: true,
+                        });
+                    }
+                    _ => {
+                        shared.handler.send_replace(None);
+                        let message = format!(
+                            "The custom handler exited ({status}){}",
+                            if tail.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {tail}")
+                            }
+                        );
+                        let give = errors.record();
+                        shared.emit(HostEvent::HandlerExited {
+                            code,
+                            restarting: !give,
+                        });
+                        if give {
+                            console.error(&message);
+                            give_up(&shared, &message);
+                            break;
+                        }
+                        console.error(format_args!("{message}. Restarting it."));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn give_up(shared: &Shared, last_error: &str) {
+    let message = format!(
+        "Exceeded http worker restart retry count. Shutting down Functions Host (last error: {last_error})"
+    );
+    shared.console().error(&message);
+    shared.emit(HostEvent::Stopped {
+        reason: message.clone(),
+    });
+    shared.stop(message);
+}
+
+async fn wait_exit(handler: &Handler) -> ExitStatus {
+    loop {
+        if let Some(status) = handler.wait(Duration::from_secs(3600)).await {
+            return status;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_third_error_in_a_row_gives_up() {
+        let mut errors = Errors::default();
+        assert!(!errors.record());
+        assert!(!errors.record());
+        assert!(errors.record());
+    }
+
+    #[test]
+    fn an_old_error_does_not_count() {
+        let mut errors = Errors::default();
+        errors.record();
+        errors.record();
+        errors.last = Instant::now().checked_sub(ERROR_WINDOW + Duration::from_secs(1));
+        assert!(!errors.record(), "the window restarts after 30 minutes");
+        assert_eq!(errors.count, 1);
+    }
+}

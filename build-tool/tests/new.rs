@@ -1,0 +1,135 @@
+//! `cargo azfn new` end to end: every template gives a project whose own test passes, that
+//! `cargo azfn build` turns into a valid app folder, and that `cargo azfn pack` zips.
+//!
+//! Slow the first time (it compiles azfn and its dependencies); the projects share one
+//! target directory under the workspace's `target/`, so later runs reuse that work.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::Command as AssertCommand;
+use common::{assert_app_folder_valid, entries, read_json, workspace_root, zip_entries};
+
+/// The target directory every generated project builds into.
+fn shared_target_dir() -> PathBuf {
+    workspace_root().join("target").join("azfn-new-projects")
+}
+
+fn azfn(args: &[&str]) -> AssertCommand {
+    let mut command = AssertCommand::new(env!("CARGO_BIN_EXE_cargo-azfn"));
+    command
+        .arg("azfn")
+        .args(args)
+        .env_remove("CARGO_TERM_COLOR")
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn cargo(project: &Path, args: &[&str]) {
+    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(args)
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", shared_target_dir())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo {} in {} failed:\n{}\n{}",
+        args.join(" "),
+        project.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn every_template_tests_builds_and_packs_as_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    for (template, function, trigger) in [
+        ("http", "hello", "httpTrigger"),
+        ("queue", "process_order", "queueTrigger"),
+        ("timer", "heartbeat", "timerTrigger"),
+        ("blob", "archive_upload", "blobTrigger"),
+    ] {
+        let name = format!("new-{template}-app");
+        let project = dir.path().join(&name);
+        azfn(&["new", project.to_str().unwrap(), "--template", template])
+            .assert()
+            .success();
+        // The workspace's lock file pins the versions already compiled in the shared target
+        // directory; cargo drops what the project does not use.
+        fs::copy(
+            workspace_root().join("Cargo.lock"),
+            project.join("Cargo.lock"),
+        )
+        .unwrap();
+
+        // 1. Its own test passes.
+        cargo(&project, &["test", "--quiet"]);
+
+        // 2. It builds and emits a valid app folder, merging its host.json.
+        let target = shared_target_dir();
+        let out = dir.path().join(format!("{name}-app"));
+        let manifest = project.join("Cargo.toml");
+        azfn(&[
+            "build",
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--target-dir",
+            target.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+        let mut expected = [
+            ".azfn-cache.json",
+            ".funcignore",
+            ".gitignore",
+            function,
+            "host.json",
+            "local.settings.json",
+            name.as_str(),
+        ];
+        expected.sort_unstable();
+        assert_eq!(entries(&out), expected, "{template}");
+        assert_app_folder_valid(&out);
+        let host = read_json(&out.join("host.json"));
+        assert_eq!(
+            host["logging"]["logLevel"]["default"], "Information",
+            "{template}"
+        );
+        let function_json = read_json(&out.join(function).join("function.json"));
+        assert_eq!(function_json["bindings"][0]["type"], trigger, "{template}");
+
+        // 3. It lists and packs.
+        azfn(&[
+            "functions",
+            "--bin-path",
+            out.join(&name).to_str().unwrap(),
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(format!("\n{function} ")));
+        let zip = dir.path().join(format!("{name}.zip"));
+        azfn(&[
+            "pack",
+            "--app-dir",
+            out.to_str().unwrap(),
+            "--output",
+            zip.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+        let zipped = zip_entries(&zip);
+        assert!(
+            zipped.iter().any(|(n, m, _)| *n == name && *m == 0o755),
+            "{template}: {zipped:?}"
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! `cargo azfn start`'s HTTP front door on the orders example, in all three HTTP modes
+//! (CONTRACT §4): routes with the `api` prefix, methods, the body limit, and the queue output
+//! of `order` written to Azurite.
+
+mod start_support;
+
+use std::time::Duration;
+
+use cargo_azfn::host::HttpMode;
+use cargo_azfn::start::StartOptions;
+use start_support::{azurite, eventually, http, orders_app, queue_contents, start_with};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_answers_in_payload_forward_and_proxy_mode() {
+    let Some(azurite) = azurite().await else {
+        return;
+    };
+    let app = orders_app();
+    for (round, mode) in [HttpMode::Payload, HttpMode::Forward, HttpMode::Proxy]
+        .into_iter()
+        .enumerate()
+    {
+        let host = start_with(
+            StartOptions::for_app(&app)
+                .http_mode(mode)
+                .env("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", "4096"),
+            &azurite,
+        )
+        .await;
+        let url = host.url();
+
+        let (status, _, body) = http("GET", &format!("{url}/api/hello"), "", &[]).await;
+        assert_eq!((status, &body[..]), (200, &b"hello world"[..]), "{mode}");
+
+        let (status, _, body) = http(
+            "POST",
+            &format!("{url}/api/hello"),
+            "zażółć gęślą jaźń",
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{mode}");
+        assert_eq!(std::str::from_utf8(&body).unwrap(), "zażółć gęślą jaźń");
+
+        // The host answers 404 for an unknown route and for a method the function refuses.
+        let (status, _, _) = http("GET", &format!("{url}/api/nothing"), "", &[]).await;
+        assert_eq!(status, 404, "{mode}");
+        let (status, _, _) = http("GET", &format!("{url}/api/order"), "", &[]).await;
+        assert_eq!(status, 404, "{mode}: `order` only takes POST");
+
+        // FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, 100 MiB unless set: 413 beyond it.
+        let (status, _, _) = http("POST", &format!("{url}/api/hello"), vec![b'x'; 5000], &[]).await;
+        assert_eq!(status, 413, "{mode}");
+
+        // `order` has a queue output, so it is always invoked with the payload (§4), and
+        // the host writes its message to the `orders` queue.
+        let order = format!(r#"{{"id":{round},"quantity":2,"color":"black"}}"#);
+        let (status, _, body) = http(
+            "POST",
+            &format!("{url}/api/order"),
+            order.clone(),
+            &[("content-type", "application/json")],
+        )
+        .await;
+        assert_eq!((status, &body[..]), (200, &b"Order enqueued"[..]), "{mode}");
+        let storage = host.storage(None).unwrap();
+        let messages = eventually(Duration::from_secs(10), || {
+            let storage = storage.clone();
+            async move {
+                let m = queue_contents(&storage, "orders").await;
+                (m.len() > round).then_some(m)
+            }
+        })
+        .await;
+        let message: serde_json::Value = serde_json::from_slice(&messages[round]).unwrap();
+        assert_eq!(
+            message,
+            serde_json::from_str::<serde_json::Value>(&order).unwrap()
+        );
+        host.shutdown().await;
+    }
+    azurite.stop().await;
+}

@@ -1,0 +1,170 @@
+//! `cargo azfn invoke` with every `--example`, with a handler started for it and through a
+//! running `start`.
+
+mod start_support;
+
+use std::time::Duration;
+
+use cargo_azfn::invoke_cmd::{ExampleKind, InvokeInput, InvokeOptions, Received, invoke};
+use serde_json::{Value, json};
+use start_support::{FixtureApp, azurite, eventually, orders_app, queue_contents, start};
+
+fn name(kind: ExampleKind) -> String {
+    format!("{kind:?}Function")
+}
+
+/// One function per trigger kind; handler.py echoes `Data` as the return value.
+fn fixture() -> FixtureApp {
+    let functions: Vec<(String, Value)> = ExampleKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let mut bindings =
+                vec![json!({"type": kind.trigger_type(), "direction": "in", "name": "input"})];
+            if kind == ExampleKind::Http {
+                bindings.push(json!({"type": "http", "direction": "out", "name": "res"}));
+            }
+            (name(kind), Value::Array(bindings))
+        })
+        .collect();
+    let borrowed: Vec<(&str, Value)> = functions
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
+    let config: serde_json::Map<String, Value> = ExampleKind::ALL
+        .into_iter()
+        .map(|kind| (name(kind), json!({"return": "$data", "logs": ["echoing"]})))
+        .collect();
+    FixtureApp::new(&borrowed, json!({ "functions": config }), json!({}))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_example_is_a_host_shaped_payload() {
+    let app = fixture();
+    for kind in ExampleKind::ALL {
+        let function = name(kind);
+        let report = invoke(&InvokeOptions::for_app(
+            app.path(),
+            &function,
+            InvokeInput::Example(kind),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        assert!(report.succeeded, "{kind:?}: {:?}", report.error);
+        assert_eq!(report.logs, ["echoing"]);
+        let sent = &app.requests_of(&function)[0]["payload"];
+        assert_eq!(sent["Metadata"]["sys"]["MethodName"], function.as_str());
+        let value = &sent["Data"]["input"];
+        assert_eq!(
+            report.return_value.as_ref().unwrap()["input"],
+            *value,
+            "{kind:?}"
+        );
+        match kind {
+            ExampleKind::Http => {
+                assert_eq!(value["Method"], "POST");
+                assert!(value["Headers"]["Content-Type"].is_array());
+            }
+            ExampleKind::Timer => assert_eq!(value["IsPastDue"], false),
+            // A list travels as a JSON string holding the array (§2.3).
+            ExampleKind::CosmosDb => {
+                let documents: Value = serde_json::from_str(value.as_str().unwrap()).unwrap();
+                assert!(documents.is_array(), "{documents}");
+            }
+            // Text triggers are JSON-encoded twice.
+            _ => {
+                let text: String = serde_json::from_str(value.as_str().unwrap())
+                    .unwrap_or_else(|e| panic!("{kind:?}: {value}: {e}"));
+                assert!(!text.is_empty());
+            }
+        }
+        assert!(report.render().contains("Succeeded"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_replaces_the_trigger_value() {
+    let app = fixture();
+    let queue = name(ExampleKind::Queue);
+    invoke(&InvokeOptions::for_app(
+        app.path(),
+        &queue,
+        InvokeInput::Data("abcd".into()),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        app.requests_of(&queue)[0]["payload"]["Data"]["input"],
+        "\"abcd\""
+    );
+    let http = name(ExampleKind::Http);
+    invoke(&InvokeOptions::for_app(
+        app.path(),
+        &http,
+        InvokeInput::Data("raw body".into()),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        app.requests_of(&http)[0]["payload"]["Data"]["input"]["Body"],
+        "raw body"
+    );
+    let err = invoke(&InvokeOptions::for_app(
+        app.path(),
+        &name(ExampleKind::Timer),
+        InvokeInput::Data("not json".into()),
+    ))
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("TimerInfo"), "{err}");
+    let err = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "Nope",
+        InvokeInput::Default,
+    ))
+    .await
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("QueueFunction"),
+        "lists the functions: {err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_a_running_start_outputs_land_in_azurite() {
+    let Some(azurite) = azurite().await else {
+        return;
+    };
+    let host = start(&orders_app(), &azurite).await;
+    let mut options = InvokeOptions::for_app(
+        "unused",
+        "MyQueueFunction",
+        InvokeInput::Data("via invoke".into()),
+    );
+    options.port = Some(host.port());
+    let report = invoke(&options).await.unwrap();
+    assert!(report.succeeded, "{:?}", report.error);
+    let returned = report
+        .outputs
+        .iter()
+        .find(|o| o.binding == "$return")
+        .unwrap();
+    assert_eq!(returned.kind, "queue");
+    assert!(
+        matches!(&returned.received, Received::Bytes { utf8: Some(t), .. } if t == "via invoke"),
+        "{:?}",
+        returned.received
+    );
+    assert_eq!(report.written.len(), 1, "{:?}", report.written);
+    let storage = host.storage(None).unwrap();
+    let messages = eventually(Duration::from_secs(5), || {
+        let storage = storage.clone();
+        async move {
+            let m = queue_contents(&storage, "messages-outgoing").await;
+            (!m.is_empty()).then_some(m)
+        }
+    })
+    .await;
+    assert_eq!(messages, vec![b"via invoke".to_vec()]);
+    host.shutdown().await;
+    azurite.stop().await;
+}
