@@ -97,6 +97,23 @@ pub enum AzfnCommand {
         Run `cargo help build` for more detail on the flags passed to cargo."
     )]
     Functions(FunctionsArgs),
+    /// Build the app and run it under a local Functions host: HTTP, timers, queues, blobs
+    #[command(
+        after_help = "Builds and emits like `cargo azfn build`, starts the handler as the \
+        Functions host does, and serves http://127.0.0.1:7071 with the host's routing and HTTP \
+        modes. Timer triggers fire on their schedules; queue and blob triggers and outputs use \
+        Azurite (started when AzureWebJobsStorage is UseDevelopmentStorage=true and none is \
+        running; install it with `npm install -g azurite`). Ctrl-C stops everything.\n\n\
+        Run `cargo help build` for more detail on the flags passed to cargo."
+    )]
+    Start(crate::start::StartArgs),
+    /// Send one host-shaped invocation to a function and print what its bindings receive
+    #[command(
+        after_help = "Goes through a running `cargo azfn start` when one answers on --port, \
+        else starts the handler itself. --example KIND sends a realistic sample payload \
+        (queue, timer, blob, event-grid, event-hub, service-bus, cosmos-db, http)."
+    )]
+    Invoke(crate::invoke_cmd::InvokeArgs),
 }
 
 /// The `cargo build` flags that `build`, `pack` and `functions` pass on.
@@ -313,6 +330,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             .map(|report| report.zip.display().to_string())
             .collect(),
         AzfnCommand::Functions(args) => return functions_command(args),
+        AzfnCommand::Start(args) => return Ok(crate::start::run_start(args)?),
+        AzfnCommand::Invoke(args) => return Ok(crate::invoke_cmd::run_invoke(args)?),
     };
     let mut stdout = std::io::stdout().lock();
     for line in lines {

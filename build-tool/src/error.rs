@@ -390,6 +390,9 @@ pub enum CliError {
     /// `cargo azfn new` failed.
     #[error(transparent)]
     New(#[from] NewError),
+    /// `cargo azfn start` or `cargo azfn invoke` failed.
+    #[error(transparent)]
+    Start(#[from] crate::start::StartError),
     /// `--output` names one zip file but several apps were built.
     #[error(
         "`--output` takes exactly one app, but {} apps were built ({}); choose one with `--bin NAME`",

@@ -1,11 +1,12 @@
 //! The invocation context: who is being invoked, and what the host said about it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::payload::{DecodedValue, decode_value};
+use crate::payload::{DecodedValue, decode_value, parse_metadata};
 
 /// The header that carries the invocation id on every request from the host.
 pub const INVOCATION_ID_HEADER: &str = "x-azure-functions-invocationid";
@@ -21,7 +22,9 @@ pub struct Context {
 struct ContextInner {
     invocation_id: Option<String>,
     function_name: String,
-    metadata: Map<String, Value>,
+    /// `Metadata` as sent, parsed on first use: most functions never look at it.
+    raw_metadata: Option<Box<RawValue>>,
+    metadata: OnceLock<Map<String, Value>>,
 }
 
 impl Context {
@@ -34,9 +37,32 @@ impl Context {
             inner: Arc::new(ContextInner {
                 invocation_id,
                 function_name: function_name.to_owned(),
-                metadata,
+                raw_metadata: None,
+                metadata: OnceLock::from(metadata),
             }),
         }
+    }
+
+    /// A context whose metadata is parsed only when asked for.
+    pub(crate) fn with_raw_metadata(
+        invocation_id: Option<String>,
+        function_name: &str,
+        raw_metadata: Option<Box<RawValue>>,
+    ) -> Self {
+        Self {
+            inner: Arc::new(ContextInner {
+                invocation_id,
+                function_name: function_name.to_owned(),
+                raw_metadata,
+                metadata: OnceLock::new(),
+            }),
+        }
+    }
+
+    fn metadata(&self) -> &Map<String, Value> {
+        self.inner
+            .metadata
+            .get_or_init(|| parse_metadata(self.inner.raw_metadata.as_deref()))
     }
 
     /// The host's invocation id (header `X-Azure-Functions-InvocationId`), the id its logs use.
@@ -53,13 +79,13 @@ impl Context {
     /// The trigger metadata as the host sent it (`Metadata`), still encoded by §2.3 rules; see
     /// [`Context::metadata_value`] for a decoded entry.
     pub fn raw_metadata(&self) -> &Map<String, Value> {
-        &self.inner.metadata
+        self.metadata()
     }
 
     /// One metadata entry, decoded (`DequeueCount` `"1"` becomes the number 1, `Id`
     /// `"\"abc\""` becomes the text `abc`).
     pub fn metadata_value(&self, key: &str) -> Option<Value> {
-        let value = self.inner.metadata.get(key)?;
+        let value = self.metadata().get(key)?;
         Some(match decode_value(value) {
             DecodedValue::Text(t) | DecodedValue::Raw(t) => Value::String(t),
             DecodedValue::Json(j) => j,
@@ -69,12 +95,12 @@ impl Context {
 
     /// The `sys` metadata: method name, UTC time and a random GUID chosen by the host.
     pub fn sys(&self) -> Option<SysMetadata> {
-        serde_json::from_value(self.inner.metadata.get("sys")?.clone()).ok()
+        serde_json::from_value(self.metadata().get("sys")?.clone()).ok()
     }
 
     /// The retry state, present only when a retry policy applies to this execution.
     pub fn retry_context(&self) -> Option<RetryContext> {
-        serde_json::from_value(self.inner.metadata.get("RetryContext")?.clone()).ok()
+        serde_json::from_value(self.metadata().get("RetryContext")?.clone()).ok()
     }
 }
 

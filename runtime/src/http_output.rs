@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::{OutputError, PayloadError};
 use crate::metadata::{Binding, FunctionRecord};
 use crate::output::{OutParam, OutputValue};
-use crate::payload::FromBindingValue;
+use crate::payload::{FromBindingValue, InvocationRequest};
 
 /// Collects the `Out` parameters of an HTTP function. The runtime puts one in the request's
 /// extensions; generated code finds it there, so HTTP functions keep plain axum signatures.
@@ -59,7 +59,7 @@ impl OutputSink {
 #[derive(Clone, Debug)]
 pub struct InputSource {
     pub(crate) record: Arc<FunctionRecord>,
-    pub(crate) data: Arc<Map<String, Value>>,
+    pub(crate) payload: Arc<InvocationRequest>,
 }
 
 impl InputSource {
@@ -74,7 +74,8 @@ impl InputSource {
     ) -> Result<T, axum::response::Response> {
         use axum::response::IntoResponse as _;
         let source = parts.extensions.get::<Self>();
-        let value = source.and_then(|s| s.data.get(name));
+        let value = source.and_then(|s| s.payload.data(name));
+        let value = value.as_ref();
         let binding =
             source.and_then(|s| s.record.function.bindings.iter().find(|b| b.name == name));
         let fallback;

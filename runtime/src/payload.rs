@@ -4,6 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::PayloadError;
@@ -11,12 +12,14 @@ use crate::metadata::Binding;
 use crate::output::Json;
 
 /// The body the host POSTs to `/{FunctionName}`: `{"Data": {...}, "Metadata": {...}}`.
-#[derive(Debug, Default, Clone, PartialEq)]
+///
+/// Values are kept as raw JSON text and parsed only when a function asks for them: the host
+/// sends much the function never reads (an HTTP request's `Identities`, most metadata), and
+/// building a tree of all of it was the largest cost of an invocation.
+#[derive(Debug, Default)]
 pub struct InvocationRequest {
-    /// One entry per input binding, keyed by binding name.
-    pub data: Map<String, Value>,
-    /// The trigger's metadata (binding data), including `sys`.
-    pub metadata: Map<String, Value>,
+    data: Vec<(String, Box<RawValue>)>,
+    metadata: Option<Box<RawValue>>,
 }
 
 impl InvocationRequest {
@@ -24,35 +27,112 @@ impl InvocationRequest {
     /// host's side; a missing `Data` or `Metadata` is empty (the host always sends both, but a
     /// hand-written test payload may not), a `null` one too.
     pub fn parse(body: &[u8]) -> Result<Self, PayloadError> {
-        let value: Value = serde_json::from_slice(body).map_err(PayloadError::NotJson)?;
-        let Value::Object(top) = value else {
+        let top: Box<RawValue> = serde_json::from_slice(body).map_err(PayloadError::NotJson)?;
+        if raw_kind(&top) != "an object" {
             return Err(PayloadError::BadShape(format!(
                 "the body is {}",
-                json_kind(&value)
+                raw_kind(&top)
             )));
-        };
+        }
+        let members: Vec<(String, Box<RawValue>)> = serde_json::from_str::<RawObject>(top.get())
+            .map_err(PayloadError::NotJson)?
+            .0;
         let mut request = Self::default();
-        for (key, value) in top {
-            let slot = if key.eq_ignore_ascii_case("Data") {
-                &mut request.data
-            } else if key.eq_ignore_ascii_case("Metadata") {
-                &mut request.metadata
-            } else {
+        for (key, value) in members {
+            let is_data = key.eq_ignore_ascii_case("Data");
+            if !is_data && !key.eq_ignore_ascii_case("Metadata") {
                 continue;
-            };
-            match value {
-                Value::Object(map) => *slot = map,
-                Value::Null => {}
+            }
+            match raw_kind(&value) {
+                "null" => {}
+                "an object" if is_data => {
+                    request.data = serde_json::from_str::<RawObject>(value.get())
+                        .map_err(PayloadError::NotJson)?
+                        .0;
+                }
+                "an object" => request.metadata = Some(value),
                 other => {
-                    return Err(PayloadError::BadShape(format!(
-                        "`{key}` is {}",
-                        json_kind(&other)
-                    )));
+                    return Err(PayloadError::BadShape(format!("`{key}` is {other}")));
                 }
             }
         }
         Ok(request)
     }
+
+    /// The raw JSON of input binding `name` in `Data`.
+    pub fn raw_data(&self, name: &str) -> Option<&RawValue> {
+        self.data
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| &**value)
+    }
+
+    /// Input binding `name` in `Data`, parsed (still encoded by §2.3; see [`decode_value`]).
+    pub fn data(&self, name: &str) -> Option<Value> {
+        // Infallible: a `RawValue` always holds valid JSON.
+        self.raw_data(name)
+            .map(|raw| serde_json::from_str(raw.get()).expect("raw values are valid JSON"))
+    }
+
+    /// The binding names present in `Data`, in order.
+    pub fn data_names(&self) -> impl Iterator<Item = &str> {
+        self.data.iter().map(|(key, _)| key.as_str())
+    }
+
+    /// The raw JSON of `Metadata`, if it was sent.
+    pub fn raw_metadata(&self) -> Option<&RawValue> {
+        self.metadata.as_deref()
+    }
+
+    /// Takes `Metadata` out, raw, for the invocation context.
+    pub(crate) fn take_metadata(&mut self) -> Option<Box<RawValue>> {
+        self.metadata.take()
+    }
+}
+
+/// A JSON object's members with their values left as raw text, in order. Duplicate keys are
+/// kept as they come (the host never sends any).
+struct RawObject(Vec<(String, Box<RawValue>)>);
+
+impl<'de> serde::Deserialize<'de> for RawObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = RawObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawObject, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push(entry);
+                }
+                Ok(RawObject(members))
+            }
+        }
+        deserializer.deserialize_map(Members)
+    }
+}
+
+/// What kind of JSON value `raw` holds, for error messages, from its first character.
+pub(crate) fn raw_kind(raw: &RawValue) -> &'static str {
+    match raw.get().trim_start().as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
+}
+
+/// Parses a metadata object kept raw; `None` or an unreadable one is empty.
+pub(crate) fn parse_metadata(raw: Option<&RawValue>) -> Map<String, Value> {
+    raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
+        .unwrap_or_default()
 }
 
 pub(crate) fn json_kind(value: &Value) -> &'static str {
@@ -206,71 +286,62 @@ impl<T: FromBindingValue> FromBindingValue for Option<T> {
     }
 }
 
+/// The fields of the HTTP trigger's value (§2.4) that make the request. `Query`, `Params` and
+/// `Identities` are not read: the query is in `Url`, route values come from routing, and the
+/// identities (the bulk of the value) are skipped without being built.
+#[derive(serde::Deserialize)]
+struct HttpTriggerValue<'a> {
+    #[serde(rename = "Url", alias = "url", borrow, default)]
+    url: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "Method", alias = "method", borrow, default)]
+    method: Option<std::borrow::Cow<'a, str>>,
+    #[serde(rename = "Headers", alias = "headers", default)]
+    headers: Option<Map<String, Value>>,
+    #[serde(rename = "Body", alias = "body", borrow, default)]
+    body: Option<&'a RawValue>,
+}
+
 /// The HTTP trigger's value (§2.4), turned back into a request.
-pub(crate) fn http_request_from_value(
+pub(crate) fn http_request_from_raw(
     binding: &str,
-    value: &Value,
+    raw: &RawValue,
 ) -> Result<http::Request<axum::body::Body>, PayloadError> {
     let bad = |reason: String| PayloadError::HttpRequest {
         binding: binding.to_owned(),
         reason,
     };
-    let Value::Object(req) = value else {
-        return Err(bad(format!(
-            "expected an object, found {}",
-            json_kind(value)
-        )));
-    };
-    let field = |name: &str| {
-        req.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    };
-    let method = match field("Method") {
-        Some(Value::String(m)) => http::Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+    let value: HttpTriggerValue<'_> =
+        serde_json::from_str(raw.get()).map_err(|e| bad(e.to_string()))?;
+    let method = match value.method.as_deref() {
+        Some(m) => http::Method::from_bytes(m.to_ascii_uppercase().as_bytes())
             .map_err(|_| bad(format!("`Method` {m:?} is not an HTTP method")))?,
-        None | Some(Value::Null) => http::Method::GET,
-        Some(other) => return Err(bad(format!("`Method` is {}", json_kind(other)))),
+        None => http::Method::GET,
     };
-    let url = match field("Url") {
-        Some(Value::String(u)) => u.as_str(),
-        None | Some(Value::Null) => "/",
-        Some(other) => return Err(bad(format!("`Url` is {}", json_kind(other)))),
-    };
+    let url = value.url.as_deref().unwrap_or("/");
     let (authority, path_and_query) = split_url(url);
-    let path_and_query = if path_and_query.starts_with('/') {
-        path_and_query.to_owned()
+    let uri: http::Uri = if path_and_query.starts_with('/') {
+        path_and_query.parse()
     } else {
-        format!("/{path_and_query}")
-    };
-    let uri: http::Uri = path_and_query
-        .parse()
-        .map_err(|e| bad(format!("`Url` {url:?} has an invalid path: {e}")))?;
-    let mut builder = http::Request::builder().method(method).uri(uri);
+        format!("/{path_and_query}").parse()
+    }
+    .map_err(|e| bad(format!("`Url` {url:?} has an invalid path: {e}")))?;
     let mut headers = http::HeaderMap::new();
-    match field("Headers") {
-        Some(Value::Object(map)) => {
-            for (name, values) in map {
-                let name = http::HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| bad(format!("header name {name:?} is invalid")))?;
-                let values: Vec<&Value> = match values {
-                    Value::Array(items) => items.iter().collect(),
-                    single => vec![single],
-                };
-                for v in values {
-                    let text = match v {
-                        Value::String(s) => s.clone(),
-                        Value::Null => continue,
-                        other => other.to_string(),
-                    };
-                    let value = http::HeaderValue::from_str(&text)
-                        .map_err(|_| bad(format!("header {name} has an invalid value")))?;
-                    headers.append(name.clone(), value);
-                }
+    for (name, values) in value.headers.iter().flatten() {
+        let name = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| bad(format!("header name {name:?} is invalid")))?;
+        let values: &[Value] = match values {
+            Value::Array(items) => items,
+            single => std::slice::from_ref(single),
+        };
+        for v in values {
+            let value = match v {
+                Value::String(s) => http::HeaderValue::from_str(s),
+                Value::Null => continue,
+                other => http::HeaderValue::from_str(&other.to_string()),
             }
+            .map_err(|_| bad(format!("header {name} has an invalid value")))?;
+            headers.append(name.clone(), value);
         }
-        None | Some(Value::Null) => {}
-        Some(other) => return Err(bad(format!("`Headers` is {}", json_kind(other)))),
     }
     if !headers.contains_key(http::header::HOST)
         && let Some(authority) = authority
@@ -278,28 +349,32 @@ pub(crate) fn http_request_from_value(
     {
         headers.insert(http::header::HOST, v);
     }
-    let body = match field("Body") {
-        None | Some(Value::Null) => Bytes::new(),
-        Some(Value::String(text)) => {
-            if is_base64_content_type(&headers) {
-                Bytes::from(
-                    BASE64
-                        .decode(text.as_bytes())
-                        .map_err(|e| bad(format!("binary `Body` is not base64: {e}")))?,
-                )
-            } else {
-                Bytes::from(text.clone())
+    let body = match value.body {
+        None => Bytes::new(),
+        Some(raw) => match raw_kind(raw) {
+            "null" => Bytes::new(),
+            "a string" => {
+                let text: String =
+                    serde_json::from_str(raw.get()).map_err(|e| bad(e.to_string()))?;
+                if is_base64_content_type(&headers) {
+                    Bytes::from(
+                        BASE64
+                            .decode(text.as_bytes())
+                            .map_err(|e| bad(format!("binary `Body` is not base64: {e}")))?,
+                    )
+                } else {
+                    Bytes::from(text)
+                }
             }
-        }
-        // Older hosts parsed JSON bodies into objects; keep their text.
-        Some(other) => Bytes::from(other.to_string()),
+            // Older hosts parsed JSON bodies into objects; keep their text.
+            _ => Bytes::from(raw.get().to_owned()),
+        },
     };
-    if let Some(h) = builder.headers_mut() {
-        *h = headers;
-    }
-    builder
-        .body(axum::body::Body::from(body))
-        .map_err(|e| bad(e.to_string()))
+    let mut request = http::Request::new(axum::body::Body::from(body));
+    *request.method_mut() = method;
+    *request.uri_mut() = uri;
+    *request.headers_mut() = headers;
+    Ok(request)
 }
 
 /// The host base64-encodes bodies of exactly these content types (§2.4).
@@ -403,8 +478,8 @@ mod tests {
         let e = InvocationRequest::parse(br#"{"Data": 3}"#).unwrap_err();
         assert!(e.to_string().contains("`Data` is a number"), "{e}");
         let ok = InvocationRequest::parse(br#"{"data": {"a": 1}}"#).unwrap();
-        assert_eq!(ok.data["a"], 1);
-        assert!(ok.metadata.is_empty());
+        assert_eq!(ok.data("a"), Some(Value::from(1)));
+        assert!(ok.raw_metadata().is_none());
     }
 
     #[test]

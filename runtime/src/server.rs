@@ -10,7 +10,7 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt as _;
 use http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
 
 use crate::context::{Context, INVOCATION_ID_HEADER};
@@ -20,7 +20,7 @@ use crate::http_output::{InputRejected, InputSource, OutputSink, http_output_obj
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
-use crate::payload::{InvocationRequest, http_request_from_value};
+use crate::payload::{InvocationRequest, http_request_from_raw};
 use crate::registry::{FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
 use crate::state::SharedState;
 
@@ -379,11 +379,11 @@ async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request)
             let body = axum::body::to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)
                 .await
                 .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
-            let payload = InvocationRequest::parse(&body)?;
-            let context = Context::new(
+            let mut payload = InvocationRequest::parse(&body)?;
+            let context = Context::with_raw_metadata(
                 invocation_id.clone(),
                 &record.name,
-                payload.metadata.clone(),
+                payload.take_metadata(),
             );
             match function.handler {
                 Handler::Event(handler) => {
@@ -423,19 +423,18 @@ async fn invoke_http_payload(
         .trigger()
         .expect("registry checked that HTTP functions have an httpTrigger");
     let value = payload
-        .data
-        .get(&trigger.name)
+        .raw_data(&trigger.name)
         .ok_or_else(|| PayloadError::MissingInput {
             binding: trigger.name.clone(),
         })?;
-    let mut request = http_request_from_value(&trigger.name, value)?;
+    let mut request = http_request_from_raw(&trigger.name, value)?;
     let sink = OutputSink::default();
     request.extensions_mut().insert(sink.clone());
     request.extensions_mut().insert(context);
     request.extensions_mut().insert(app.state.clone());
     request.extensions_mut().insert(InputSource {
         record: record.clone(),
-        data: Arc::new(payload.data),
+        payload: Arc::new(payload),
     });
     let router = app
         .function_routers
@@ -488,13 +487,24 @@ async fn invoke_http_payload(
 #[derive(Clone, Debug)]
 struct PanicMarker(String);
 
+/// The invocation response body (§3.2), serialized straight from its parts.
+#[derive(serde::Serialize)]
+struct Answer<'a> {
+    #[serde(rename = "Outputs")]
+    outputs: &'a Map<String, Value>,
+    #[serde(rename = "Logs")]
+    logs: &'a [String],
+    #[serde(rename = "ReturnValue")]
+    return_value: &'a Option<Value>,
+}
+
 fn payload_response(outcome: InvocationOutcome, logs: Vec<String>) -> Response {
-    let body = json!({
-        "Outputs": Value::Object(outcome.outputs),
-        "Logs": logs,
-        "ReturnValue": outcome.return_value.unwrap_or(Value::Null),
-    });
-    axum::Json(body).into_response()
+    axum::Json(Answer {
+        outputs: &outcome.outputs,
+        logs: &logs,
+        return_value: &outcome.return_value,
+    })
+    .into_response()
 }
 
 /// Reads `extensions.http.routePrefix` from `host.json` in the app root

@@ -15,9 +15,32 @@ use tokio::sync::broadcast;
 
 const HANDLER_PY: &str = include_str!("handler.py");
 
-/// Starts an in-memory Azurite on free ports. Without Azurite the test fails when
-/// `CI=true` (`.ci/run` installs it) and is skipped, with the reason printed, elsewhere.
+/// Installs Azurite from npm with `.ci/install-azurite` when it is missing, once per test
+/// binary, so that `cargo test --workspace` needs no set-up step of its own.
+fn install_azurite() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        if find_azurite().is_some() {
+            return;
+        }
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/install-azurite");
+        match std::process::Command::new("bash")
+            .arg(&script)
+            .stdout(std::process::Stdio::null())
+            .status()
+        {
+            Ok(status) if status.success() => {}
+            Ok(status) => eprintln!("{} failed ({status})", script.display()),
+            Err(e) => eprintln!("cannot run {}: {e}", script.display()),
+        }
+    });
+}
+
+/// Starts an in-memory Azurite on free ports, installing it first if needed. Without Azurite
+/// (no Node.js to install it with) the test fails when `CI=true` and is skipped, with the
+/// reason printed, elsewhere.
 pub(crate) async fn azurite() -> Option<Azurite> {
+    install_azurite();
     let Some(bin) = find_azurite() else {
         let message = "Azurite is not installed: run `.ci/install-azurite` (needs Node.js and \
                        npm) or set AZURITE_BIN";
