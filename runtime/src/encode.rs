@@ -58,11 +58,13 @@ pub fn encode_output(binding: &Binding, value: OutputValue) -> Result<Value, Out
             .map(Value::Array),
         OutputValue::Text(text) if binary => Ok(Value::String(text)),
         OutputValue::Json(json) if binary => Ok(Value::String(json_text(&json))),
+        OutputValue::JsonText(text) if binary => Ok(Value::String(text)),
         OutputValue::Bytes(_) if binary => Err(OutputError::BytesToBinaryBinding {
             binding: binding.name.clone(),
         }),
         OutputValue::Text(text) => Ok(protect_text(text)),
         OutputValue::Json(json) => Ok(protect_text(json_text(&json))),
+        OutputValue::JsonText(text) => Ok(protect_text(text)),
         OutputValue::Bytes(bytes) => Ok(Value::String(BASE64.encode(&bytes))),
     }
 }
@@ -74,6 +76,7 @@ fn encode_item(binding: &Binding, item: OutputValue) -> Result<Value, OutputErro
     match item {
         OutputValue::Text(text) => Ok(Value::String(text)),
         OutputValue::Json(json) => Ok(Value::String(json_text(&json))),
+        OutputValue::JsonText(text) => Ok(Value::String(text)),
         OutputValue::Bytes(_) => Err(OutputError::Unrepresentable {
             binding: binding.name.clone(),
             reason: "the host does not base64-decode items of a multi-item output, so bytes \

@@ -17,6 +17,9 @@ pub enum OutputValue {
     Bytes(Bytes),
     /// A JSON document, written as its compact text.
     Json(serde_json::Value),
+    /// A JSON document already serialized to compact text (what `Json<T>` produces: `T` is
+    /// serialized once, straight to text, keeping its field order).
+    JsonText(String),
     /// Several items (several queue messages, several documents).
     Many(Vec<OutputValue>),
 }
@@ -74,7 +77,7 @@ impl IntoOutputValue for serde_json::Value {
 
 impl<T: Serialize> IntoOutputValue for Json<T> {
     fn into_output_value(self) -> Result<OutputValue, serde_json::Error> {
-        serde_json::to_value(&self.0).map(OutputValue::Json)
+        serde_json::to_string(&self.0).map(OutputValue::JsonText)
     }
 }
 
@@ -261,7 +264,7 @@ mod tests {
             Json(serde_json::json!({"a": 1}))
                 .into_output_value()
                 .unwrap(),
-            OutputValue::Json(serde_json::json!({"a": 1}))
+            OutputValue::JsonText("{\"a\":1}".into())
         );
         assert_eq!(
             vec!["a", "b"].into_output_value().unwrap(),

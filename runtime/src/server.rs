@@ -36,6 +36,9 @@ struct Dispatcher {
     registry: Registry,
     /// Per HTTP function, a router holding only its route, so `Path` works in payload mode too.
     function_routers: HashMap<String, Router>,
+    /// HTTP functions whose route has no parameters: payload mode calls them directly, as
+    /// routing would find nothing to extract.
+    direct: HashMap<String, HttpHandlerFn>,
     /// Real requests forwarded or proxied by the host, on their original paths.
     front: Router,
     state: SharedState,
@@ -197,12 +200,16 @@ pub fn router_with_prefix(route_prefix: &str) -> Result<Router, ServeError> {
 fn build_router(route_prefix: &str, state: SharedState) -> Result<Router, ServeError> {
     let registry = Registry::build(&FUNCTIONS)?;
     let mut function_routers = HashMap::new();
+    let mut direct = HashMap::new();
     let mut front = Router::new();
     for function in registry.functions.values() {
         let Handler::Http(handler) = function.handler else {
             continue;
         };
         let template = http_route_template(&function.record);
+        if !template.contains('{') {
+            direct.insert(function.record.name.clone(), handler);
+        }
         let paths = route_paths(route_prefix, &template);
         let mut own = Router::new();
         for path in &paths {
@@ -220,6 +227,7 @@ fn build_router(route_prefix: &str, state: SharedState) -> Result<Router, ServeE
     let dispatcher = Arc::new(Dispatcher {
         registry,
         function_routers,
+        direct,
         front,
         state,
     });
@@ -436,12 +444,17 @@ async fn invoke_http_payload(
         record: record.clone(),
         payload: Arc::new(payload),
     });
-    let router = app
-        .function_routers
-        .get(&record.name)
-        .expect("every HTTP function has a router")
-        .clone();
-    let response = router.oneshot(request).await.into_response();
+    let response = match app.direct.get(&record.name) {
+        Some(handler) => guarded(*handler)(request).await,
+        None => app
+            .function_routers
+            .get(&record.name)
+            .expect("every HTTP function has a router")
+            .clone()
+            .oneshot(request)
+            .await
+            .into_response(),
+    };
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
