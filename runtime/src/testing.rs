@@ -200,7 +200,11 @@ impl TestClient {
     }
 
     /// A client for `app`: its state, layers and route prefix (default `api`).
+    ///
+    /// Installs azfn's logging (unless the test installed a subscriber already), so that
+    /// `tracing` events land in each invocation's `Logs` as they do in production.
     pub fn from_app(app: App) -> Result<Self, TestError> {
+        crate::logging::init();
         let route_prefix = app
             .route_prefix_setting()
             .unwrap_or(crate::server::DEFAULT_ROUTE_PREFIX)
