@@ -186,6 +186,23 @@ fn event_entry_point(model: &FunctionModel) -> TokenStream {
     };
     let complete = if model.has_return_binding {
         quote_spanned!(ret_span=> __inv.set_return(__azfn_ret)?;)
+    } else if !model.struct_outputs.is_empty() {
+        let names = &model.struct_outputs;
+        let ret_ty = match &model.item.sig.output {
+            syn::ReturnType::Default => quote!(()),
+            syn::ReturnType::Type(_, ty) => quote!(#ty),
+        };
+        quote_spanned! {ret_span=>
+            const _: () = ::core::assert!(
+                ::azfn::__private::same_names(
+                    <#ret_ty as ::azfn::__private::OutputSet>::FIELDS,
+                    &[#(#names),*],
+                ),
+                "the fields of the returned `#[derive(azfn::Outputs)]` struct must be exactly the \
+                 function's named output bindings",
+            );
+            __inv.set_outputs(__azfn_ret)?;
+        }
     } else {
         quote_spanned!(ret_span=> __inv.complete(__azfn_ret)?;)
     };

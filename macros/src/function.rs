@@ -55,6 +55,9 @@ pub(crate) struct FunctionModel {
     /// Top-level `function.json` settings: `disabled`, `retry`.
     pub(crate) function_settings: Vec<(String, serde_json::Value)>,
     pub(crate) has_return_binding: bool,
+    /// Named outputs declared on the function (not `$return`): the return value is then a
+    /// `#[derive(Outputs)]` struct whose fields feed them.
+    pub(crate) struct_outputs: Vec<String>,
     pub(crate) location: Location,
     /// Paths of the binding attributes this macro consumed, as the user wrote them; the
     /// expansion mentions them so that their imports count as used.
@@ -278,6 +281,15 @@ pub(crate) fn parse(
         });
     }
     let has_return_binding = !is_http && fn_bindings.iter().any(|b| b.name == RETURN_BINDING);
+    let struct_outputs: Vec<String> = if is_http || has_return_binding {
+        Vec::new()
+    } else {
+        fn_bindings
+            .iter()
+            .filter(|b| b.direction != Direction::In)
+            .map(|b| b.name.clone())
+            .collect()
+    };
     bindings.extend(fn_bindings);
     bindings.extend(param_bindings);
     check_binding_names(&bindings, &mut errors);
@@ -305,6 +317,7 @@ pub(crate) fn parse(
         bindings,
         function_settings: trigger.function_settings,
         has_return_binding,
+        struct_outputs,
         location,
         consumed_attrs,
     })
@@ -377,20 +390,6 @@ fn fn_binding(
         }
         return;
     }
-    if let Some(lit) = &resolved.name
-        && lit.value() != RETURN_BINDING
-    {
-        errors.push(syn::Error::new(
-            lit.span(),
-            format!(
-                "an output on the function receives its return value, binding `$return`; to \
-                 name it `{}`, put the attribute on a `{}: &mut Out<T>` parameter",
-                lit.value(),
-                lit.value()
-            ),
-        ));
-        return;
-    }
     if is_http {
         errors.push(syn::Error::new(
             attr_name_span(attr),
@@ -399,10 +398,27 @@ fn fn_binding(
         ));
         return;
     }
+    // A named output on the function is a field of the returned `#[derive(Outputs)]` struct;
+    // an unnamed one receives the return value itself.
+    let name = resolved
+        .name
+        .as_ref()
+        .map_or_else(|| RETURN_BINDING.to_owned(), LitStr::value);
+    let returns_value = fn_bindings.iter().any(|b| b.name == RETURN_BINDING);
+    let returns_struct = fn_bindings.iter().any(|b| b.name != RETURN_BINDING);
+    if (name == RETURN_BINDING && returns_struct) || (name != RETURN_BINDING && returns_value) {
+        errors.push(syn::Error::new(
+            name_span,
+            "the function's outputs are either one return value (an output without `name`) or \
+             a struct of named outputs (each with `name = \"...\"`, returned as a \
+             `#[derive(azfn::Outputs)]` struct), not both",
+        ));
+        return;
+    }
     fn_bindings.push(BindingModel {
         json_type: resolved.json_type,
         direction: resolved.direction,
-        name: RETURN_BINDING.to_owned(),
+        name,
         name_span,
         settings: resolved.settings,
     });

@@ -7,6 +7,7 @@ mod catalog;
 mod errors;
 mod expand;
 mod function;
+mod outputs;
 mod values;
 
 use proc_macro::TokenStream;
@@ -258,4 +259,11 @@ binding_attribute! {
     /// ...)]`. `in` reads like an input binding; `out` and `inout` are set like an output.
     /// Settings are passed through unchecked, `snake_case` keys turned to `camelCase`.
     binding => GENERIC_BINDING
+}
+
+/// A struct of several outputs, returned by a function that declares its output bindings by
+/// name on itself. See `azfn::output::OutputSet`.
+#[proc_macro_derive(Outputs, attributes(output))]
+pub fn derive_outputs(input: TokenStream) -> TokenStream {
+    outputs::expand(input.into()).into()
 }

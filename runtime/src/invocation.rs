@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError};
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING};
-use crate::output::{Completion, OutParam, ReturnError, ReturnValue};
+use crate::output::{Completion, OutParam, OutputSet, ReturnError, ReturnValue};
 use crate::payload::{FromBindingValue, InvocationRequest};
 use crate::state::SharedState;
 
@@ -143,6 +143,25 @@ impl Invocation {
         })?;
         if let Some(value) = value {
             self.return_value = Some(encode_output(self.binding(RETURN_BINDING)?, value)?);
+        }
+        Ok(())
+    }
+
+    /// Records the outputs of a returned `#[derive(Outputs)]` struct.
+    pub fn set_outputs<R: OutputSet>(&mut self, ret: R) -> Result<(), InvocationFailure> {
+        let values = ret.into_outputs().map_err(|e| match e {
+            ReturnError::Function(e) => InvocationFailure::from(InvocationError::Function(e)),
+            ReturnError::Json(source) => OutputError::Json {
+                binding: "(returned outputs)".to_owned(),
+                source,
+            }
+            .into(),
+        })?;
+        for (name, value) in values {
+            if let Some(value) = value {
+                let encoded = encode_output(self.binding(name)?, value)?;
+                self.outputs.insert(name.to_owned(), encoded);
+            }
         }
         Ok(())
     }

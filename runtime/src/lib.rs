@@ -42,6 +42,8 @@ mod state;
 pub mod testing;
 pub mod trigger;
 
+/// Derives [`output::OutputSet`]: see there.
+pub use azfn_macros::Outputs;
 pub use azfn_macros::{
     activity_trigger, binding, blob_input, blob_output, blob_trigger, cosmos_db_input,
     cosmos_db_output, cosmos_db_trigger, durable_client_input, entity_trigger, event_grid_output,
@@ -78,7 +80,9 @@ pub mod __private {
     pub use crate::http_output::{InputSource, OutputSink};
     pub use crate::invocation::{FromInvocation, Invocation, InvocationFailure};
     pub use crate::metadata::{encode_record, record_len};
-    pub use crate::output::{Completion, Out, OutParam, ReturnValue};
+    pub use crate::output::{
+        Completion, Out, OutParam, OutputSet, OutputValue, ReturnError, ReturnValue, same_names,
+    };
     pub use crate::registry::{
         BoxFuture, EventHandlerFn, FUNCTIONS, FunctionEntry, Handler, HttpHandlerFn,
     };

@@ -302,3 +302,90 @@ mod tests {
         );
     }
 }
+
+/// A struct of several outputs, returned by a function that declares named outputs on
+/// itself: `#[derive(azfn::Outputs)]`, one field per binding (field name = binding name, or
+/// `#[output(name = "...")]`). A field of type `Option<T>` writes nothing when `None`.
+///
+/// ```ignore
+/// #[derive(azfn::Outputs)]
+/// struct Routed { audit: String, orders: Option<Vec<String>> }
+///
+/// #[azfn::queue_trigger(queue_name = "incoming")]
+/// #[azfn::queue_output(name = "audit", queue_name = "audit")]
+/// #[azfn::queue_output(name = "orders", queue_name = "orders")]
+/// async fn route(item: String) -> Routed { /* ... */ }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot feed the function's named output bindings",
+    label = "not a struct of outputs",
+    note = "return a struct with `#[derive(azfn::Outputs)]` whose fields are the output \
+            bindings declared on the function, or a `Result` of one"
+)]
+pub trait OutputSet {
+    /// The binding names the fields feed, in declaration order.
+    const FIELDS: &'static [&'static str];
+
+    /// The value of each field (`None`: nothing to write), or the function's error.
+    fn into_outputs(self) -> Result<Vec<(&'static str, Option<OutputValue>)>, ReturnError>;
+}
+
+impl<T: OutputSet, E: Into<BoxError>> OutputSet for Result<T, E> {
+    const FIELDS: &'static [&'static str] = T::FIELDS;
+
+    fn into_outputs(self) -> Result<Vec<(&'static str, Option<OutputValue>)>, ReturnError> {
+        self.map_err(|e| ReturnError::Function(e.into()))?
+            .into_outputs()
+    }
+}
+
+/// True when `a` and `b` hold the same names, in any order (checked at compile time).
+pub const fn same_names(a: &[&str], b: &[&str]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        let mut found = false;
+        let mut j = 0;
+        while j < b.len() {
+            if str_eq(a[i], b[j]) {
+                found = true;
+            }
+            j += 1;
+        }
+        if !found {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod set_tests {
+    use super::*;
+
+    #[test]
+    fn names_match_in_any_order_only_when_equal_sets() {
+        assert!(same_names(&["a", "b"], &["b", "a"]));
+        assert!(!same_names(&["a", "b"], &["a", "c"]));
+        assert!(!same_names(&["a"], &["a", "b"]));
+        assert!(same_names(&[], &[]));
+    }
+}

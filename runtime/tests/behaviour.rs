@@ -302,3 +302,40 @@ async fn an_http_function_can_feed_a_queue_return_binding() {
     assert_eq!(result.http_response().unwrap().text(), "queued");
     assert_eq!(result.return_value().unwrap().text(), "abcd");
 }
+
+/// Several outputs returned as one struct.
+#[derive(azfn::Outputs)]
+struct Routed {
+    audit: String,
+    #[output(name = "orders")]
+    order_lines: Option<Vec<String>>,
+}
+
+#[azfn::queue_trigger(queue_name = "route-in")]
+#[azfn::queue_output(name = "audit", queue_name = "audit")]
+#[azfn::queue_output(name = "orders", queue_name = "orders")]
+async fn route(item: String) -> Result<Routed, String> {
+    if item.is_empty() {
+        return Err("empty message".into());
+    }
+    Ok(Routed {
+        audit: format!("routed {item}"),
+        order_lines: (item != "audit-only").then(|| vec![item.clone(), "abcd".to_owned()]),
+    })
+}
+
+#[tokio::test]
+async fn a_returned_struct_feeds_several_outputs() {
+    let client = TestClient::new();
+    let result = client.queue("route", "x").send().await.unwrap();
+    assert_eq!(result.output("audit").unwrap().text(), "routed x");
+    assert_eq!(result.output("orders").unwrap().items(), ["x", "abcd"]);
+    assert!(result.return_value().is_none());
+    let result = client.queue("route", "audit-only").send().await.unwrap();
+    assert!(result.output("orders").is_none());
+    let err = client.queue("route", "").send().await.unwrap_err();
+    assert!(
+        matches!(&err, TestError::Failed { status: 500, message } if message.contains("empty message")),
+        "{err:?}"
+    );
+}

@@ -1,0 +1,6 @@
+#[derive(azfn::Outputs)]
+enum Routed {
+    Audit(String),
+}
+
+fn main() {}
