@@ -339,3 +339,23 @@ async fn a_returned_struct_feeds_several_outputs() {
         "{err:?}"
     );
 }
+
+static LAYER_SAW: AtomicUsize = AtomicUsize::new(0);
+
+#[tokio::test]
+async fn tower_layers_wrap_every_invocation() {
+    let layer = tower::util::MapRequestLayer::new(|request: azfn::http::Request| {
+        LAYER_SAW.fetch_add(1, Ordering::SeqCst);
+        request
+    });
+    let client = TestClient::from_app(App::new().layer(layer)).unwrap();
+    let before = LAYER_SAW.load(Ordering::SeqCst);
+    client.queue("nothing", "x").send().await.unwrap();
+    client
+        .http("status")
+        .get("/api/status/200")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(LAYER_SAW.load(Ordering::SeqCst) - before, 2);
+}
