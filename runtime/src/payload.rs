@@ -274,6 +274,63 @@ impl<T: DeserializeOwned> FromBindingValue for Json<T> {
     }
 }
 
+/// One element of a batch (`cardinality: many`): `Vec<String>`, `Vec<Json<T>>`,
+/// `Vec<serde_json::Value>`. (`Vec<u8>` stays bytes.)
+pub trait BatchItem: Sized {
+    /// Reads one element of the batch's JSON array.
+    fn from_batch_element(element: Value) -> Result<Self, String>;
+}
+
+impl BatchItem for String {
+    fn from_batch_element(element: Value) -> Result<Self, String> {
+        match element {
+            Value::String(text) => Ok(text),
+            other => Ok(other.to_string()),
+        }
+    }
+}
+
+impl BatchItem for Value {
+    fn from_batch_element(element: Value) -> Result<Self, String> {
+        Ok(element)
+    }
+}
+
+impl<T: DeserializeOwned> BatchItem for Json<T> {
+    fn from_batch_element(element: Value) -> Result<Self, String> {
+        // Event Hubs and Service Bus batches of strings hold each message as JSON text.
+        let element = match element {
+            Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            other => other,
+        };
+        serde_json::from_value(element)
+            .map(Json)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A batch trigger (`cardinality: many`): the host sends the array as JSON text (§2.3).
+impl<T: BatchItem> FromBindingValue for Vec<T> {
+    const EXPECTED: &'static str = "a batch (`Vec<_>`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        let json = Value::from_binding_value(binding, value).map_err(|e| {
+            format!("{e}; a batch is a JSON array (set `cardinality = \"many\"` on the trigger)")
+        })?;
+        match json {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| T::from_batch_element(item).map_err(|e| format!("item {i}: {e}")))
+                .collect(),
+            other => Err(format!(
+                "a batch is a JSON array, found {}; set `cardinality = \"many\"` on the trigger",
+                json_kind(&other)
+            )),
+        }
+    }
+}
+
 impl<T: FromBindingValue> FromBindingValue for Option<T> {
     const EXPECTED: &'static str = T::EXPECTED;
 
@@ -454,6 +511,27 @@ mod tests {
             Option::<String>::from_binding_value(&binding(false), None).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn batches_are_arrays_of_items() {
+        let v = Value::String(r#"["a","{\"id\":1}"]"#.into());
+        assert_eq!(
+            Vec::<String>::from_binding_value(&binding(false), Some(&v)).unwrap(),
+            ["a", "{\"id\":1}"]
+        );
+        let docs: Vec<Json<serde_json::Map<String, Value>>> = Vec::from_binding_value(
+            &binding(false),
+            Some(&Value::String(r#"[{"id":1},"{\"id\":2}"]"#.into())),
+        )
+        .unwrap();
+        assert_eq!(docs[1].0["id"], 2);
+        let e = Vec::<String>::from_binding_value(
+            &binding(false),
+            Some(&Value::String("\"x\"".into())),
+        )
+        .unwrap_err();
+        assert!(e.contains("cardinality"), "{e}");
     }
 
     #[test]

@@ -202,6 +202,75 @@ pub struct ServiceBusMetadata {
     pub application_properties: HashMap<String, Value>,
 }
 
+/// Metadata of an Event Hubs (or IoT Hub) event (`eventHubTrigger`, one event per
+/// invocation). Batches (`cardinality = "many"`) carry `...Array` fields instead: read those with
+/// a struct of your own through [`Metadata`].
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct EventHubMetadata {
+    /// When the event was enqueued.
+    #[serde(default, deserialize_with = "optional_timestamp")]
+    pub enqueued_time_utc: Option<DateTime<Utc>>,
+    /// The event's sequence number in its partition.
+    #[serde(default)]
+    pub sequence_number: Option<i64>,
+    /// The event's offset in its partition (a string in recent extensions).
+    #[serde(default)]
+    pub offset: Option<Value>,
+    /// The partition key the sender chose, if any.
+    #[serde(default)]
+    pub partition_key: Option<String>,
+    /// Consumer group, event hub name and partition id.
+    #[serde(default)]
+    pub partition_context: Option<Value>,
+    /// Application properties.
+    #[serde(default)]
+    pub properties: HashMap<String, Value>,
+    /// System properties (`x-opt-...`; for IoT Hub, `iothub-connection-device-id` and more).
+    #[serde(default)]
+    pub system_properties: HashMap<String, Value>,
+}
+
+/// An Event Grid event (`eventGridTrigger`), in the Event Grid schema or the CloudEvents
+/// schema (`source`, `type`, `time` are read as `topic`, `event_type`, `event_time`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+pub struct EventGridEvent {
+    /// The event id.
+    pub id: String,
+    /// The publisher's resource path (CloudEvents: `source`).
+    #[serde(default, alias = "source")]
+    pub topic: Option<String>,
+    /// What the event is about, publisher-defined.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// The event type, e.g. `Microsoft.Storage.BlobCreated` (CloudEvents: `type`).
+    #[serde(rename = "eventType", alias = "type")]
+    pub event_type: String,
+    /// When the event happened (CloudEvents: `time`).
+    #[serde(
+        rename = "eventTime",
+        alias = "time",
+        default,
+        deserialize_with = "optional_timestamp"
+    )]
+    pub event_time: Option<DateTime<Utc>>,
+    /// The event payload.
+    #[serde(default)]
+    pub data: Value,
+    /// The schema version of `data`.
+    #[serde(rename = "dataVersion", default)]
+    pub data_version: Option<String>,
+}
+
+impl FromBindingValue for EventGridEvent {
+    const EXPECTED: &'static str = "an Event Grid event (`EventGridEvent`)";
+
+    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
+        let json = Value::from_binding_value(binding, value)?;
+        serde_json::from_value(json).map_err(|e| e.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,6 +307,31 @@ mod tests {
         assert_eq!(m.uri, "https://a/b/hello.txt");
         assert_eq!(m.properties.length, Some(16));
         assert!(m.properties.created.is_some());
+    }
+
+    #[test]
+    fn event_hub_metadata_and_event_grid_events() {
+        let m: EventHubMetadata = serde_json::from_value(Value::Object(meta(
+            r#"{"PartitionContext":{"PartitionId":"0"},"Offset":"\"4294967296\"","SequenceNumber":"42",
+                "EnqueuedTimeUtc":"2026-11-23T21:50:00","Properties":{},"SystemProperties":{"x-opt-sequence-number":42}}"#,
+        )))
+        .unwrap();
+        assert_eq!(m.sequence_number, Some(42));
+        assert_eq!(m.offset, Some(Value::from("4294967296")));
+        assert!(m.enqueued_time_utc.is_some());
+        let grid: EventGridEvent = serde_json::from_str(
+            r#"{"id":"1","topic":"/t","subject":"/s","eventType":"Microsoft.Storage.BlobCreated","eventTime":"2026-11-23T21:50:00Z","data":{"api":"PutBlob"},"dataVersion":"1"}"#,
+        )
+        .unwrap();
+        assert_eq!(grid.event_type, "Microsoft.Storage.BlobCreated");
+        let cloud: EventGridEvent = serde_json::from_str(
+            r#"{"id":"2","source":"/s","type":"Custom.Thing","time":"2026-11-23T21:50:00Z","data":{},"specversion":"1.0"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (cloud.topic.as_deref(), cloud.event_type.as_str()),
+            (Some("/s"), "Custom.Thing")
+        );
     }
 
     #[test]

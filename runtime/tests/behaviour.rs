@@ -359,3 +359,52 @@ async fn tower_layers_wrap_every_invocation() {
         .unwrap();
     assert_eq!(LAYER_SAW.load(Ordering::SeqCst) - before, 2);
 }
+
+#[derive(serde::Deserialize)]
+struct Reading {
+    temperature: f64,
+}
+
+/// A batch trigger: `cardinality = "many"` and a `Vec` parameter.
+#[azfn::event_hub_trigger(
+    event_hub_name = "telemetry",
+    connection = "EventHub",
+    cardinality = "many"
+)]
+#[azfn::queue_output(queue_name = "averages")]
+async fn average(readings: Vec<azfn::Json<Reading>>) -> String {
+    let sum: f64 = readings.iter().map(|r| r.0.temperature).sum();
+    format!("{:.1}", sum / readings.len() as f64)
+}
+
+#[azfn::event_grid_trigger]
+async fn on_blob_created(event: azfn::trigger::EventGridEvent) -> Result<(), String> {
+    if event.event_type == "Microsoft.Storage.BlobCreated" {
+        Ok(())
+    } else {
+        Err(format!("unexpected {}", event.event_type))
+    }
+}
+
+#[tokio::test]
+async fn batches_and_event_grid_events_are_typed() {
+    let client = TestClient::new();
+    // The host sends a batch of strings as the JSON text of an array of JSON texts.
+    let batch = serde_json::json!(["{\"temperature\":20.0}", "{\"temperature\":23.0}"]).to_string();
+    let result = client
+        .event("average")
+        .trigger_value(serde_json::Value::String(batch))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(result.return_value().unwrap().text(), "21.5");
+    let event = serde_json::json!({"id": "1", "eventType": "Microsoft.Storage.BlobCreated", "subject": "/blobs/a", "data": {}});
+    assert!(
+        client
+            .event("on_blob_created")
+            .trigger_value(event)
+            .send()
+            .await
+            .is_ok()
+    );
+}
