@@ -76,8 +76,7 @@ impl InputSource {
         let source = parts.extensions.get::<Self>();
         let value = source.and_then(|s| s.payload.data(name));
         let value = value.as_ref();
-        let binding =
-            source.and_then(|s| s.record.function.bindings.iter().find(|b| b.name == name));
+        let binding = source.and_then(|s| s.record.function.binding(name));
         let fallback;
         let binding = match binding {
             Some(b) => b,

@@ -80,9 +80,7 @@ impl Invocation {
     fn binding(&self, name: &str) -> Result<&Binding, OutputError> {
         self.record
             .function
-            .bindings
-            .iter()
-            .find(|b| b.name == name)
+            .binding(name)
             .ok_or_else(|| OutputError::Undeclared {
                 binding: name.to_owned(),
             })

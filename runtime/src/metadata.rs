@@ -235,6 +235,12 @@ impl FunctionJson {
         self.bindings.iter().find(|b| b.is_trigger())
     }
 
+    /// The binding named `name` (binding names are matched exactly, as the host matches
+    /// `Outputs` keys).
+    pub fn binding(&self, name: &str) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.name == name)
+    }
+
     /// The bindings the host writes to, in order.
     pub fn outputs(&self) -> impl Iterator<Item = &Binding> {
         self.bindings

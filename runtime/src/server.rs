@@ -477,9 +477,7 @@ async fn invoke_http_payload(
     for (name, value) in sink.take()? {
         let binding = record
             .function
-            .bindings
-            .iter()
-            .find(|b| b.name == name)
+            .binding(&name)
             .ok_or_else(|| OutputError::Undeclared {
                 binding: name.clone(),
             })?;
