@@ -6,6 +6,10 @@
 //! | exit code 200 | restart, not counted as an error |
 //! | any other exit, or not ready in time | error event, restart |
 //! | third error event, each within 30 minutes of the previous | the host shuts down |
+//!
+//! With `--watch`, once a handler has run, the third error does not shut the host down: it
+//! waits for the next rebuild, since the error comes from the edit a rebuild just loaded (the
+//! host of `func start` restarts itself on file changes, which also clears the count).
 
 use std::process::ExitStatus;
 use std::sync::Arc;
@@ -68,8 +72,7 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
                 shared.emit(HostEvent::HandlerFailed {
                     message: message.clone(),
                 });
-                if errors.record() {
-                    give_up(&shared, &message);
+                if errors.record() && !carry_on(&shared, generation, &mut errors, &message).await {
                     break;
                 }
                 continue;
@@ -99,6 +102,8 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
             Ended::Reload => {
                 shared.handler.send_replace(None);
                 handler.kill().await;
+                // A new build: its errors are counted afresh.
+                errors = Errors::default();
                 console.info("Restarting the custom handler after a rebuild");
                 shared.emit(HostEvent::Reloaded);
             }
@@ -154,14 +159,38 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
                         });
                         if give {
                             console.error(&message);
-                            give_up(&shared, &message);
-                            break;
+                            if !carry_on(&shared, generation, &mut errors, &message).await {
+                                break;
+                            }
+                            continue;
                         }
                         console.error(format_args!("{message}. Restarting it."));
                     }
                 }
             }
         }
+    }
+}
+
+/// After the third error: the host gives up (false), unless it watches the sources and a
+/// handler of this host has run, so that the watcher is on. Then it waits for the next
+/// rebuild instead and carries on (true) with the error count cleared; false if it is
+/// stopped meanwhile.
+async fn carry_on(shared: &Shared, generation: u32, errors: &mut Errors, last_error: &str) -> bool {
+    if shared.options.rebuild.is_none() || generation == 0 {
+        give_up(shared, last_error);
+        return false;
+    }
+    shared
+        .console()
+        .error("The custom handler keeps failing: waiting for a change to rebuild it (--watch).");
+    tokio::select! {
+        _ = shared.reload.notified() => {
+            *errors = Errors::default();
+            shared.emit(HostEvent::Reloaded);
+            true
+        }
+        _ = shared.stopped() => false,
     }
 }
 

@@ -25,12 +25,38 @@ fn watched_dir(build: &BuildOptions) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Whether a changed path is a source: not under `target/`, the app folder, Azurite's data
-/// or a hidden folder (`.git`), and not an editor's temporary file.
-fn is_source(path: &Path, root: &Path, app_dir: &Path) -> bool {
-    if path.starts_with(app_dir) {
+/// The build's own outputs inside the watched folder, whose changes never count: the app
+/// folder, and the target directory when `--target-dir` or `CARGO_TARGET_DIR` moves it (the
+/// default `target/` is skipped by name).
+fn build_outputs(build: &BuildOptions, app_dir: &Path) -> Vec<PathBuf> {
+    let target_dir = build.target_dir.clone().or_else(|| {
+        std::env::var_os("CARGO_TARGET_DIR")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    [Some(app_dir.to_path_buf()), target_dir]
+        .into_iter()
+        .flatten()
+        .map(|p| canonical(&p))
+        .collect()
+}
+
+/// The path with symbolic links resolved, as the watcher reports paths (macOS's `/tmp` is
+/// `/private/tmp`), or at least absolute.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Whether a changed path is a source: not under `target/`, the build's outputs, Azurite's
+/// data or a hidden folder (`.git`) of the watched folder `root`, and not an editor's
+/// temporary file.
+fn is_source(path: &Path, root: &Path, outputs: &[PathBuf]) -> bool {
+    if outputs.iter().any(|o| path.starts_with(o)) {
         return false;
     }
+    // Only below `root`: the folders above it may be hidden too (`~/.local/src/app`).
     let relative = path.strip_prefix(root).unwrap_or(path);
     let hidden_or_target = relative.components().any(|c| {
         let c = c.as_os_str().to_string_lossy();
@@ -47,8 +73,9 @@ pub(crate) fn spawn(
     shared: Arc<Shared>,
     build: BuildOptions,
 ) -> Result<tokio::task::JoinHandle<()>, StartError> {
-    let root = std::path::absolute(watched_dir(&build))?;
-    let app_dir = std::path::absolute(&shared.options.app_dir)?;
+    // Canonical, like the paths in the watcher's events, so that they start with it.
+    let root = std::fs::canonicalize(watched_dir(&build))?;
+    let outputs = build_outputs(&build, &shared.options.app_dir);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let filter_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -57,7 +84,7 @@ pub(crate) fn spawn(
             && event
                 .paths
                 .iter()
-                .any(|p| is_source(p, &filter_root, &app_dir))
+                .any(|p| is_source(p, &filter_root, &outputs))
         {
             let _ = tx.send(());
         }
@@ -93,6 +120,17 @@ pub(crate) fn spawn(
             let options = build.clone();
             let built = tokio::task::spawn_blocking(move || crate::build(&options)).await;
             match built {
+                // Nothing the handler runs changed (a README, an integration test): restarting
+                // it would only drop its state.
+                Ok(Ok(reports))
+                    if reports
+                        .iter()
+                        .all(|r| r.written.is_empty() && r.removed.is_empty()) =>
+                {
+                    shared
+                        .console()
+                        .info("Rebuilt: the app folder is unchanged, so the handler keeps running");
+                }
                 Ok(Ok(_)) => match shared.load_app() {
                     Ok(app) => {
                         shared.set_app(app);
@@ -118,16 +156,40 @@ mod tests {
     #[test]
     fn only_sources_count() {
         let root = Path::new("/p");
-        let app = Path::new("/p/target/azfn/app");
-        assert!(is_source(Path::new("/p/src/main.rs"), root, app));
-        assert!(is_source(Path::new("/p/Cargo.toml"), root, app));
-        assert!(!is_source(Path::new("/p/target/debug/x"), root, app));
-        assert!(!is_source(Path::new("/p/.git/index"), root, app));
-        assert!(!is_source(Path::new("/p/src/main.rs~"), root, app));
+        let outputs = [PathBuf::from("/p/target/azfn/app")];
+        assert!(is_source(Path::new("/p/src/main.rs"), root, &outputs));
+        assert!(is_source(Path::new("/p/Cargo.toml"), root, &outputs));
+        assert!(!is_source(Path::new("/p/target/debug/x"), root, &outputs));
+        assert!(!is_source(Path::new("/p/.git/index"), root, &outputs));
+        assert!(!is_source(Path::new("/p/src/main.rs~"), root, &outputs));
         assert!(!is_source(
             Path::new("/elsewhere/app/host.json"),
             root,
-            Path::new("/elsewhere/app")
+            &[PathBuf::from("/elsewhere/app")]
         ));
+        // `--target-dir build`, inside the watched folder.
+        let outputs = [
+            PathBuf::from("/p/build"),
+            PathBuf::from("/p/build/azfn/app"),
+        ];
+        assert!(!is_source(Path::new("/p/build/debug/app"), root, &outputs));
+        assert!(is_source(Path::new("/p/src/build.rs"), root, &outputs));
+        // A hidden folder above the watched one does not hide it.
+        let root = Path::new("/home/u/.local/src/app");
+        assert!(is_source(
+            Path::new("/home/u/.local/src/app/src/main.rs"),
+            root,
+            &[]
+        ));
+    }
+
+    #[test]
+    fn a_moved_target_dir_is_an_output() {
+        let build = BuildOptions {
+            target_dir: Some(PathBuf::from("/p/build")),
+            ..Default::default()
+        };
+        let outputs = build_outputs(&build, Path::new("/p/build/azfn/app"));
+        assert!(outputs.contains(&PathBuf::from("/p/build")), "{outputs:?}");
     }
 }

@@ -210,6 +210,18 @@ pub(crate) async fn http(
     body: impl Into<bytes::Bytes>,
     headers: &[(&str, &str)],
 ) -> (u16, http::HeaderMap, bytes::Bytes) {
+    try_http(method, url, body, headers)
+        .await
+        .expect("the front door answers")
+}
+
+/// [`http`], with the error instead of a panic when nothing answers.
+pub(crate) async fn try_http(
+    method: &str,
+    url: &str,
+    body: impl Into<bytes::Bytes>,
+    headers: &[(&str, &str)],
+) -> Result<(u16, http::HeaderMap, bytes::Bytes), String> {
     use http_body_util::{BodyExt, Full};
     let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .build_http::<Full<bytes::Bytes>>();
@@ -220,9 +232,191 @@ pub(crate) async fn http(
     let response = client
         .request(request.body(Full::new(body.into())).unwrap())
         .await
-        .expect("the front door answers");
+        .map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, body)
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    Ok((status, headers, body))
+}
+
+/// `GET url`: the status and the body as text; `None` when nothing answers within 30 s.
+pub(crate) async fn get_text(url: &str) -> Option<(u16, String)> {
+    let answer = tokio::time::timeout(Duration::from_secs(30), try_http("GET", url, "", &[]));
+    match answer.await {
+        Ok(Ok((status, _, body))) => Some((status, String::from_utf8_lossy(&body).into_owned())),
+        _ => None,
+    }
+}
+
+/// The target directory the projects of `cargo azfn new` build into (`tests/new.rs` uses it
+/// too): azfn and its dependencies are compiled there once for all of them.
+pub(crate) fn new_projects_target_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("build-tool/ is inside the workspace")
+        .join("target/azfn-new-projects")
+}
+
+/// Creates the project of `cargo azfn new --template http` at `path` (its `azfn` dependency is
+/// the workspace's `runtime/`, by absolute path) with the workspace's `Cargo.lock`, so that it
+/// builds with the versions already compiled in [`new_projects_target_dir`]. Returns its
+/// manifest.
+pub(crate) fn new_http_project(path: &Path) -> PathBuf {
+    use cargo_azfn::scaffold::{NewOptions, Template, new_project};
+    let report = new_project(&NewOptions {
+        path: path.to_owned(),
+        name: None,
+        template: Template::Http,
+    })
+    .expect("cargo azfn new --template http");
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    std::fs::copy(workspace.join("Cargo.lock"), report.dir.join("Cargo.lock"))
+        .expect("copy Cargo.lock");
+    report.dir.join("Cargo.toml")
+}
+
+/// `cargo azfn start ARGS`, run as a child process in a process group of its own, its stdout
+/// and stderr collected into one log. Dropping it stops the whole group the way Ctrl-C in a
+/// terminal does (the host, the handler and a `cargo build` under way), and kills what is
+/// still running 10 s later; so a failing test leaves nothing behind. The log is printed
+/// when the test fails, so assertions need not print it.
+pub(crate) struct StartProcess {
+    child: std::process::Child,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl StartProcess {
+    /// Starts `cargo azfn start ARGS` in `dir`, without colors.
+    pub(crate) fn spawn(dir: &Path, args: &[&str]) -> StartProcess {
+        use std::process::{Command, Stdio};
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-azfn"));
+        command
+            .args(["azfn", "start"])
+            .args(args)
+            .current_dir(dir)
+            .env_remove("CARGO_TERM_COLOR")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().expect("cargo-azfn starts");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        collect_lines(stdout, log.clone());
+        collect_lines(stderr, log.clone());
+        StartProcess { child, log }
+    }
+
+    /// Everything printed so far, stdout and stderr interleaved by line.
+    pub(crate) fn log(&self) -> String {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// How many lines printed so far contain `text`.
+    pub(crate) fn count(&self, text: &str) -> usize {
+        self.log().lines().filter(|l| l.contains(text)).count()
+    }
+
+    /// Waits until `pick` finds what it looks for in the log; fails, with the log, when
+    /// `timeout` passes first or the process exits.
+    pub(crate) async fn wait_for<T>(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        mut pick: impl FnMut(&str) -> Option<T>,
+    ) -> T {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(found) = pick(&self.log()) {
+                return found;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                // The readers may still hold its last lines.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                if let Some(found) = pick(&self.log()) {
+                    return found;
+                }
+                panic!("cargo azfn start exited ({status}) before {what}");
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {what} within {timeout:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Fails when the process has exited.
+    pub(crate) fn assert_running(&mut self) {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("cargo azfn start exited ({status})");
+        }
+    }
+
+    /// Waits for `Host started. Listening on http://localhost:PORT/` and returns
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) async fn url(&mut self, timeout: Duration) -> String {
+        const STARTED: &str = "Host started. Listening on http://localhost:";
+        self.wait_for("start of the host", timeout, |log| {
+            let rest = &log[log.find(STARTED)? + STARTED.len()..];
+            let port: u16 = rest[..rest.find('/')?].parse().ok()?;
+            Some(format!("http://127.0.0.1:{port}"))
+        })
+        .await
+    }
+}
+
+fn collect_lines(
+    stream: impl std::io::Read + Send + 'static,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+) {
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            let mut log = log.lock().unwrap_or_else(|e| e.into_inner());
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+}
+
+impl Drop for StartProcess {
+    fn drop(&mut self) {
+        let pid = self.child.id();
+        if matches!(self.child.try_wait(), Ok(None)) {
+            signal_group(pid, "INT");
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while matches!(self.child.try_wait(), Ok(None)) && std::time::Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        // Whatever the interrupt left running: the host itself, its handler, cargo.
+        signal_group(pid, "KILL");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- cargo azfn start printed ---\n{}", self.log());
+        }
+    }
+}
+
+/// Sends `signal` to the process group `pgid`.
+fn signal_group(pgid: u32, signal: &str) {
+    #[cfg(unix)]
+    let _ = std::process::Command::new("kill")
+        .args([format!("-{signal}"), "--".into(), format!("-{pgid}")])
+        .stderr(std::process::Stdio::null())
+        .status();
+    #[cfg(not(unix))]
+    let _ = (pgid, signal);
 }
