@@ -115,25 +115,44 @@ pub(crate) fn parse_args(tokens: TokenStream) -> syn::Result<Vec<Arg>> {
 }
 
 /// The span of `range` (bytes of the value) inside a string literal, where the compiler can
-/// point there (nightly); the whole literal otherwise. Escapes shift positions, so a literal
-/// with escapes is always pointed at as a whole.
-pub(crate) fn span_within(lit: &LitStr, range: Range<usize>) -> Span {
+/// point there (`Literal::subspan`, nightly only); the whole literal otherwise, and always when
+/// the literal's source text is not its value (escapes), as positions would then differ.
+fn span_within(lit: &LitStr, range: Range<usize>) -> Span {
     let token = lit.token();
-    let text = token.to_string();
-    let prefix = if let Some(raw) = text.strip_prefix('r') {
-        raw.chars().take_while(|c| *c == '#').count() + 2
-    } else if text.starts_with('"') && !text.contains('\\') {
-        1
-    } else {
-        return lit.span();
+    match value_start_in_source(&token.to_string(), &lit.value()) {
+        Some(start) if !range.is_empty() => token
+            .subspan(start + range.start..start + range.end)
+            .unwrap_or_else(|| lit.span()),
+        _ => lit.span(),
+    }
+}
+
+/// Where the value starts in a string literal's source (`"..."`, `r#"..."#`, with or without
+/// a suffix), if what lies between the quotes is exactly the value: then a byte range of the
+/// value, shifted by this, is a byte range of the source.
+fn value_start_in_source(source: &str, value: &str) -> Option<usize> {
+    let start = match source.strip_prefix('r') {
+        Some(raw) => {
+            let hashes = raw.len() - raw.trim_start_matches('#').len();
+            raw[hashes..].starts_with('"').then_some(1 + hashes + 1)?
+        }
+        None => source.starts_with('"').then_some(1)?,
     };
-    token
-        .subspan(range.start + prefix..range.end + prefix)
-        .unwrap_or_else(|| lit.span())
+    // A suffix has no quotes, so the last one closes the string.
+    let end = source.rfind('"')?;
+    (end >= start && &source[start..end] == value).then_some(start)
+}
+
+/// An error about `range` (bytes of the value) of a string literal: at that part of the
+/// literal where the compiler can point there, with the value and carets under the part in
+/// the message for when it cannot (stable Rust).
+pub(crate) fn error_within(lit: &LitStr, range: Range<usize>, message: &str) -> syn::Error {
+    let text = values::pointed_message(message, &lit.value(), range.clone());
+    syn::Error::new(span_within(lit, range), text)
 }
 
 fn problem_error(lit: &LitStr, problem: Problem) -> syn::Error {
-    syn::Error::new(span_within(lit, problem.range), problem.message)
+    error_within(lit, problem.range, &problem.message)
 }
 
 /// A binding attribute checked against its catalog entry.
@@ -596,13 +615,14 @@ fn check_value(
                 None
             }
         },
-        (ValueKind::Interval, ArgValue::Str(s)) => match values::check_interval(&s.value()) {
-            None => Some(serde_json::Value::from(s.value())),
-            Some(p) => {
+        (ValueKind::Interval, ArgValue::Str(s)) => {
+            let problems = values::check_interval(&s.value());
+            let ok = problems.is_empty();
+            for p in problems {
                 errors.push(problem_error(&s, p));
-                None
             }
-        },
+            ok.then(|| serde_json::Value::from(s.value()))
+        }
         (ValueKind::Schedule, _) => {
             errors.push(wrong("a string, e.g. `\"0 */5 * * * *\"`"));
             None
@@ -822,12 +842,14 @@ fn resolve_retry(
             }
             (_, ArgValue::Str(s)) => {
                 let span = key.span();
-                match values::check_interval(&s.value()) {
-                    None => intervals.push((setting, s, span)),
-                    Some(p) => {
+                let problems = values::check_interval(&s.value());
+                if problems.is_empty() {
+                    intervals.push((setting, s, span));
+                } else {
+                    for p in problems {
                         errors.push(problem_error(&s, p));
-                        ok = false;
                     }
+                    ok = false;
                 }
             }
             (_, other) => {
@@ -1256,6 +1278,79 @@ mod tests {
         assert!(
             e[0].contains("has no effect on `#[queue_trigger]`"),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn the_value_starts_after_the_opening_quote_when_the_source_is_the_value() {
+        assert_eq!(
+            value_start_in_source(r#""0 61 * * * *""#, "0 61 * * * *"),
+            Some(1)
+        );
+        assert_eq!(value_start_in_source(r#"r"ab""#, "ab"), Some(2));
+        assert_eq!(value_start_in_source(r###"r#"a"b"#"###, "a\"b"), Some(3));
+        assert_eq!(value_start_in_source(r#""ab"suffix"#, "ab"), Some(1));
+        assert_eq!(value_start_in_source(r#""""#, ""), Some(1));
+        // Escapes: positions in the value are not positions in the source.
+        assert_eq!(value_start_in_source(r#""a\tb""#, "a\tb"), None);
+        assert_eq!(value_start_in_source(r#""\x41b""#, "Ab"), None);
+        assert_eq!(value_start_in_source(r#""a\"""#, "a\""), None);
+    }
+
+    /// The byte range of the source an error about `range` of the value in `literal` points
+    /// at (proc-macro2's own spans, which, as nightly compilers' do, support `subspan`).
+    fn pointed_source(literal: &str, range: Range<usize>) -> Range<usize> {
+        let lit: LitStr = syn::parse_str(literal).unwrap();
+        let span = span_within(&lit, range);
+        let whole = lit.span().byte_range();
+        span.byte_range().start - whole.start..span.byte_range().end - whole.start
+    }
+
+    #[test]
+    fn errors_point_inside_literals_where_spans_allow() {
+        let source = r#""0 61 * * * *""#;
+        let at = pointed_source(source, 2..4);
+        assert_eq!((at.clone(), &source[at]), (3..5, "61"));
+        let source = r###"r#"0 61 * * * *"#"###;
+        let at = pointed_source(source, 2..4);
+        assert_eq!((at.clone(), &source[at]), (5..7, "61"));
+        // An escape before the part: the whole literal.
+        assert_eq!(pointed_source(r#""0\x20 61 * * * *""#, 2..4), 0..18);
+        // Nothing to point at: the whole literal.
+        assert_eq!(pointed_source(r#""""#, 0..0), 0..2);
+    }
+
+    #[test]
+    fn string_value_errors_draw_the_part_at_fault() {
+        let (_, e) = resolve_tokens(&TIMER_TRIGGER, quote!(schedule = "0 61 * * * *"));
+        assert_eq!(
+            e,
+            ["`61` is out of range for the minute field (0-59)\n  \"0 61 * * * *\"\n     ^^"]
+        );
+        let (_, e) = resolve_tokens(
+            &TIMER_TRIGGER,
+            quote!(
+                schedule = "0 0 * * * *",
+                retry(
+                    strategy = "fixedDelay",
+                    max_retry_count = 2,
+                    delay_interval = "00:61:0"
+                )
+            ),
+        );
+        assert_eq!(
+            e,
+            [
+                "`61` minutes in interval `00:61:0`: at most 59\n  \"00:61:0\"\n      ^^",
+                "`0` seconds in interval `00:61:0`: write two digits, `hh:mm:ss`, e.g. \
+                 `00:00:10` for ten seconds\n  \"00:61:0\"\n         ^",
+            ]
+        );
+        // The whole value at fault: the message alone.
+        let (_, e) = resolve_tokens(&QUEUE_TRIGGER, quote!(queue_name = "ab"));
+        assert_eq!(
+            e,
+            ["queue name `ab` has 2 characters; Storage queue names have 3 to 63"]
         );
     }
 

@@ -811,9 +811,10 @@ fn check_route(
         if read.contains(&key) || expressions.contains(&key) {
             continue;
         }
-        errors.push(syn::Error::new(
-            attr::span_within(lit, param.range.clone()),
-            format!(
+        errors.push(attr::error_within(
+            lit,
+            param.range.clone(),
+            &format!(
                 "route parameter `{{{}}}` is never read: extract it, e.g. \
                  `Path({}): Path<String>`, or use it in a binding expression",
                 param.name,

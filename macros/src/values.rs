@@ -8,7 +8,8 @@ use std::ops::Range;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Problem {
     pub(crate) message: String,
-    /// Byte range in the string's value.
+    /// Byte range in the string's value of the part at fault: never empty unless the value is
+    /// (a compiler span cannot point at nothing), the whole value when no part is to blame.
     pub(crate) range: Range<usize>,
 }
 
@@ -17,6 +18,83 @@ fn problem(message: impl Into<String>, range: Range<usize>) -> Problem {
         message: message.into(),
         range,
     }
+}
+
+/// `message`, then `value` quoted on its own line with carets under `range` (bytes of
+/// `value`): on stable Rust an error's span covers the whole string literal, so the message
+/// itself has to point inside it. Nothing is added when `range` is the whole value, which the
+/// span shows already. rustc indents a message's later lines under its first, after `error: `.
+pub(crate) fn pointed_message(message: &str, value: &str, range: Range<usize>) -> String {
+    if range == (0..value.len()) {
+        return message.to_owned();
+    }
+    // Two columns of indent set the value apart from the text; one more for the quote.
+    let mut line = String::from("  \"");
+    let mut before = line.chars().count();
+    let mut width = 0;
+    for (i, c) in value.char_indices() {
+        let shown = shown_char(c);
+        let columns = shown.chars().count();
+        if i < range.start {
+            before += columns;
+        } else if i < range.end {
+            width += columns;
+        }
+        line.push_str(&shown);
+    }
+    line.push('"');
+    format!(
+        "{message}\n{line}\n{}{}",
+        " ".repeat(before),
+        "^".repeat(width.max(1))
+    )
+}
+
+/// A character as the diagram shows it: escaped as in a Rust string literal, so that the line
+/// reads as one and a control character cannot break it. Columns are counted in characters,
+/// which misaligns the carets only after a double-width character.
+fn shown_char(c: char) -> String {
+    match c {
+        '"' => "\\\"".to_owned(),
+        '\\' => "\\\\".to_owned(),
+        '\n' => "\\n".to_owned(),
+        '\r' => "\\r".to_owned(),
+        '\t' => "\\t".to_owned(),
+        c if c.is_control() => format!("\\u{{{:x}}}", u32::from(c)),
+        c => c.to_string(),
+    }
+}
+
+/// The parts of `text` between `separator`s, with their byte ranges.
+fn split_ranges(text: &str, separator: char) -> Vec<(&str, Range<usize>)> {
+    let mut start = 0;
+    text.split(separator)
+        .map(|part| {
+            let range = start..start + part.len();
+            start = range.end + separator.len_utf8();
+            (part, range)
+        })
+        .collect()
+}
+
+/// The range to point at for part `i` of `parts` (from [`split_ranges`]): the part, or, when
+/// it is empty, the separators around it (`,,` in `1,,2`).
+fn part_range(parts: &[(&str, Range<usize>)], i: usize, separator: char) -> Range<usize> {
+    let range = parts[i].1.clone();
+    if !range.is_empty() {
+        return range;
+    }
+    let start = if i > 0 {
+        range.start - separator.len_utf8()
+    } else {
+        range.start
+    };
+    let end = if i + 1 < parts.len() {
+        range.end + separator.len_utf8()
+    } else {
+        range.end
+    };
+    start..end
 }
 
 /// An app setting reference, `%Name%`: the host substitutes it at start-up, so its value cannot
@@ -132,14 +210,18 @@ pub(crate) fn check_schedule(schedule: &str) -> Vec<Problem> {
     }
     let fields = words(schedule);
     if fields.len() != 6 {
-        // Five fields is classic cron, without the seconds Azure puts first.
-        let example = if fields.len() == 5 {
-            format!(
-                "0 {}",
-                fields.iter().map(|(w, _)| *w).collect::<Vec<_>>().join(" ")
-            )
-        } else {
-            "0 */5 * * * *".to_owned()
+        let words: Vec<&str> = fields.iter().map(|(w, _)| *w).collect();
+        let example = match words.len() {
+            // Classic cron, without the seconds Azure puts first.
+            5 => format!("0 {}", words.join(" ")),
+            // Quartz's year (or more) after the six.
+            7.. => words[..6].join(" "),
+            _ => "0 */5 * * * *".to_owned(),
+        };
+        // Too many: the fields after the sixth (a Quartz year) are the ones to remove.
+        let range = match fields.get(6) {
+            Some((_, extra)) => extra.start..schedule.len(),
+            None => 0..schedule.len(),
         };
         return vec![problem(
             format!(
@@ -149,7 +231,7 @@ pub(crate) fn check_schedule(schedule: &str) -> Vec<Problem> {
                 fields.len(),
                 if fields.len() == 1 { "" } else { "s" },
             ),
-            0..schedule.len(),
+            range,
         )];
     }
     let mut problems = Vec::new();
@@ -159,80 +241,124 @@ pub(crate) fn check_schedule(schedule: &str) -> Vec<Problem> {
     problems
 }
 
+/// Checks one field, `offset` bytes into the schedule: each item of its `,` list.
 fn check_cron_field(text: &str, offset: usize, field: &CronField, problems: &mut Vec<Problem>) {
-    let mut start = 0;
-    for item in text.split(',') {
-        let range = offset + start..offset + start + item.len();
-        start += item.len() + 1;
-        if let Err(message) = check_cron_item(item, field) {
-            problems.push(problem(message, range));
+    let items = split_ranges(text, ',');
+    for (i, (item, range)) in items.iter().enumerate() {
+        let result = if item.is_empty() {
+            Err((
+                format!(
+                    "the {} field has an empty list item; separate values with single commas, \
+                     e.g. `1,15`",
+                    field.name
+                ),
+                part_range(&items, i, ','),
+            ))
+        } else {
+            check_cron_item(item, field).map_err(|(message, within)| {
+                (
+                    message,
+                    range.start + within.start..range.start + within.end,
+                )
+            })
+        };
+        if let Err((message, within)) = result {
+            problems.push(problem(message, offset + within.start..offset + within.end));
         }
     }
 }
 
-fn check_cron_item(item: &str, field: &CronField) -> Result<(), String> {
+/// Checks one non-empty list item of a field; a problem's range is in bytes of `item`.
+fn check_cron_item(item: &str, field: &CronField) -> Result<(), (String, Range<usize>)> {
     let name = field.name;
-    if item.is_empty() {
-        return Err(format!("the {name} field has an empty list item"));
-    }
     let (base, step) = match item.split_once('/') {
         Some((base, step)) => (base, Some(step)),
         None => (item, None),
     };
     if let Some(step) = step {
+        let slash = base.len();
+        let step_range = slash + 1..item.len();
         match step.parse::<u32>() {
             Ok(0) => {
-                return Err(format!(
-                    "`{item}`: a step of 0 in the {name} field; steps start at 1, e.g. `*/5`"
+                return Err((
+                    format!(
+                        "`{item}`: a step of 0 in the {name} field; steps start at 1, e.g. `*/5`"
+                    ),
+                    step_range,
                 ));
             }
             Ok(_) => {}
+            Err(_) if step.is_empty() => {
+                return Err((
+                    format!("`{item}`: the `/` in the {name} field needs a step, e.g. `*/5`"),
+                    slash..slash + 1,
+                ));
+            }
             Err(_) => {
-                return Err(format!(
-                    "`{item}`: the step `{step}` in the {name} field is not a number"
+                return Err((
+                    format!("`{item}`: the step `{step}` in the {name} field is not a number"),
+                    step_range,
                 ));
             }
         }
         if base.is_empty() {
-            return Err(format!(
-                "`{item}`: a step needs something to step over, e.g. `*/{step}`"
+            return Err((
+                format!("`{item}`: a step needs something to step over, e.g. `*/{step}`"),
+                0..item.len(),
             ));
         }
     }
     if base == "*" {
         return Ok(());
     }
+    let base_range = 0..base.len();
     let quartz =
         base == "?" || base.contains('#') || (field.names.is_empty() && base.contains(['L', 'W']));
     if quartz {
-        return Err(format!(
-            "`{item}` is not NCRONTAB: it has no `?`, `L`, `W` or `#`; use `*` or a value \
-             {}-{} in the {name} field",
-            field.min, field.max
+        return Err((
+            format!(
+                "`{base}` is not NCRONTAB: it has no `?`, `L`, `W` or `#`; use `*` or a value \
+                 {}-{} in the {name} field",
+                field.min, field.max
+            ),
+            base_range,
         ));
     }
-    match base.split_once('-') {
-        Some((first, last)) => {
-            let first_value = cron_value(first, field)?;
-            let last_value = cron_value(last, field)?;
-            if first_value > last_value {
-                return Err(format!(
-                    "`{base}`: ranges do not wrap around in NCRONTAB (it would run {}-{}); \
-                     write two ranges, e.g. `{first}-{},{}-{last}`",
-                    last_value, first_value, field.max, field.min,
-                ));
-            }
-            Ok(())
-        }
-        None => cron_value(base, field).map(|_| ()),
+    let Some((first, last)) = base.split_once('-') else {
+        return cron_value(base, field)
+            .map(|_| ())
+            .map_err(|message| (message, base_range));
+    };
+    let hyphen = first.len();
+    if first.is_empty() || last.is_empty() {
+        return Err((
+            format!(
+                "`{base}`: a range needs a value on each side of `-`, e.g. `{}-{}` in the {name} \
+                 field",
+                field.min, field.max
+            ),
+            hyphen..hyphen + 1,
+        ));
     }
+    let first_value = cron_value(first, field).map_err(|message| (message, 0..hyphen))?;
+    let last_value =
+        cron_value(last, field).map_err(|message| (message, hyphen + 1..base.len()))?;
+    if first_value > last_value {
+        return Err((
+            format!(
+                "`{base}`: ranges do not wrap around in NCRONTAB (it would run {}-{}); write two \
+                 ranges, e.g. `{first}-{},{}-{last}`",
+                last_value, first_value, field.max, field.min,
+            ),
+            base_range,
+        ));
+    }
+    Ok(())
 }
 
+/// The value of a non-empty number or name in a field.
 fn cron_value(text: &str, field: &CronField) -> Result<u32, String> {
     let name = field.name;
-    if text.is_empty() {
-        return Err(format!("an empty value in the {name} field"));
-    }
     if text.bytes().all(|b| b.is_ascii_digit()) {
         let value: u32 = text.parse().map_err(|_| {
             format!(
@@ -282,42 +408,48 @@ fn capitalized_abbreviation(name: &str) -> String {
     out
 }
 
+const CLOCK_UNITS: [&str; 3] = ["hours", "minutes", "seconds"];
+
 /// Checks a TimeSpan schedule: `hh:mm:ss`, where `hh` of 24 or more is read by .NET as days
 /// (`dd:hh:mm`), which the Functions documentation allows too.
 fn check_timespan(text: &str) -> Vec<Problem> {
-    let parts: Vec<&str> = text.split(':').collect();
-    let all = 0..text.len();
-    let shape_ok = parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()));
-    if !shape_ok {
+    let parts = split_ranges(text, ':');
+    if parts.len() != 3 || text.contains(char::is_whitespace) {
         return vec![problem(
             format!(
                 "schedule `{text}` is neither NCRONTAB (six fields separated by spaces) nor a \
                  TimeSpan `hh:mm:ss`, e.g. `00:05:00`"
             ),
-            all,
+            0..text.len(),
         )];
     }
-    let numbers: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
-    let mut offset = 0;
     let mut problems = Vec::new();
-    for (i, part) in parts.iter().enumerate() {
-        let range = offset..offset + part.len();
-        offset += part.len() + 1;
-        if i > 0 && numbers[i] > 59 {
-            let unit = if i == 1 { "minutes" } else { "seconds" };
+    for (i, ((part, _), unit)) in parts.iter().zip(CLOCK_UNITS).enumerate() {
+        let range = part_range(&parts, i, ':');
+        if part.is_empty() {
+            problems.push(problem(
+                format!("TimeSpan `{text}` has no {unit}; write `hh:mm:ss`, e.g. `00:05:00`"),
+                range,
+            ));
+        } else if part.len() > 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(problem(
+                format!(
+                    "`{part}` {unit} in TimeSpan `{text}`: write one or two digits, `hh:mm:ss`, \
+                     e.g. `00:05:00`"
+                ),
+                range,
+            ));
+        } else if i > 0 && part.parse::<u32>().unwrap_or(0) > 59 {
             problems.push(problem(
                 format!("`{part}` {unit} in TimeSpan `{text}`: at most 59"),
                 range,
             ));
         }
     }
-    if problems.is_empty() && numbers.iter().all(|n| *n == 0) {
+    if problems.is_empty() && parts.iter().all(|(p, _)| p.bytes().all(|b| b == b'0')) {
         problems.push(problem(
             format!("TimeSpan `{text}` is zero: the timer would never wait"),
-            all,
+            0..text.len(),
         ));
     }
     problems
@@ -325,34 +457,45 @@ fn check_timespan(text: &str) -> Vec<Problem> {
 
 /// Checks a retry interval: `hh:mm:ss` with two-digit fields, hours below 24 (the schema's
 /// pattern, and a plain TimeSpan for the host).
-pub(crate) fn check_interval(text: &str) -> Option<Problem> {
-    let bad = || {
-        Some(problem(
+pub(crate) fn check_interval(text: &str) -> Vec<Problem> {
+    let parts = split_ranges(text, ':');
+    if parts.len() != 3 {
+        return vec![problem(
             format!("`{text}` is not an interval `hh:mm:ss`, e.g. `00:00:10` for ten seconds"),
             0..text.len(),
-        ))
-    };
-    let parts: Vec<&str> = text.split(':').collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.len() != 2 || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return bad();
+        )];
     }
-    let limits = [(23, "hours"), (59, "minutes"), (59, "seconds")];
-    let mut offset = 0;
-    for (part, (max, unit)) in parts.iter().zip(limits) {
-        let range = offset..offset + 2;
-        offset += 3;
-        if part.parse::<u32>().unwrap_or(0) > max {
-            return Some(problem(
+    let mut problems = Vec::new();
+    for (i, ((part, _), (max, unit))) in parts
+        .iter()
+        .zip([23, 59, 59].into_iter().zip(CLOCK_UNITS))
+        .enumerate()
+    {
+        let range = part_range(&parts, i, ':');
+        if part.is_empty() {
+            problems.push(problem(
+                format!(
+                    "interval `{text}` has no {unit}; write `hh:mm:ss`, e.g. `00:00:10` for ten \
+                     seconds"
+                ),
+                range,
+            ));
+        } else if part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(problem(
+                format!(
+                    "`{part}` {unit} in interval `{text}`: write two digits, `hh:mm:ss`, e.g. \
+                     `00:00:10` for ten seconds"
+                ),
+                range,
+            ));
+        } else if part.parse::<u32>().unwrap_or(0) > max {
+            problems.push(problem(
                 format!("`{part}` {unit} in interval `{text}`: at most {max}"),
                 range,
             ));
         }
     }
-    None
+    problems
 }
 
 /// Seconds of an interval already accepted by [`check_interval`].
@@ -395,13 +538,21 @@ pub(crate) fn check_queue_name(name: &str) -> Option<Problem> {
                 name.len(),
                 if name.len() == 1 { "" } else { "s" }
             ),
-            all,
+            // Too long: the characters past the 63rd (all ASCII by now).
+            if name.len() > 63 { 63..name.len() } else { all },
         ));
     }
-    if name.starts_with('-') || name.ends_with('-') {
+    let hyphen = if name.starts_with('-') {
+        Some(0)
+    } else if name.ends_with('-') {
+        Some(name.len() - 1)
+    } else {
+        None
+    };
+    if let Some(i) = hyphen {
         return Some(problem(
             format!("queue name `{name}` must start and end with a letter or digit"),
-            all,
+            i..i + 1,
         ));
     }
     if let Some(i) = name.find("--") {
@@ -448,7 +599,7 @@ pub(crate) fn parse_route(template: &str) -> Result<Vec<RouteParam>, Vec<Problem
                 let Some(len) = template[i..].find('}') else {
                     problems.push(problem(
                         format!("route `{template}`: this `{{` is never closed"),
-                        i..template.len(),
+                        i..i + 1,
                     ));
                     break;
                 };
@@ -475,14 +626,15 @@ pub(crate) fn parse_route(template: &str) -> Result<Vec<RouteParam>, Vec<Problem
                 i = range.end;
             }
             b'?' => {
+                // The rest is a query string, not route.
                 problems.push(problem(
                     format!(
                         "route `{template}` contains `?`: a route is a path; query parameters \
                          are read with `Query<T>`"
                     ),
-                    i..i + 1,
+                    i..template.len(),
                 ));
-                i += 1;
+                break;
             }
             _ => i += 1,
         }
@@ -516,12 +668,18 @@ fn route_param(inner: &str, range: Range<usize>, template: &str) -> Result<Route
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
+        // The name when there is one (`{1st}`), else the whole `{...}`.
+        let name_start = range.start + 1 + (inner.len() - body.len());
         return Err(problem(
             format!(
                 "route `{template}`: `{{{inner}}}` needs a parameter name made of letters, digits \
                  and `_`, e.g. `{{id}}` or `{{id:int}}`"
             ),
-            range,
+            if name.is_empty() {
+                range
+            } else {
+                name_start..name_start + name.len()
+            },
         ));
     }
     Ok(RouteParam {
@@ -564,6 +722,33 @@ mod tests {
         problems.iter().map(|p| p.message.as_str()).collect()
     }
 
+    /// Each problem as (the part of `value` it points at, its range), checking on the way
+    /// that the range is a part the compiler can point at: non-empty, inside the value, on
+    /// character boundaries.
+    fn parts(value: &str, problems: &[Problem]) -> Vec<(String, Range<usize>)> {
+        problems
+            .iter()
+            .map(|p| {
+                assert!(
+                    !p.range.is_empty() || value.is_empty(),
+                    "empty range in {value:?}: {p:?}"
+                );
+                let part = value
+                    .get(p.range.clone())
+                    .unwrap_or_else(|| panic!("range outside {value:?}: {p:?}"));
+                (part.to_owned(), p.range.clone())
+            })
+            .collect()
+    }
+
+    fn schedule_parts(schedule: &str) -> Vec<(String, Range<usize>)> {
+        parts(schedule, &check_schedule(schedule))
+    }
+
+    fn part(text: &str, range: Range<usize>) -> (String, Range<usize>) {
+        (text.to_owned(), range)
+    }
+
     #[test]
     fn documented_schedules_are_accepted() {
         for schedule in [
@@ -590,48 +775,133 @@ mod tests {
     }
 
     #[test]
-    fn schedule_mistakes_point_at_the_field() {
-        let p = check_schedule("0 60 * * * *");
+    fn schedule_values_are_pointed_at() {
+        let p = check_schedule("0 61 * * * *");
         assert_eq!(p.len(), 1);
         assert!(p[0].message.contains("minute field (0-59)"), "{p:?}");
         assert_eq!(p[0].range, 2..4);
+        // A list item, a range's end, a name.
+        assert_eq!(schedule_parts("0 1,99 * * * *"), [part("99", 4..6)]);
+        assert_eq!(schedule_parts("0 0 9-24 * * *"), [part("24", 6..8)]);
+        assert_eq!(schedule_parts("0 0 x-5 * * *"), [part("x", 4..5)]);
+        assert_eq!(schedule_parts("0 0 0 * * MON-FOO"), [part("FOO", 14..17)]);
+        assert_eq!(schedule_parts("0 0 0 * * 1-12/2"), [part("12", 12..14)]);
+        assert_eq!(schedule_parts("0 0 0 * * Mo"), [part("Mo", 10..12)]);
+        let p = check_schedule("0 0 0 * Ju *");
+        assert!(p[0].message.contains("not a month name"), "{p:?}");
+        assert_eq!(p[0].range, 8..10);
+        // Two mistakes, two problems, each at its own field.
+        let p = check_schedule("0 0 0 * Foo 7");
+        assert_eq!(
+            parts("0 0 0 * Foo 7", &p),
+            [part("Foo", 8..11), part("7", 12..13)]
+        );
+        assert!(p[0].message.contains("not a month name"), "{p:?}");
+        assert!(p[1].message.contains("Sunday is `0`"), "{p:?}");
+    }
 
-        let p = check_schedule("*/5 * * * *");
-        assert!(p[0].message.contains("has 5 fields"), "{p:?}");
-        assert!(p[0].message.contains("`0 */5 * * * *`"), "{p:?}");
+    #[test]
+    fn schedule_steps_and_ranges_are_pointed_at() {
+        let p = check_schedule("0 */0 * * * *");
+        assert!(p[0].message.contains("step of 0"), "{p:?}");
+        assert!(p[0].message.contains("e.g. `*/5`"), "{p:?}");
+        assert_eq!(p[0].range, 4..5);
+        assert_eq!(schedule_parts("0 */x * * * *"), [part("x", 4..5)]);
+        assert_eq!(schedule_parts("0 5,*/ * * * *"), [part("/", 5..6)]);
+        assert_eq!(schedule_parts("0 /5 * * * *"), [part("/5", 2..4)]);
 
         let p = check_schedule("0 0 22-2 * * *");
         assert!(p[0].message.contains("do not wrap"), "{p:?}");
+        assert!(p[0].message.contains("`22-23,0-2`"), "{p:?}");
         assert_eq!(p[0].range, 4..8);
-
-        let p = check_schedule("0 */0 * * * *");
-        assert!(p[0].message.contains("step of 0"), "{p:?}");
-
-        let p = check_schedule("0 0 0 * Foo 7");
-        assert_eq!(p.len(), 2, "{p:?}");
-        assert!(p[0].message.contains("not a month name"), "{p:?}");
-        assert!(p[1].message.contains("Sunday is `0`"), "{p:?}");
+        // A reversed range with a step: the range, not the step.
+        assert_eq!(schedule_parts("0 5-2/2 * * * *"), [part("5-2", 2..5)]);
+        assert_eq!(schedule_parts("0 5- * * * *"), [part("-", 3..4)]);
+        assert_eq!(schedule_parts("0 -5 * * * *"), [part("-", 2..3)]);
+        // An empty list item: the commas around it.
+        assert_eq!(schedule_parts("0 1,,2 * * * *"), [part(",,", 3..5)]);
+        assert_eq!(schedule_parts("0 1, * * * *"), [part(",", 3..4)]);
+        assert_eq!(schedule_parts("0 ,1 * * * *"), [part(",", 2..3)]);
 
         let p = check_schedule("0 0 0 ? * *");
         assert!(p[0].message.contains("not NCRONTAB"), "{p:?}");
+        assert_eq!(p[0].range, 6..7);
+        assert_eq!(schedule_parts("0 0 0 * * 5#3"), [part("5#3", 10..13)]);
+        assert_eq!(schedule_parts("0 0 0 L * *"), [part("L", 6..7)]);
+    }
 
-        let p = check_schedule("0 0 0 * Ju *");
-        assert!(p[0].message.contains("not a month name"), "{p:?}");
-
-        assert!(messages(&check_schedule("00:61:00"))[0].contains("at most 59"));
-        assert!(messages(&check_schedule("00:00:00"))[0].contains("zero"));
+    #[test]
+    fn schedule_shape_mistakes_are_about_the_whole_value_or_the_extra_fields() {
+        let p = check_schedule("*/5 * * * *");
+        assert!(p[0].message.contains("has 5 fields"), "{p:?}");
+        assert!(p[0].message.contains("`0 */5 * * * *`"), "{p:?}");
+        assert_eq!(p[0].range, 0..11);
         assert!(messages(&check_schedule("5 minutes"))[0].contains("has 2 fields"));
+        // A Quartz year: the field after the sixth.
+        let p = check_schedule("0 0 0 * * * 2030");
+        assert!(p[0].message.contains("e.g. `0 0 0 * * *`"), "{p:?}");
+        assert_eq!(schedule_parts("0 0 0 * * * 2030"), [part("2030", 12..16)]);
+        assert_eq!(
+            schedule_parts("0 0 0 * * * 2030 x"),
+            [part("2030 x", 12..18)]
+        );
+        assert_eq!(check_schedule("")[0].range, 0..0);
+    }
+
+    #[test]
+    fn timespan_parts_are_pointed_at() {
+        let p = check_schedule("00:61:00");
+        assert!(p[0].message.contains("at most 59"), "{p:?}");
+        assert_eq!(p[0].range, 3..5);
+        assert_eq!(schedule_parts("00:00:75"), [part("75", 6..8)]);
+        assert_eq!(schedule_parts("00:5x:00"), [part("5x", 3..5)]);
+        assert_eq!(schedule_parts("000:05:00"), [part("000", 0..3)]);
+        assert_eq!(schedule_parts("00::00"), [part("::", 2..4)]);
+        assert_eq!(schedule_parts(":05:00"), [part(":", 0..1)]);
+        assert_eq!(schedule_parts("00:05:"), [part(":", 5..6)]);
+        // Every bad part at once.
+        assert_eq!(
+            schedule_parts("00:60:60"),
+            [part("60", 3..5), part("60", 6..8)]
+        );
+        let p = check_schedule("00:00:00");
+        assert!(p[0].message.contains("zero"), "{p:?}");
+        assert_eq!(p[0].range, 0..8);
         assert!(messages(&check_schedule("1:2"))[0].contains("neither NCRONTAB"));
+        // A time of day in a cron field is not a TimeSpan with a strange hour.
+        let p = check_schedule("0 0 12:30:00 * * *");
+        assert!(p[0].message.contains("neither NCRONTAB"), "{p:?}");
+        assert_eq!(p[0].range, 0..18);
     }
 
     #[test]
     fn intervals_follow_the_schema_pattern() {
-        assert_eq!(check_interval("00:00:10"), None);
-        assert_eq!(check_interval("23:59:59"), None);
-        assert!(check_interval("10s").is_some());
-        assert!(check_interval("0:00:10").is_some());
-        assert_eq!(check_interval("24:00:00").unwrap().range, 0..2);
-        assert_eq!(check_interval("00:60:00").unwrap().range, 3..5);
+        assert_eq!(check_interval("00:00:10"), []);
+        assert_eq!(check_interval("23:59:59"), []);
+        let p = check_interval("10s");
+        assert!(p[0].message.contains("not an interval"), "{p:?}");
+        assert_eq!(p[0].range, 0..3);
+        assert_eq!(
+            parts("0:00:10", &check_interval("0:00:10")),
+            [part("0", 0..1)]
+        );
+        assert_eq!(
+            parts("00:1m:10", &check_interval("00:1m:10")),
+            [part("1m", 3..5)]
+        );
+        assert_eq!(
+            parts("00::10", &check_interval("00::10")),
+            [part("::", 2..4)]
+        );
+        let p = check_interval("24:00:00");
+        assert!(p[0].message.contains("at most 23"), "{p:?}");
+        assert_eq!(p[0].range, 0..2);
+        assert_eq!(check_interval("00:60:00")[0].range, 3..5);
+        assert_eq!(check_interval("00:00:60")[0].range, 6..8);
+        assert_eq!(
+            parts("99:99:99", &check_interval("99:99:99")),
+            [part("99", 0..2), part("99", 3..5), part("99", 6..8)]
+        );
         assert_eq!(interval_seconds("01:02:03"), 3723);
     }
 
@@ -646,21 +916,29 @@ mod tests {
         ] {
             assert_eq!(check_queue_name(ok), None, "{ok}");
         }
-        assert_eq!(check_queue_name("Orders").unwrap().range, 0..1);
-        assert!(check_queue_name("ab").unwrap().message.contains("3 to 63"));
-        assert!(check_queue_name("a_b").unwrap().message.contains("`_`"));
-        assert!(
-            check_queue_name("a--b")
-                .unwrap()
-                .message
-                .contains("two hyphens")
-        );
-        assert!(
-            check_queue_name("-ab")
-                .unwrap()
-                .message
-                .contains("start and end")
-        );
+        let at = |name: &str| {
+            let p = check_queue_name(name).unwrap();
+            let part = parts(name, std::slice::from_ref(&p)).remove(0);
+            (p.message, part)
+        };
+        assert_eq!(at("Orders").1, part("O", 0..1));
+        assert_eq!(at("new-Orders").1, part("O", 4..5));
+        let (message, at_underscore) = at("a_b");
+        assert!(message.contains("`_`"), "{message}");
+        assert_eq!(at_underscore, part("_", 1..2));
+        assert_eq!(at("añb").1, part("ñ", 1..3));
+        let (message, at_hyphens) = at("a--b");
+        assert!(message.contains("two hyphens"), "{message}");
+        assert_eq!(at_hyphens, part("--", 1..3));
+        let (message, at_start) = at("-ab");
+        assert!(message.contains("start and end"), "{message}");
+        assert_eq!(at_start, part("-", 0..1));
+        assert_eq!(at("ab-").1, part("-", 2..3));
+        let (message, all) = at("ab");
+        assert!(message.contains("3 to 63"), "{message}");
+        assert_eq!(all, part("ab", 0..2));
+        let long = format!("{}xyz", "q".repeat(63));
+        assert_eq!(at(&long).1, part("xyz", 63..66));
     }
 
     #[test]
@@ -670,19 +948,73 @@ mod tests {
         assert_eq!(names, ["category", "id", "rest"]);
         assert!(params[1].optional && params[2].catch_all);
         assert_eq!(params[0].range, 9..25);
+        assert_eq!(params[2].range, 36..43);
         assert!(parse_route("a/{{literal}}/b").unwrap().is_empty());
         assert!(parse_route("").unwrap().is_empty());
+    }
 
-        let p = parse_route("orders/{id").unwrap_err();
-        assert!(p[0].message.contains("never closed"), "{p:?}");
-        let p = parse_route("orders/{}").unwrap_err();
-        assert!(p[0].message.contains("parameter name"), "{p:?}");
-        let p = parse_route("a/{id}/{ID}").unwrap_err();
-        assert!(p[0].message.contains("twice"), "{p:?}");
-        let p = parse_route("a/{*rest}/b").unwrap_err();
-        assert!(p[0].message.contains("last segment"), "{p:?}");
-        let p = parse_route("a?b=1").unwrap_err();
-        assert!(p[0].message.contains("Query"), "{p:?}");
+    #[test]
+    fn route_mistakes_are_pointed_at() {
+        let route_parts = |route: &str| {
+            let problems = parse_route(route).unwrap_err();
+            (messages(&problems).join("\n"), parts(route, &problems))
+        };
+        let (m, p) = route_parts("orders/{id");
+        assert!(m.contains("never closed"), "{m}");
+        assert_eq!(p, [part("{", 7..8)]);
+        let (m, p) = route_parts("orders/{}");
+        assert!(m.contains("parameter name"), "{m}");
+        assert_eq!(p, [part("{}", 7..9)]);
+        assert_eq!(route_parts("a/{1st:int}").1, [part("1st", 3..6)]);
+        assert_eq!(route_parts("a/{*my-rest}").1, [part("my-rest", 4..11)]);
+        let (m, p) = route_parts("a/{id}/{ID}");
+        assert!(m.contains("twice"), "{m}");
+        assert_eq!(p, [part("{ID}", 7..11)]);
+        let (m, p) = route_parts("a/{*rest}/b");
+        assert!(m.contains("last segment"), "{m}");
+        assert_eq!(p, [part("{*rest}", 2..9)]);
+        let (m, p) = route_parts("a?b=1");
+        assert!(m.contains("Query"), "{m}");
+        assert_eq!(p, [part("?b=1", 1..5)]);
+        assert_eq!(route_parts("a}/b").1, [part("}", 1..2)]);
+        // Every mistake at once.
+        assert_eq!(
+            route_parts("a}/{}/{x").1,
+            [part("}", 1..2), part("{}", 3..5), part("{", 6..7)]
+        );
+    }
+
+    #[test]
+    fn messages_point_inside_the_value() {
+        assert_eq!(
+            pointed_message("bad minute", "0 61 * * * *", 2..4),
+            "bad minute\n  \"0 61 * * * *\"\n     ^^"
+        );
+        assert_eq!(pointed_message("m", "abc", 0..1), "m\n  \"abc\"\n   ^");
+        assert_eq!(pointed_message("m", "abc", 2..3), "m\n  \"abc\"\n     ^");
+        // The whole value: the span says it already.
+        assert_eq!(pointed_message("m", "abc", 0..3), "m");
+        assert_eq!(pointed_message("m", "", 0..0), "m");
+        // Escaped characters take the columns of their escapes; other characters one each.
+        assert_eq!(
+            pointed_message("m", "a\tb\"ñ", 4..6),
+            "m\n  \"a\\tb\\\"ñ\"\n         ^"
+        );
+        assert_eq!(pointed_message("m", "a\tb", 1..2), "m\n  \"a\\tb\"\n    ^^");
+        // Every problem renders with its carets under its own part.
+        let schedule = "0 0 0 * Foo 7";
+        let rendered: Vec<String> = check_schedule(schedule)
+            .iter()
+            .map(|p| pointed_message(&p.message, schedule, p.range.clone()))
+            .collect();
+        assert!(
+            rendered[0].ends_with("\n  \"0 0 0 * Foo 7\"\n           ^^^"),
+            "{rendered:?}"
+        );
+        assert!(
+            rendered[1].ends_with("\n  \"0 0 0 * Foo 7\"\n               ^"),
+            "{rendered:?}"
+        );
     }
 
     #[test]

@@ -1,0 +1,6 @@
+#[azfn::timer_trigger(schedule = "0 0 9 * * MON-FOO")]
+async fn tick(timer: String) {
+    let _ = timer;
+}
+
+fn main() {}
