@@ -77,7 +77,7 @@ fn main() {
     let parsed = InvocationRequest::parse(&body).expect("valid payload");
     let (blocks, bytes) = per_call(|| {
         drop(serde_json::from_str::<serde_json::Value>(
-            parsed.raw_metadata().expect("metadata").get(),
+            parsed.raw_metadata().expect("metadata"),
         ))
     });
     println!(

@@ -54,7 +54,7 @@ fn decode(c: &mut Criterion) {
         let names: Vec<String> = request.data_names().map(str::to_owned).collect();
         let metadata: serde_json::Map<String, serde_json::Value> = request
             .raw_metadata()
-            .map(|raw| serde_json::from_str(raw.get()).expect("valid metadata"))
+            .map(|raw| serde_json::from_str(raw).expect("valid metadata"))
             .unwrap_or_default();
         group.bench_function(&stem, |b| {
             b.iter(|| {

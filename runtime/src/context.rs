@@ -3,7 +3,6 @@
 use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::payload::{DecodedValue, decode_value, parse_metadata};
@@ -23,7 +22,7 @@ struct ContextInner {
     invocation_id: Option<String>,
     function_name: String,
     /// `Metadata` as sent, parsed on first use: most functions never look at it.
-    raw_metadata: Option<Box<RawValue>>,
+    raw_metadata: Option<bytes::Bytes>,
     metadata: OnceLock<Map<String, Value>>,
 }
 
@@ -47,7 +46,7 @@ impl Context {
     pub(crate) fn with_raw_metadata(
         invocation_id: Option<String>,
         function_name: &str,
-        raw_metadata: Option<Box<RawValue>>,
+        raw_metadata: Option<bytes::Bytes>,
     ) -> Self {
         Self {
             inner: Arc::new(ContextInner {
@@ -136,8 +135,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Context {
         parts: &mut http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        if let Some(ctx) = parts.extensions.get::<Context>() {
-            return Ok(ctx.clone());
+        if let Some(payload) = crate::http_output::PayloadParts::of(parts) {
+            return Ok(payload.context.clone());
         }
         let invocation_id = parts
             .headers

@@ -4,12 +4,14 @@
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
+use crate::context::Context;
 use crate::error::{OutputError, PayloadError};
 use crate::metadata::{Binding, FunctionRecord};
 use crate::output::{OutParam, OutputValue};
 use crate::payload::{FromBindingValue, InvocationRequest};
+use crate::state::SharedState;
 
 /// Collects the `Out` parameters of an HTTP function. The runtime puts one in the request's
 /// extensions; generated code finds it there, so HTTP functions keep plain axum signatures.
@@ -24,11 +26,30 @@ struct SinkState {
     errors: Vec<OutputError>,
 }
 
+/// Everything payload mode hands an HTTP function besides the request itself, put in the
+/// request's extensions as one value (one insertion instead of one per part).
+#[derive(Clone, Debug)]
+pub(crate) struct PayloadParts {
+    pub(crate) sink: OutputSink,
+    pub(crate) context: Context,
+    pub(crate) inputs: InputSource,
+    pub(crate) state: SharedState,
+}
+
+impl PayloadParts {
+    /// The payload-mode parts of a request, if it came from an invocation payload.
+    pub(crate) fn of(parts: &http::request::Parts) -> Option<&Self> {
+        parts.extensions.get::<Self>()
+    }
+}
+
 impl OutputSink {
     /// The sink of this request, or a detached one when the runtime did not install any (a
     /// forwarded request, whose function has no outputs besides the response).
     pub fn from_parts(parts: &http::request::Parts) -> Self {
-        parts.extensions.get::<Self>().cloned().unwrap_or_default()
+        PayloadParts::of(parts)
+            .map(|p| p.sink.clone())
+            .unwrap_or_default()
     }
 
     /// Records the value of an `Out` parameter.
@@ -73,7 +94,7 @@ impl InputSource {
         name: &str,
     ) -> Result<T, axum::response::Response> {
         use axum::response::IntoResponse as _;
-        let source = parts.extensions.get::<Self>();
+        let source = PayloadParts::of(parts).map(|p| &p.inputs);
         let value = source.and_then(|s| s.payload.data(name));
         let value = value.as_ref();
         let binding = source.and_then(|s| s.record.function.binding(name));
@@ -116,52 +137,93 @@ impl InputSource {
 #[derive(Clone, Debug)]
 pub(crate) struct InputRejected(pub(crate) String);
 
-/// Turns a response into the host's HTTP output object: `statusCode`, `headers` (one string
-/// per name) and `body` (text). What that object cannot carry is an error, never a silent
-/// corruption: several values for one header (e.g. two `Set-Cookie`), a value that is not
-/// visible ASCII/UTF-8, or a body that is not UTF-8 text.
-pub(crate) fn http_output_object(
-    binding: &str,
+/// A response checked to fit the host's HTTP output object (§3.4): `statusCode`, `headers`
+/// (one string per name) and `body` (text). What that object cannot carry is an error, never a
+/// silent corruption: several values for one header (e.g. two `Set-Cookie`), a value that is
+/// not visible ASCII/UTF-8, or a body that is not UTF-8 text. It is serialized straight from the
+/// response's parts, with no JSON tree in between.
+#[derive(Debug)]
+pub(crate) struct HttpOutputObject {
     status: http::StatusCode,
-    headers: &http::HeaderMap,
-    body: &Bytes,
-) -> Result<Value, OutputError> {
-    let fail = |reason: String| OutputError::HttpResponse {
-        binding: binding.to_owned(),
-        reason,
-    };
-    let mut object = Map::new();
-    object.insert("statusCode".into(), Value::from(status.as_u16()));
-    let mut header_object = Map::new();
-    for name in headers.keys() {
-        // The host frames its own response: a copied length or transfer coding could only
-        // disagree with it.
-        if matches!(
+    headers: http::HeaderMap,
+    body: Bytes,
+}
+
+impl HttpOutputObject {
+    /// Checks that the response fits the output object of binding `binding`.
+    pub(crate) fn new(
+        binding: &str,
+        status: http::StatusCode,
+        headers: http::HeaderMap,
+        body: Bytes,
+    ) -> Result<Self, OutputError> {
+        let fail = |reason: String| OutputError::HttpResponse {
+            binding: binding.to_owned(),
+            reason,
+        };
+        for name in headers.keys() {
+            if Self::framing(name) {
+                continue;
+            }
+            let mut values = headers.get_all(name).iter();
+            let first = values.next().expect("a key has at least one value");
+            if values.next().is_some() {
+                return Err(fail(format!(
+                    "header `{name}` has several values and the host keeps one per name"
+                )));
+            }
+            first
+                .to_str()
+                .map_err(|_| fail(format!("header `{name}` is not visible ASCII")))?;
+        }
+        std::str::from_utf8(&body).map_err(|_| {
+            fail(
+                "the body is binary and the host writes the body as text (host issue #8622)".into(),
+            )
+        })?;
+        Ok(Self {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// The host frames its own response: a copied length or transfer coding could only
+    /// disagree with it.
+    fn framing(name: &http::HeaderName) -> bool {
+        matches!(
             name,
             &http::header::CONTENT_LENGTH
                 | &http::header::TRANSFER_ENCODING
                 | &http::header::CONNECTION
-        ) {
-            continue;
-        }
-        let mut values = headers.get_all(name).iter();
-        let first = values.next().expect("a key has at least one value");
-        if values.next().is_some() {
-            return Err(fail(format!(
-                "header `{name}` has several values and the host keeps one per name"
-            )));
-        }
-        let text = first
-            .to_str()
-            .map_err(|_| fail(format!("header `{name}` is not visible ASCII")))?;
-        header_object.insert(name.as_str().to_owned(), Value::from(text));
+        )
     }
-    object.insert("headers".into(), Value::Object(header_object));
-    let text = std::str::from_utf8(body).map_err(|_| {
-        fail("the body is binary and the host writes the body as text (host issue #8622)".into())
-    })?;
-    object.insert("body".into(), Value::from(text));
-    Ok(Value::Object(object))
+}
+
+impl serde::Serialize for HttpOutputObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeMap as _};
+        struct Headers<'a>(&'a http::HeaderMap);
+        impl serde::Serialize for Headers<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(None)?;
+                for (name, value) in self.0 {
+                    if HttpOutputObject::framing(name) {
+                        continue;
+                    }
+                    let text = value.to_str().map_err(S::Error::custom)?;
+                    map.serialize_entry(name.as_str(), text)?;
+                }
+                map.end()
+            }
+        }
+        let body = std::str::from_utf8(&self.body).map_err(S::Error::custom)?;
+        let mut object = serializer.serialize_map(Some(3))?;
+        object.serialize_entry("statusCode", &self.status.as_u16())?;
+        object.serialize_entry("headers", &Headers(&self.headers))?;
+        object.serialize_entry("body", body)?;
+        object.end()
+    }
 }
 
 #[cfg(test)]
@@ -174,15 +236,15 @@ mod tests {
         headers.insert("content-type", "text/plain; charset=utf-8".parse().unwrap());
         headers.insert("location", "/api/orders/1".parse().unwrap());
         headers.insert("content-length", "2".parse().unwrap());
-        let v = http_output_object(
+        let object = HttpOutputObject::new(
             "res",
             http::StatusCode::CREATED,
-            &headers,
-            &Bytes::from_static(b"ok"),
+            headers,
+            Bytes::from_static(b"ok"),
         )
         .unwrap();
         assert_eq!(
-            v,
+            serde_json::to_value(&object).unwrap(),
             serde_json::json!({"statusCode": 201, "headers": {"content-type": "text/plain; charset=utf-8", "location": "/api/orders/1"}, "body": "ok"})
         );
     }
@@ -193,13 +255,13 @@ mod tests {
         headers.append("set-cookie", "a=1".parse().unwrap());
         headers.append("set-cookie", "b=2".parse().unwrap());
         let e =
-            http_output_object("res", http::StatusCode::OK, &headers, &Bytes::new()).unwrap_err();
+            HttpOutputObject::new("res", http::StatusCode::OK, headers, Bytes::new()).unwrap_err();
         assert!(e.to_string().contains("set-cookie"), "{e}");
-        let e = http_output_object(
+        let e = HttpOutputObject::new(
             "res",
             http::StatusCode::OK,
-            &http::HeaderMap::new(),
-            &Bytes::from_static(&[0xff, 0xfe]),
+            http::HeaderMap::new(),
+            Bytes::from_static(&[0xff, 0xfe]),
         )
         .unwrap_err();
         assert!(e.to_string().contains("binary"), "{e}");

@@ -1,9 +1,16 @@
 //! Decoding of invocation payloads (contract §2).
 
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::ops::Range;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
+
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -13,13 +20,15 @@ use crate::output::Json;
 
 /// The body the host POSTs to `/{FunctionName}`: `{"Data": {...}, "Metadata": {...}}`.
 ///
-/// Values are kept as raw JSON text and parsed only when a function asks for them: the host
-/// sends much the function never reads (an HTTP request's `Identities`, most metadata), and
-/// building a tree of all of it was the largest cost of an invocation.
+/// Values stay where they are in the body, as ranges of it, and are parsed only when a function
+/// asks for them: the host sends much the function never reads (an HTTP request's
+/// `Identities`, most metadata), and building or copying all of it was the largest cost of an
+/// invocation.
 #[derive(Debug, Default)]
 pub struct InvocationRequest {
-    data: Vec<(String, Box<RawValue>)>,
-    metadata: Option<Box<RawValue>>,
+    body: Bytes,
+    data: Vec<(String, Range<usize>)>,
+    metadata: Option<Range<usize>>,
 }
 
 impl InvocationRequest {
@@ -27,51 +36,84 @@ impl InvocationRequest {
     /// host's side; a missing `Data` or `Metadata` is empty (the host always sends both, but a
     /// hand-written test payload may not), a `null` one too.
     pub fn parse(body: &[u8]) -> Result<Self, PayloadError> {
-        let top: Box<RawValue> = serde_json::from_slice(body).map_err(PayloadError::NotJson)?;
-        if raw_kind(&top) != "an object" {
-            return Err(PayloadError::BadShape(format!(
-                "the body is {}",
-                raw_kind(&top)
-            )));
-        }
-        let members: Vec<(String, Box<RawValue>)> = serde_json::from_str::<RawObject>(top.get())
-            .map_err(PayloadError::NotJson)?
-            .0;
-        let mut request = Self::default();
-        for (key, value) in members {
-            let is_data = key.eq_ignore_ascii_case("Data");
-            if !is_data && !key.eq_ignore_ascii_case("Metadata") {
-                continue;
-            }
-            match raw_kind(&value) {
-                "null" => {}
-                "an object" if is_data => {
-                    request.data = serde_json::from_str::<RawObject>(value.get())
-                        .map_err(PayloadError::NotJson)?
-                        .0;
-                }
-                "an object" => request.metadata = Some(value),
-                other => {
-                    return Err(PayloadError::BadShape(format!("`{key}` is {other}")));
-                }
-            }
-        }
-        Ok(request)
+        Self::from_bytes(Bytes::copy_from_slice(body))
     }
 
-    /// The raw JSON of input binding `name` in `Data`.
-    pub fn raw_data(&self, name: &str) -> Option<&RawValue> {
+    /// Parses a payload without copying it: values are kept as ranges of `body`.
+    pub fn from_bytes(body: Bytes) -> Result<Self, PayloadError> {
+        Self::parse_reading_http(body, None).map(|(request, _)| request)
+    }
+
+    /// Parses a payload and, in the same pass, turns the HTTP trigger value `Data.{http_trigger}`
+    /// into a request. That value is then not kept: scanning JSON is most of an invocation's
+    /// cost, so nothing is read twice.
+    pub(crate) fn parse_http(
+        body: Bytes,
+        http_trigger: &str,
+    ) -> Result<(Self, http::Request<axum::body::Body>), PayloadError> {
+        let (request, trigger) = Self::parse_reading_http(body, Some(http_trigger))?;
+        let trigger = trigger.ok_or_else(|| PayloadError::MissingInput {
+            binding: http_trigger.to_owned(),
+        })?;
+        Ok((request, http_request_from_parts(http_trigger, trigger)?))
+    }
+
+    fn parse_reading_http(
+        body: Bytes,
+        http_trigger: Option<&str>,
+    ) -> Result<(Self, Option<HttpTriggerParts>), PayloadError> {
+        // A value of the wrong kind is reported as such, not as a JSON syntax error.
+        let problem = Cell::new(None);
+        let mut deserializer = serde_json::Deserializer::from_slice(&body);
+        let parsed = DeserializeSeed::deserialize(
+            TopLevel {
+                problem: &problem,
+                http_trigger,
+                body: &body,
+            },
+            &mut deserializer,
+        )
+        .and_then(|parsed| deserializer.end().map(|()| parsed));
+        let (data, metadata, trigger) = match (parsed, problem.take()) {
+            (_, Some(Problem::WrongKind(what, kind))) => {
+                return Err(PayloadError::BadShape(format!("{what} is {kind}")));
+            }
+            (Err(e), Some(Problem::HttpTrigger)) => {
+                return Err(PayloadError::HttpRequest {
+                    binding: http_trigger.unwrap_or_default().to_owned(),
+                    reason: e.to_string(),
+                });
+            }
+            (Err(e), None) => return Err(PayloadError::NotJson(e)),
+            (Ok(parsed), _) => parsed,
+        };
+        Ok((
+            Self {
+                body,
+                data,
+                metadata,
+            },
+            trigger,
+        ))
+    }
+
+    /// The raw JSON text of input binding `name` in `Data`.
+    pub fn raw_data(&self, name: &str) -> Option<&str> {
         self.data
             .iter()
             .find(|(key, _)| key == name)
-            .map(|(_, value)| &**value)
+            .map(|(_, range)| self.text(range))
     }
 
     /// Input binding `name` in `Data`, parsed (still encoded by §2.3; see [`decode_value`]).
     pub fn data(&self, name: &str) -> Option<Value> {
-        // Infallible: a `RawValue` always holds valid JSON.
-        self.raw_data(name)
-            .map(|raw| serde_json::from_str(raw.get()).expect("raw values are valid JSON"))
+        self.data
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, range)| {
+                serde_json::from_slice(&self.body[range.clone()])
+                    .expect("ranges hold the JSON values found while parsing")
+            })
     }
 
     /// The binding names present in `Data`, in order.
@@ -79,41 +121,229 @@ impl InvocationRequest {
         self.data.iter().map(|(key, _)| key.as_str())
     }
 
-    /// The raw JSON of `Metadata`, if it was sent.
-    pub fn raw_metadata(&self) -> Option<&RawValue> {
-        self.metadata.as_deref()
+    /// The raw JSON text of `Metadata`, if it was sent.
+    pub fn raw_metadata(&self) -> Option<&str> {
+        self.metadata.as_ref().map(|range| self.text(range))
     }
 
-    /// Takes `Metadata` out, raw, for the invocation context.
-    pub(crate) fn take_metadata(&mut self) -> Option<Box<RawValue>> {
-        self.metadata.take()
+    /// Takes `Metadata` out, raw, for the invocation context (a view of the body, not a copy).
+    pub(crate) fn take_metadata(&mut self) -> Option<Bytes> {
+        self.metadata.take().map(|range| self.body.slice(range))
+    }
+
+    fn text(&self, range: &Range<usize>) -> &str {
+        std::str::from_utf8(&self.body[range.clone()])
+            .expect("ranges hold the JSON values found while parsing, which are UTF-8")
     }
 }
 
-/// A JSON object's members with their values left as raw text, in order. Duplicate keys are
-/// kept as they come (the host never sends any).
-struct RawObject(Vec<(String, Box<RawValue>)>);
+/// `text` as bytes: a view of `payload` when it was borrowed from it (no copy), else its own.
+fn view_or_copy(payload: &Bytes, text: Cow<'_, str>) -> Bytes {
+    match text {
+        Cow::Borrowed(borrowed) if payload.as_ptr_range().contains(&borrowed.as_ptr()) => {
+            payload.slice_ref(borrowed.as_bytes())
+        }
+        Cow::Borrowed(other) => Bytes::copy_from_slice(other.as_bytes()),
+        Cow::Owned(owned) => Bytes::from(owned),
+    }
+}
 
-impl<'de> serde::Deserialize<'de> for RawObject {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Members;
-        impl<'de> serde::de::Visitor<'de> for Members {
-            type Value = RawObject;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RawObject, A::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
-                    members.push(entry);
-                }
-                Ok(RawObject(members))
+/// Where `part`, a slice of `whole`, starts and ends in it.
+fn range_in(whole: &[u8], part: &str) -> Range<usize> {
+    let start = part.as_ptr() as usize - whole.as_ptr() as usize;
+    start..start + part.len()
+}
+
+/// Why a payload that is valid JSON was refused, found while it was read.
+#[derive(Clone, Copy, Debug)]
+enum Problem {
+    /// A part (`the body`, `` `Data` ``) was not an object but this kind of value.
+    WrongKind(&'static str, &'static str),
+    /// The HTTP trigger value did not have the shape of §2.4.
+    HttpTrigger,
+}
+
+/// The payload's top level: an object whose `Data` and `Metadata` are read, the rest skipped.
+struct TopLevel<'k> {
+    problem: &'k Cell<Option<Problem>>,
+    http_trigger: Option<&'k str>,
+    body: &'k Bytes,
+}
+
+/// What the top level yields: `Data`'s members, `Metadata`, the HTTP trigger if asked for.
+type Sections = (
+    Vec<(String, Range<usize>)>,
+    Option<Range<usize>>,
+    Option<HttpTriggerParts>,
+);
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
+    type Value = Sections;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(ObjectOrNull {
+            what: "the body",
+            problem: self.problem,
+            null_allowed: false,
+            members: TopLevelMembers {
+                problem: self.problem,
+                http_trigger: self.http_trigger,
+                body: self.body,
+            },
+        })
+    }
+}
+
+/// What to do with the members of an object that [`ObjectOrNull`] accepted.
+trait Members<'de>: Sized {
+    type Value: Default;
+    fn read<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error>;
+}
+
+/// Accepts an object (read by `M`) or, when allowed, `null` (the default value); any other
+/// kind is recorded as a [`Problem`] for a clear error.
+struct ObjectOrNull<'k, M> {
+    what: &'static str,
+    problem: &'k Cell<Option<Problem>>,
+    null_allowed: bool,
+    members: M,
+}
+
+impl<M> ObjectOrNull<'_, M> {
+    fn wrong<E: serde::de::Error, T>(&self, kind: &'static str) -> Result<T, E> {
+        self.problem.set(Some(Problem::WrongKind(self.what, kind)));
+        Err(E::custom(format_args!("{} is {kind}", self.what)))
+    }
+}
+
+impl<'de, M: Members<'de>> Visitor<'de> for ObjectOrNull<'_, M> {
+    type Value = M::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} to be an object", self.what)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.members.read(map)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        if self.null_allowed {
+            Ok(M::Value::default())
+        } else {
+            self.wrong("null")
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        self.wrong("an array")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        self.wrong("a string")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        self.wrong("a boolean")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        self.wrong("a number")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        self.wrong("a number")
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        self.wrong("a number")
+    }
+}
+
+struct TopLevelMembers<'k> {
+    problem: &'k Cell<Option<Problem>>,
+    http_trigger: Option<&'k str>,
+    body: &'k Bytes,
+}
+
+impl<'de> Members<'de> for TopLevelMembers<'_> {
+    type Value = Sections;
+
+    fn read<A: MapAccess<'de>>(self, mut map: A) -> Result<Sections, A::Error> {
+        let (mut data, mut metadata, mut trigger) = Sections::default();
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            if key.eq_ignore_ascii_case("Data") {
+                (data, trigger) = map.next_value_seed(ObjectOrNullSeed(ObjectOrNull {
+                    what: "`Data`",
+                    problem: self.problem,
+                    null_allowed: true,
+                    members: DataMembers {
+                        problem: self.problem,
+                        http_trigger: self.http_trigger,
+                        body: self.body,
+                    },
+                }))?;
+            } else if key.eq_ignore_ascii_case("Metadata") {
+                let raw: Option<&'de RawValue> = map.next_value()?;
+                metadata = match raw {
+                    Some(raw) if raw_kind(raw) == "an object" => {
+                        Some(range_in(self.body, raw.get()))
+                    }
+                    Some(raw) => {
+                        let kind = raw_kind(raw);
+                        self.problem
+                            .set(Some(Problem::WrongKind("`Metadata`", kind)));
+                        return Err(serde::de::Error::custom(format_args!(
+                            "`Metadata` is {kind}"
+                        )));
+                    }
+                    None => None,
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Members)
+        Ok((data, metadata, trigger))
+    }
+}
+
+/// Reads a value with an [`ObjectOrNull`] visitor.
+struct ObjectOrNullSeed<'k, M>(ObjectOrNull<'k, M>);
+
+impl<'de, M: Members<'de>> DeserializeSeed<'de> for ObjectOrNullSeed<'_, M> {
+    type Value = M::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<M::Value, D::Error> {
+        deserializer.deserialize_any(self.0)
+    }
+}
+
+/// `Data`'s members, kept as ranges of the body, except the HTTP trigger's value when one is
+/// asked for.
+struct DataMembers<'k> {
+    problem: &'k Cell<Option<Problem>>,
+    http_trigger: Option<&'k str>,
+    body: &'k Bytes,
+}
+
+impl<'de> Members<'de> for DataMembers<'_> {
+    type Value = (Vec<(String, Range<usize>)>, Option<HttpTriggerParts>);
+
+    fn read<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(4));
+        let mut trigger = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if self.http_trigger == Some(key.as_str()) {
+                let parts = map
+                    .next_value_seed(HttpTriggerSeed { body: self.body })
+                    .inspect_err(|_| self.problem.set(Some(Problem::HttpTrigger)))?;
+                trigger = Some(parts);
+            } else {
+                let raw: &'de RawValue = map.next_value()?;
+                members.push((key, range_in(self.body, raw.get())));
+            }
+        }
+        Ok((members, trigger))
     }
 }
 
@@ -130,8 +360,8 @@ pub(crate) fn raw_kind(raw: &RawValue) -> &'static str {
 }
 
 /// Parses a metadata object kept raw; `None` or an unreadable one is empty.
-pub(crate) fn parse_metadata(raw: Option<&RawValue>) -> Map<String, Value> {
-    raw.and_then(|raw| serde_json::from_str(raw.get()).ok())
+pub(crate) fn parse_metadata(raw: Option<&[u8]>) -> Map<String, Value> {
+    raw.and_then(|raw| serde_json::from_slice(raw).ok())
         .unwrap_or_default()
 }
 
@@ -343,92 +573,356 @@ impl<T: FromBindingValue> FromBindingValue for Option<T> {
     }
 }
 
-/// The fields of the HTTP trigger's value (§2.4) that make the request. `Query`, `Params` and
-/// `Identities` are not read: the query is in `Url`, route values come from routing, and the
-/// identities (the bulk of the value) are skipped without being built.
-#[derive(serde::Deserialize)]
-struct HttpTriggerValue<'a> {
-    #[serde(rename = "Url", alias = "url", borrow, default)]
-    url: Option<std::borrow::Cow<'a, str>>,
-    #[serde(rename = "Method", alias = "method", borrow, default)]
-    method: Option<std::borrow::Cow<'a, str>>,
-    #[serde(rename = "Headers", alias = "headers", default)]
-    headers: Option<Map<String, Value>>,
-    #[serde(rename = "Body", alias = "body", borrow, default)]
-    body: Option<&'a RawValue>,
+/// The fields of the HTTP trigger's value (§2.4) that make the request, read in the payload's
+/// single pass. `Query`, `Params` and `Identities` are not read: the query is in `Url`, route
+/// values come from routing, and the identities (the bulk of the value) are skipped without
+/// being built. Text that needs no unescaping stays a view of the payload, not a copy.
+#[derive(Debug, Default)]
+pub(crate) struct HttpTriggerParts {
+    url: Option<Bytes>,
+    method: Option<http::Method>,
+    headers: http::HeaderMap,
+    body: Option<HttpBody>,
+}
+
+/// The trigger's `Body`: text as sent, or the JSON text of an object an older host parsed.
+#[derive(Debug)]
+enum HttpBody {
+    Text(Bytes),
+    Json(String),
+}
+
+/// Reads the HTTP trigger's value; `body` is the whole payload, which borrowed text is a view of.
+struct HttpTriggerSeed<'k> {
+    body: &'k Bytes,
+}
+
+impl HttpTriggerSeed<'_> {
+    /// `text` as bytes: a view of the payload when it was borrowed from it, else a copy.
+    fn shared(&self, text: Cow<'_, str>) -> Bytes {
+        view_or_copy(self.body, text)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for HttpTriggerSeed<'_> {
+    type Value = HttpTriggerParts;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HttpTriggerSeed<'_> {
+    type Value = HttpTriggerParts;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an HTTP request object (`Url`, `Method`, `Headers`, `Body`)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        use serde::de::Error as _;
+        let mut parts = HttpTriggerParts::default();
+        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
+            if key.eq_ignore_ascii_case("Url") {
+                let url: Option<Text<'de>> = map.next_value()?;
+                parts.url = url.map(|Text(url)| self.shared(url));
+            } else if key.eq_ignore_ascii_case("Method") {
+                let method: Option<Text<'de>> = map.next_value()?;
+                parts.method = method
+                    .map(|Text(m)| {
+                        let parsed = if m.bytes().any(|b| b.is_ascii_lowercase()) {
+                            http::Method::from_bytes(m.to_ascii_uppercase().as_bytes())
+                        } else {
+                            http::Method::from_bytes(m.as_bytes())
+                        };
+                        parsed.map_err(|_| {
+                            A::Error::custom(format_args!("`Method` {m:?} is not an HTTP method"))
+                        })
+                    })
+                    .transpose()?;
+            } else if key.eq_ignore_ascii_case("Headers") {
+                map.next_value_seed(HostHeaders {
+                    headers: &mut parts.headers,
+                    body: self.body,
+                })?;
+            } else if key.eq_ignore_ascii_case("Body") {
+                let body: Option<BodyText<'de>> = map.next_value()?;
+                parts.body = body.map(|body| match body {
+                    BodyText::Text(text) => HttpBody::Text(self.shared(text)),
+                    BodyText::Json(json) => HttpBody::Json(json),
+                });
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(parts)
+    }
+}
+
+/// `Body` as read: a string, or any other JSON value as its text.
+enum BodyText<'a> {
+    Text(Cow<'a, str>),
+    Json(String),
+}
+
+impl<'de> serde::Deserialize<'de> for BodyText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Body;
+        impl<'de> Visitor<'de> for Body {
+            type Value = BodyText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a request body")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Text(Cow::Owned(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Json(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Json(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Json(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<BodyText<'de>, E> {
+                Ok(BodyText::Json(Value::from(v).to_string()))
+            }
+            // Older hosts parsed JSON bodies into objects; keep their text.
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<BodyText<'de>, A::Error> {
+                let value = <Value as serde::Deserialize>::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(BodyText::Json(value.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<BodyText<'de>, A::Error> {
+                let value = <Value as serde::Deserialize>::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq),
+                )?;
+                Ok(BodyText::Json(value.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Body)
+    }
+}
+
+/// The trigger's `Headers`, read straight into a [`http::HeaderMap`]: each name maps to an
+/// array of values (a single string and `null` are accepted too; numbers and booleans become
+/// their JSON text).
+struct HostHeaders<'h> {
+    headers: &'h mut http::HeaderMap,
+    body: &'h Bytes,
+}
+
+impl<'de> DeserializeSeed<'de> for HostHeaders<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HostHeaders<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object of header names to arrays of values")
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.headers.reserve(map.size_hint().unwrap_or(8));
+        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                serde::de::Error::custom(format_args!("header name {name:?} is invalid"))
+            })?;
+            map.next_value_seed(HeaderValues {
+                name,
+                headers: self.headers,
+                body: self.body,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The values of one header, appended to `headers` as they are read.
+struct HeaderValues<'h> {
+    name: http::HeaderName,
+    headers: &'h mut http::HeaderMap,
+    body: &'h Bytes,
+}
+
+impl HeaderValues<'_> {
+    fn append<E: serde::de::Error>(&mut self, value: Cow<'_, str>) -> Result<(), E> {
+        let value = http::HeaderValue::from_maybe_shared(view_or_copy(self.body, value))
+            .map_err(|_| E::custom(format_args!("header {} has an invalid value", self.name)))?;
+        self.headers.append(self.name.clone(), value);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for HeaderValues<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for HeaderValues<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the values of header {}", self.name)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(value) = seq.next_element::<Option<ScalarText<'de>>>()? {
+            if let Some(ScalarText(value)) = value {
+                self.append(value)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(mut self, value: &'de str) -> Result<(), E> {
+        self.append(Cow::Borrowed(value))
+    }
+
+    fn visit_str<E: serde::de::Error>(mut self, value: &str) -> Result<(), E> {
+        self.append(Cow::Owned(value.to_owned()))
+    }
+
+    fn visit_bool<E: serde::de::Error>(mut self, value: bool) -> Result<(), E> {
+        self.append(Cow::Borrowed(if value { "true" } else { "false" }))
+    }
+
+    fn visit_i64<E: serde::de::Error>(mut self, value: i64) -> Result<(), E> {
+        self.append(Cow::Owned(value.to_string()))
+    }
+
+    fn visit_u64<E: serde::de::Error>(mut self, value: u64) -> Result<(), E> {
+        self.append(Cow::Owned(value.to_string()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(mut self, value: f64) -> Result<(), E> {
+        self.append(Cow::Owned(Value::from(value).to_string()))
+    }
+}
+
+/// A JSON string, borrowed from the payload unless it had escapes to undo (serde's own
+/// `Cow<str>` always copies).
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Str;
+        impl<'de> Visitor<'de> for Str {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(Str)
+    }
+}
+
+/// A header value written as a string, number or boolean, as text.
+struct ScalarText<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for ScalarText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = ScalarText<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a header value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Owned(v)))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Borrowed(if v { "true" } else { "false" })))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Owned(v.to_string())))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Owned(v.to_string())))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ScalarText<'de>, E> {
+                Ok(ScalarText(Cow::Owned(Value::from(v).to_string())))
+            }
+        }
+        deserializer.deserialize_any(Text)
+    }
 }
 
 /// The HTTP trigger's value (§2.4), turned back into a request.
-pub(crate) fn http_request_from_raw(
+fn http_request_from_parts(
     binding: &str,
-    raw: &RawValue,
+    parts: HttpTriggerParts,
 ) -> Result<http::Request<axum::body::Body>, PayloadError> {
     let bad = |reason: String| PayloadError::HttpRequest {
         binding: binding.to_owned(),
         reason,
     };
-    let value: HttpTriggerValue<'_> =
-        serde_json::from_str(raw.get()).map_err(|e| bad(e.to_string()))?;
-    let method = match value.method.as_deref() {
-        Some(m) => http::Method::from_bytes(m.to_ascii_uppercase().as_bytes())
-            .map_err(|_| bad(format!("`Method` {m:?} is not an HTTP method")))?,
-        None => http::Method::GET,
-    };
-    let url = value.url.as_deref().unwrap_or("/");
-    let (authority, path_and_query) = split_url(url);
-    let uri: http::Uri = if path_and_query.starts_with('/') {
-        path_and_query.parse()
+    let url = parts.url.unwrap_or_else(|| Bytes::from_static(b"/"));
+    let url_text = std::str::from_utf8(&url).expect("`Url` was read as a JSON string");
+    let (authority, path_and_query) = split_url(url_text);
+    let uri = if path_and_query.starts_with('/') {
+        http::Uri::from_maybe_shared(url.slice_ref(path_and_query.as_bytes()))
     } else {
-        format!("/{path_and_query}").parse()
+        http::Uri::try_from(format!("/{path_and_query}"))
     }
-    .map_err(|e| bad(format!("`Url` {url:?} has an invalid path: {e}")))?;
-    let mut headers = http::HeaderMap::new();
-    for (name, values) in value.headers.iter().flatten() {
-        let name = http::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| bad(format!("header name {name:?} is invalid")))?;
-        let values: &[Value] = match values {
-            Value::Array(items) => items,
-            single => std::slice::from_ref(single),
-        };
-        for v in values {
-            let value = match v {
-                Value::String(s) => http::HeaderValue::from_str(s),
-                Value::Null => continue,
-                other => http::HeaderValue::from_str(&other.to_string()),
-            }
-            .map_err(|_| bad(format!("header {name} has an invalid value")))?;
-            headers.append(name.clone(), value);
-        }
-    }
+    .map_err(|e| bad(format!("`Url` {url_text:?} has an invalid path: {e}")))?;
+    let mut headers = parts.headers;
     if !headers.contains_key(http::header::HOST)
         && let Some(authority) = authority
-        && let Ok(v) = http::HeaderValue::from_str(authority)
+        && let Ok(v) = http::HeaderValue::from_maybe_shared(url.slice_ref(authority.as_bytes()))
     {
         headers.insert(http::header::HOST, v);
     }
-    let body = match value.body {
+    let body = match parts.body {
         None => Bytes::new(),
-        Some(raw) => match raw_kind(raw) {
-            "null" => Bytes::new(),
-            "a string" => {
-                let text: String =
-                    serde_json::from_str(raw.get()).map_err(|e| bad(e.to_string()))?;
-                if is_base64_content_type(&headers) {
-                    Bytes::from(
-                        BASE64
-                            .decode(text.as_bytes())
-                            .map_err(|e| bad(format!("binary `Body` is not base64: {e}")))?,
-                    )
-                } else {
-                    Bytes::from(text)
-                }
-            }
-            // Older hosts parsed JSON bodies into objects; keep their text.
-            _ => Bytes::from(raw.get().to_owned()),
-        },
+        Some(HttpBody::Text(text)) if is_base64_content_type(&headers) => Bytes::from(
+            BASE64
+                .decode(&text)
+                .map_err(|e| bad(format!("binary `Body` is not base64: {e}")))?,
+        ),
+        Some(HttpBody::Text(text)) => text,
+        Some(HttpBody::Json(json)) => Bytes::from(json),
     };
     let mut request = http::Request::new(axum::body::Body::from(body));
-    *request.method_mut() = method;
+    *request.method_mut() = parts.method.unwrap_or(http::Method::GET);
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     Ok(request)
@@ -558,6 +1052,104 @@ mod tests {
         let ok = InvocationRequest::parse(br#"{"data": {"a": 1}}"#).unwrap();
         assert_eq!(ok.data("a"), Some(Value::from(1)));
         assert!(ok.raw_metadata().is_none());
+    }
+
+    fn http(payload: &str) -> Result<http::Request<axum::body::Body>, PayloadError> {
+        InvocationRequest::parse_http(Bytes::copy_from_slice(payload.as_bytes()), "req")
+            .map(|(_, request)| request)
+    }
+
+    async fn body_of(request: http::Request<axum::body::Body>) -> Bytes {
+        axum::body::to_bytes(request.into_body(), usize::MAX)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_http_trigger_becomes_a_request_in_the_same_pass() {
+        let payload = r#"{"Data":{"req":{"Url":"http://localhost:7071/api/x?a=1","Method":"post",
+            "Headers":{"Accept":["*/*"],"X-Many":["a","b\u0041",null,7,true],"X-One":"solo",
+            "X-None":null},"Identities":[{"Claims":[]}],"Body":"caf\u00e9 \"q\""},
+            "other":{"k":[1,2]}},"Metadata":{"sys":{"MethodName":"x"}}}"#;
+        let (parsed, request) =
+            InvocationRequest::parse_http(Bytes::copy_from_slice(payload.as_bytes()), "req")
+                .unwrap();
+        assert_eq!(request.method(), http::Method::POST);
+        assert_eq!(request.uri(), "/api/x?a=1");
+        let headers = request.headers();
+        assert_eq!(headers["host"], "localhost:7071");
+        assert_eq!(headers["accept"], "*/*");
+        let many: Vec<_> = headers.get_all("x-many").iter().collect();
+        assert_eq!(many, ["a", "bA", "7", "true"]);
+        assert_eq!(headers["x-one"], "solo");
+        assert!(!headers.contains_key("x-none"));
+        assert_eq!(body_of(request).await, "café \"q\"".as_bytes());
+        // The trigger is consumed; the other inputs and the metadata stay, as ranges.
+        assert_eq!(parsed.data_names().collect::<Vec<_>>(), ["other"]);
+        assert_eq!(parsed.raw_data("other"), Some(r#"{"k":[1,2]}"#));
+        assert_eq!(parsed.raw_metadata(), Some(r#"{"sys":{"MethodName":"x"}}"#));
+    }
+
+    #[tokio::test]
+    async fn http_bodies_of_every_shape_arrive_as_bytes() {
+        let octet = http(
+            r#"{"Data":{"req":{"Url":"/u","Headers":{"Content-Type":["application/octet-stream"]},"Body":"AAH/"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(body_of(octet).await, [0u8, 1, 255].as_slice());
+        let object = http(r#"{"Data":{"req":{"Url":"/u","Body":{"a":[1,"x"]}}}}"#).unwrap();
+        assert_eq!(body_of(object).await, r#"{"a":[1,"x"]}"#.as_bytes());
+        let null = http(r#"{"Data":{"req":{"Url":"/u","Body":null}}}"#).unwrap();
+        assert!(body_of(null).await.is_empty());
+        let number = http(r#"{"Data":{"req":{"Body":12.5}}}"#).unwrap();
+        assert_eq!(number.uri(), "/");
+        assert_eq!(number.method(), http::Method::GET);
+        assert_eq!(body_of(number).await, "12.5".as_bytes());
+    }
+
+    #[test]
+    fn malformed_http_triggers_are_refused_with_the_reason() {
+        let cases = [
+            (
+                r#"{"Data":{"req":{"Method":"NOT A METHOD"}}}"#,
+                "is not an HTTP method",
+            ),
+            (
+                r#"{"Data":{"req":{"Headers":{"bad name":["x"]}}}}"#,
+                "header name",
+            ),
+            (
+                r#"{"Data":{"req":{"Headers":{"X":["a\nb"]}}}}"#,
+                "invalid value",
+            ),
+            (r#"{"Data":{"req":{"Headers":3}}}"#, "header"),
+            (r#"{"Data":{"req":[1]}}"#, "HTTP request object"),
+            (r#"{"Data":{"req":{"Url":"http://h/a b"}}}"#, "invalid path"),
+            (
+                r#"{"Data":{"req":{"Headers":{"Content-Type":["multipart/form-data"]},"Body":"%%"}}}"#,
+                "not base64",
+            ),
+        ];
+        for (payload, expected) in cases {
+            match http(payload) {
+                Err(e @ PayloadError::HttpRequest { .. }) => {
+                    assert!(e.to_string().contains(expected), "{payload}: {e}")
+                }
+                other => panic!("{payload}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            http(r#"{"Data":{"other":1}}"#),
+            Err(PayloadError::MissingInput { .. })
+        ));
+        assert!(matches!(
+            http(r#"{"Data":{"req":{"Url":"/"}}"#),
+            Err(PayloadError::NotJson(_))
+        ));
+        let e = http(r#"{"Data":{},"Metadata":[]}"#).unwrap_err();
+        assert!(e.to_string().contains("`Metadata` is an array"), "{e}");
+        let e = InvocationRequest::parse(br#"{"Data":null,"Metadata":"x"}"#).unwrap_err();
+        assert!(e.to_string().contains("`Metadata` is a string"), "{e}");
     }
 
     #[test]

@@ -10,17 +10,17 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt as _;
 use http::{Method, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 use crate::context::{Context, INVOCATION_ID_HEADER};
 use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
-use crate::http_output::{InputRejected, InputSource, OutputSink, http_output_object};
+use crate::http_output::{HttpOutputObject, InputRejected, InputSource, OutputSink, PayloadParts};
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
-use crate::payload::{InvocationRequest, http_request_from_raw};
+use crate::payload::InvocationRequest;
 use crate::registry::{FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
 use crate::state::SharedState;
 
@@ -387,28 +387,40 @@ async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request)
             let body = axum::body::to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)
                 .await
                 .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
-            let mut payload = InvocationRequest::parse(&body)?;
-            let context = Context::with_raw_metadata(
-                invocation_id.clone(),
-                &record.name,
-                payload.take_metadata(),
-            );
+            let context = |payload: &mut InvocationRequest| {
+                Context::with_raw_metadata(
+                    invocation_id.clone(),
+                    &record.name,
+                    payload.take_metadata(),
+                )
+            };
             match function.handler {
                 Handler::Event(handler) => {
+                    let mut payload = InvocationRequest::from_bytes(body)?;
+                    let context = context(&mut payload);
                     let invocation =
                         Invocation::new(record.clone(), payload, context, app.state.clone());
                     match AssertUnwindSafe(handler(invocation)).catch_unwind().await {
-                        Ok(result) => result.map(Invocation::finish),
+                        Ok(result) => result.map(|i| Answer::from(i.finish())),
                         Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
                     }
                 }
-                Handler::Http(_) => invoke_http_payload(app, record, payload, context).await,
+                Handler::Http(_) => {
+                    let trigger = record
+                        .function
+                        .trigger()
+                        .expect("registry checked that HTTP functions have an httpTrigger");
+                    let (mut payload, request) =
+                        InvocationRequest::parse_http(body, &trigger.name)?;
+                    let context = context(&mut payload);
+                    invoke_http_payload(app, record, payload, request, context).await
+                }
             }
         })
         .await;
     let id = invocation_id.as_deref().unwrap_or("-");
     match result {
-        Ok(outcome) => payload_response(outcome, logs.take()),
+        Ok(answer) => answer.into_response(&logs.take()),
         Err(InvocationFailure::Payload(e)) => {
             tracing::error!(invocation_id = id, function = %record.name, "rejected invocation payload: {e}");
             failure(StatusCode::BAD_REQUEST, &e.to_string())
@@ -424,25 +436,18 @@ async fn invoke_http_payload(
     app: &Dispatcher,
     record: &Arc<FunctionRecord>,
     payload: InvocationRequest,
+    mut request: Request,
     context: Context,
-) -> Result<InvocationOutcome, InvocationFailure> {
-    let trigger = record
-        .function
-        .trigger()
-        .expect("registry checked that HTTP functions have an httpTrigger");
-    let value = payload
-        .raw_data(&trigger.name)
-        .ok_or_else(|| PayloadError::MissingInput {
-            binding: trigger.name.clone(),
-        })?;
-    let mut request = http_request_from_raw(&trigger.name, value)?;
+) -> Result<Answer, InvocationFailure> {
     let sink = OutputSink::default();
-    request.extensions_mut().insert(sink.clone());
-    request.extensions_mut().insert(context);
-    request.extensions_mut().insert(app.state.clone());
-    request.extensions_mut().insert(InputSource {
-        record: record.clone(),
-        payload: Arc::new(payload),
+    request.extensions_mut().insert(PayloadParts {
+        sink: sink.clone(),
+        context,
+        inputs: InputSource {
+            record: record.clone(),
+            payload: Arc::new(payload),
+        },
+        state: app.state.clone(),
     });
     let response = match app.direct.get(&record.name) {
         Some(handler) => guarded(*handler)(request).await,
@@ -465,14 +470,10 @@ async fn invoke_http_payload(
     if let Some(InputRejected(message)) = parts.extensions.get::<InputRejected>() {
         return Err(PayloadError::HttpInput(message.clone()).into());
     }
-    let mut outcome = InvocationOutcome::default();
+    let mut answer = Answer::default();
     if let Some(http_binding) = record.function.outputs().find(|b| b.kind == "http") {
-        let object = http_output_object(&http_binding.name, parts.status, &parts.headers, &body)?;
-        if http_binding.name == RETURN_BINDING {
-            outcome.return_value = Some(object);
-        } else {
-            outcome.outputs.insert(http_binding.name.clone(), object);
-        }
+        let object = HttpOutputObject::new(&http_binding.name, parts.status, parts.headers, body)?;
+        answer.set(&http_binding.name, AnswerValue::Http(object));
     }
     for (name, value) in sink.take()? {
         let binding = record
@@ -481,16 +482,11 @@ async fn invoke_http_payload(
             .ok_or_else(|| OutputError::Undeclared {
                 binding: name.clone(),
             })?;
-        let encoded = encode_output(binding, value)?;
         // A `$return` output of an HTTP function (set from an `Out` parameter, since the
         // function returns its response) is the host's `ReturnValue`, not an `Outputs` key.
-        if name == RETURN_BINDING {
-            outcome.return_value = Some(encoded);
-        } else {
-            outcome.outputs.insert(name, encoded);
-        }
+        answer.set(&name, AnswerValue::Json(encode_output(binding, value)?));
     }
-    Ok(outcome)
+    Ok(answer)
 }
 
 /// Marks a 500 that stands for a panic, so payload mode can fail the invocation instead of
@@ -498,24 +494,78 @@ async fn invoke_http_payload(
 #[derive(Clone, Debug)]
 struct PanicMarker(String);
 
-/// The invocation response body (§3.2), serialized straight from its parts.
-#[derive(serde::Serialize)]
-struct Answer<'a> {
-    #[serde(rename = "Outputs")]
-    outputs: &'a Map<String, Value>,
-    #[serde(rename = "Logs")]
-    logs: &'a [String],
-    #[serde(rename = "ReturnValue")]
-    return_value: &'a Option<Value>,
+/// What a successful invocation answers (§3.2): its outputs by binding name and its return
+/// value, serialized straight from their parts.
+#[derive(Default)]
+struct Answer {
+    outputs: Vec<(String, AnswerValue)>,
+    return_value: Option<AnswerValue>,
 }
 
-fn payload_response(outcome: InvocationOutcome, logs: Vec<String>) -> Response {
-    axum::Json(Answer {
-        outputs: &outcome.outputs,
-        logs: &logs,
-        return_value: &outcome.return_value,
-    })
-    .into_response()
+/// One encoded output: a JSON value, or an HTTP response kept typed until it is written.
+enum AnswerValue {
+    Json(Value),
+    Http(HttpOutputObject),
+}
+
+impl serde::Serialize for AnswerValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Json(value) => value.serialize(serializer),
+            Self::Http(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl Answer {
+    /// Sets output `name` (`$return` is the return value); a later value for the same name
+    /// replaces the earlier one.
+    fn set(&mut self, name: &str, value: AnswerValue) {
+        if name == RETURN_BINDING {
+            self.return_value = Some(value);
+        } else if let Some(slot) = self.outputs.iter_mut().find(|(n, _)| n == name) {
+            slot.1 = value;
+        } else {
+            self.outputs.push((name.to_owned(), value));
+        }
+    }
+
+    fn into_response(self, logs: &[String]) -> Response {
+        struct Outputs<'a>(&'a [(String, AnswerValue)]);
+        impl serde::Serialize for Outputs<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+            }
+        }
+        #[derive(serde::Serialize)]
+        struct Body<'a> {
+            #[serde(rename = "Outputs")]
+            outputs: Outputs<'a>,
+            #[serde(rename = "Logs")]
+            logs: &'a [String],
+            #[serde(rename = "ReturnValue")]
+            return_value: &'a Option<AnswerValue>,
+        }
+        axum::Json(Body {
+            outputs: Outputs(&self.outputs),
+            logs,
+            return_value: &self.return_value,
+        })
+        .into_response()
+    }
+}
+
+impl From<InvocationOutcome> for Answer {
+    fn from(outcome: InvocationOutcome) -> Self {
+        Self {
+            outputs: outcome
+                .outputs
+                .into_iter()
+                .map(|(name, value)| (name, AnswerValue::Json(value)))
+                .collect(),
+            return_value: outcome.return_value.map(AnswerValue::Json),
+        }
+    }
 }
 
 /// Reads `extensions.http.routePrefix` from `host.json` in the app root

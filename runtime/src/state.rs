@@ -58,13 +58,15 @@ where
         parts: &mut http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<SharedState>()
-            .cloned()
-            .unwrap_or_default()
-            .get()
-            .map(State)
+        let shared = match crate::http_output::PayloadParts::of(parts) {
+            Some(payload) => Some(&payload.state),
+            // Forwarded and proxied requests carry the state alone.
+            None => parts.extensions.get::<SharedState>(),
+        };
+        match shared {
+            Some(shared) => shared.get().map(State),
+            None => SharedState::default().get().map(State),
+        }
     }
 }
 

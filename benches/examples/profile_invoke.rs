@@ -1,0 +1,52 @@
+//! Runs many in-process `order` invocations through one handler, for an instruction-level
+//! profile that the machine's load cannot blur:
+//!
+//! ```text
+//! cargo build --release -p azfn-benches --example profile_invoke
+//! valgrind --tool=callgrind target/release/examples/profile_invoke azfn 20000
+//! valgrind --tool=callgrind target/release/examples/profile_invoke baseline 20000
+//! ```
+//!
+//! Divide the two totals by the count to get instructions per invocation.
+
+#![allow(missing_docs)]
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use azfn_benches::vectors::{ORDER_VECTOR, host_body};
+use common::{baseline, order_request};
+use tower::ServiceExt as _;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let which = args.next().unwrap_or_else(|| "azfn".to_owned());
+    let count: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let router = match which.as_str() {
+        "azfn" => azfn::router_with_prefix("api").expect("azfn's router"),
+        "baseline" => baseline::router(),
+        other => {
+            eprintln!("usage: profile_invoke azfn|baseline [COUNT] (not {other:?})");
+            std::process::exit(2);
+        }
+    };
+    let body = host_body(ORDER_VECTOR).expect("the order vector");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime");
+    runtime.block_on(async {
+        for _ in 0..count {
+            let response = router
+                .clone()
+                .oneshot(order_request(&body))
+                .await
+                .expect("infallible");
+            assert_eq!(response.status(), 200);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("a body");
+            std::hint::black_box(body);
+        }
+    });
+}
