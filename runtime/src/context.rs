@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::metadata::FunctionRecord;
 use crate::payload::{DecodedValue, decode_value, parse_metadata};
 
 /// The header that carries the invocation id on every request from the host.
@@ -19,11 +20,26 @@ pub struct Context {
 
 #[derive(Debug, Default)]
 struct ContextInner {
-    invocation_id: Option<String>,
-    function_name: String,
+    /// Shared with the invocation's log buffer rather than copied.
+    invocation_id: Option<Arc<str>>,
+    function_name: FunctionName,
     /// `Metadata` as sent, parsed on first use: most functions never look at it.
     raw_metadata: Option<bytes::Bytes>,
     metadata: OnceLock<Map<String, Value>>,
+}
+
+/// The function's name: borrowed from its registered record when there is one (no copy per
+/// invocation).
+#[derive(Debug)]
+enum FunctionName {
+    Record(Arc<FunctionRecord>),
+    Text(String),
+}
+
+impl Default for FunctionName {
+    fn default() -> Self {
+        Self::Text(String::new())
+    }
 }
 
 impl Context {
@@ -34,24 +50,24 @@ impl Context {
     ) -> Self {
         Self {
             inner: Arc::new(ContextInner {
-                invocation_id,
-                function_name: function_name.to_owned(),
+                invocation_id: invocation_id.map(Arc::from),
+                function_name: FunctionName::Text(function_name.to_owned()),
                 raw_metadata: None,
                 metadata: OnceLock::from(metadata),
             }),
         }
     }
 
-    /// A context whose metadata is parsed only when asked for.
+    /// A context for an invocation of `record` whose metadata is parsed only when asked for.
     pub(crate) fn with_raw_metadata(
-        invocation_id: Option<String>,
-        function_name: &str,
+        invocation_id: Option<Arc<str>>,
+        record: Arc<FunctionRecord>,
         raw_metadata: Option<bytes::Bytes>,
     ) -> Self {
         Self {
             inner: Arc::new(ContextInner {
                 invocation_id,
-                function_name: function_name.to_owned(),
+                function_name: FunctionName::Record(record),
                 raw_metadata,
                 metadata: OnceLock::new(),
             }),
@@ -72,7 +88,10 @@ impl Context {
 
     /// The Azure function name.
     pub fn function_name(&self) -> &str {
-        &self.inner.function_name
+        match &self.inner.function_name {
+            FunctionName::Record(record) => &record.name,
+            FunctionName::Text(name) => name,
+        }
     }
 
     /// The trigger metadata as the host sent it (`Metadata`), still encoded by §2.3 rules; see

@@ -22,7 +22,7 @@ pub struct OutputSink {
 
 #[derive(Debug, Default)]
 struct SinkState {
-    values: Vec<(String, OutputValue)>,
+    values: Vec<(&'static str, OutputValue)>,
     errors: Vec<OutputError>,
 }
 
@@ -53,10 +53,10 @@ impl OutputSink {
     }
 
     /// Records the value of an `Out` parameter.
-    pub fn set<P: OutParam>(&self, name: &str, out: P) {
+    pub fn set<P: OutParam>(&self, name: &'static str, out: P) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match out.into_output() {
-            Ok(Some(value)) => state.values.push((name.to_owned(), value)),
+            Ok(Some(value)) => state.values.push((name, value)),
             Ok(None) => {}
             Err(source) => state.errors.push(OutputError::Json {
                 binding: name.to_owned(),
@@ -66,7 +66,7 @@ impl OutputSink {
     }
 
     /// Takes what was recorded: the values, or the first error.
-    pub(crate) fn take(&self) -> Result<Vec<(String, OutputValue)>, OutputError> {
+    pub(crate) fn take(&self) -> Result<Vec<(&'static str, OutputValue)>, OutputError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if !state.errors.is_empty() {
             return Err(state.errors.swap_remove(0));

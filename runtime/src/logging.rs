@@ -38,15 +38,21 @@ pub(crate) struct LogBuffer {
 
 #[derive(Debug, Default)]
 struct LogState {
-    invocation_id: String,
+    invocation_id: Option<Arc<str>>,
     lines: Vec<String>,
     dropped: usize,
 }
 
+impl LogState {
+    fn id(&self) -> &str {
+        self.invocation_id.as_deref().unwrap_or("-")
+    }
+}
+
 impl LogBuffer {
-    pub(crate) fn new(invocation_id: Option<&str>) -> Self {
+    pub(crate) fn new(invocation_id: Option<Arc<str>>) -> Self {
         let buffer = Self::default();
-        buffer.lock().invocation_id = invocation_id.unwrap_or("-").to_owned();
+        buffer.lock().invocation_id = invocation_id;
         buffer
     }
 
@@ -60,7 +66,7 @@ impl LogBuffer {
             state.dropped += 1;
             return;
         }
-        let line = format!("{level} [{}] {text}", state.invocation_id);
+        let line = format!("{level} [{}] {text}", state.id());
         state.lines.push(line);
     }
 
@@ -71,7 +77,8 @@ impl LogBuffer {
         if state.dropped > 0 {
             lines.push(format!(
                 "WARN [{}] {} more log lines of this invocation were dropped (limit {MAX_LOG_ENTRIES})",
-                state.invocation_id, state.dropped
+                state.id(),
+                state.dropped
             ));
             state.dropped = 0;
         }
@@ -183,7 +190,7 @@ mod tests {
     async fn events_inside_an_invocation_are_collected_with_level_and_id() {
         let subscriber = tracing_subscriber::registry().with(InvocationLogLayer);
         let _guard = tracing::subscriber::set_default(subscriber);
-        let buffer = LogBuffer::new(Some("inv-1"));
+        let buffer = LogBuffer::new(Some("inv-1".into()));
         buffer
             .clone()
             .scope(async {

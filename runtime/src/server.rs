@@ -1,5 +1,6 @@
 //! The HTTP server the Functions host talks to (contract §1 and §8).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
@@ -369,18 +370,18 @@ fn failure(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "error": message }))).into_response()
 }
 
-fn invocation_id(request: &Request) -> Option<String> {
+fn invocation_id(request: &Request) -> Option<Arc<str>> {
     request
         .headers()
         .get(INVOCATION_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .map(Arc::from)
 }
 
 async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request) -> Response {
     let record = &function.record;
     let invocation_id = invocation_id(&request);
-    let logs = LogBuffer::new(invocation_id.as_deref());
+    let logs = LogBuffer::new(invocation_id.clone());
     let result = logs
         .clone()
         .scope(async {
@@ -390,7 +391,7 @@ async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request)
             let context = |payload: &mut InvocationRequest| {
                 Context::with_raw_metadata(
                     invocation_id.clone(),
-                    &record.name,
+                    record.clone(),
                     payload.take_metadata(),
                 )
             };
@@ -432,13 +433,13 @@ async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request)
     }
 }
 
-async fn invoke_http_payload(
+async fn invoke_http_payload<'r>(
     app: &Dispatcher,
-    record: &Arc<FunctionRecord>,
+    record: &'r Arc<FunctionRecord>,
     payload: InvocationRequest,
     mut request: Request,
     context: Context,
-) -> Result<Answer, InvocationFailure> {
+) -> Result<Answer<'r>, InvocationFailure> {
     let sink = OutputSink::default();
     request.extensions_mut().insert(PayloadParts {
         sink: sink.clone(),
@@ -473,18 +474,21 @@ async fn invoke_http_payload(
     let mut answer = Answer::default();
     if let Some(http_binding) = record.function.outputs().find(|b| b.kind == "http") {
         let object = HttpOutputObject::new(&http_binding.name, parts.status, parts.headers, body)?;
-        answer.set(&http_binding.name, AnswerValue::Http(object));
+        answer.set(Cow::Borrowed(&http_binding.name), AnswerValue::Http(object));
     }
     for (name, value) in sink.take()? {
         let binding = record
             .function
-            .binding(&name)
+            .binding(name)
             .ok_or_else(|| OutputError::Undeclared {
-                binding: name.clone(),
+                binding: name.to_owned(),
             })?;
         // A `$return` output of an HTTP function (set from an `Out` parameter, since the
         // function returns its response) is the host's `ReturnValue`, not an `Outputs` key.
-        answer.set(&name, AnswerValue::Json(encode_output(binding, value)?));
+        answer.set(
+            Cow::Borrowed(name),
+            AnswerValue::Json(encode_output(binding, value)?),
+        );
     }
     Ok(answer)
 }
@@ -497,8 +501,9 @@ struct PanicMarker(String);
 /// What a successful invocation answers (§3.2): its outputs by binding name and its return
 /// value, serialized straight from their parts.
 #[derive(Default)]
-struct Answer {
-    outputs: Vec<(String, AnswerValue)>,
+struct Answer<'r> {
+    /// Binding names are borrowed from the function's record where possible.
+    outputs: Vec<(Cow<'r, str>, AnswerValue)>,
     return_value: Option<AnswerValue>,
 }
 
@@ -517,21 +522,21 @@ impl serde::Serialize for AnswerValue {
     }
 }
 
-impl Answer {
+impl<'r> Answer<'r> {
     /// Sets output `name` (`$return` is the return value); a later value for the same name
     /// replaces the earlier one.
-    fn set(&mut self, name: &str, value: AnswerValue) {
+    fn set(&mut self, name: Cow<'r, str>, value: AnswerValue) {
         if name == RETURN_BINDING {
             self.return_value = Some(value);
-        } else if let Some(slot) = self.outputs.iter_mut().find(|(n, _)| n == name) {
+        } else if let Some(slot) = self.outputs.iter_mut().find(|(n, _)| *n == name) {
             slot.1 = value;
         } else {
-            self.outputs.push((name.to_owned(), value));
+            self.outputs.push((name, value));
         }
     }
 
     fn into_response(self, logs: &[String]) -> Response {
-        struct Outputs<'a>(&'a [(String, AnswerValue)]);
+        struct Outputs<'a>(&'a [(Cow<'a, str>, AnswerValue)]);
         impl serde::Serialize for Outputs<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.collect_map(self.0.iter().map(|(name, value)| (name, value)))
@@ -546,22 +551,37 @@ impl Answer {
             #[serde(rename = "ReturnValue")]
             return_value: &'a Option<AnswerValue>,
         }
-        axum::Json(Body {
+        let body = Body {
             outputs: Outputs(&self.outputs),
             logs,
             return_value: &self.return_value,
-        })
-        .into_response()
+        };
+        // Sized for a typical answer up front: growing the buffer showed in profiles.
+        let mut json = Vec::with_capacity(512);
+        match serde_json::to_writer(&mut json, &body) {
+            Ok(()) => (
+                [(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json"),
+                )],
+                json,
+            )
+                .into_response(),
+            Err(e) => failure(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("the answer could not be written: {e}"),
+            ),
+        }
     }
 }
 
-impl From<InvocationOutcome> for Answer {
+impl From<InvocationOutcome> for Answer<'_> {
     fn from(outcome: InvocationOutcome) -> Self {
         Self {
             outputs: outcome
                 .outputs
                 .into_iter()
-                .map(|(name, value)| (name, AnswerValue::Json(value)))
+                .map(|(name, value)| (Cow::Owned(name), AnswerValue::Json(value)))
                 .collect(),
             return_value: outcome.return_value.map(AnswerValue::Json),
         }
