@@ -67,6 +67,14 @@ pub enum PayloadError {
         /// What was wrong.
         reason: String,
     },
+    /// The trigger metadata cannot become the type a function asked for (`Metadata<T>`).
+    #[error("`Metadata` cannot be read as {expected}: {reason}")]
+    Metadata {
+        /// The Rust type that was asked for.
+        expected: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
     /// An input binding of an HTTP function could not be read (the message says which and why).
     #[error("{0}")]
     HttpInput(String),

@@ -504,8 +504,16 @@ impl<T: DeserializeOwned> FromBindingValue for Json<T> {
     }
 }
 
-/// One element of a batch (`cardinality: many`): `Vec<String>`, `Vec<Json<T>>`,
-/// `Vec<serde_json::Value>`. (`Vec<u8>` stays bytes.)
+/// One element of a batch (`cardinality: many`, a Cosmos DB trigger's documents, a SQL
+/// trigger's changes): `Vec<String>`, `Vec<azfn::Json<T>>` for any `T: Deserialize`,
+/// `Vec<serde_json::Value>`, `Vec<SqlChange<T>>`. (`Vec<u8>` stays bytes, which is why a plain
+/// `Vec<T>` of documents is spelled `Vec<azfn::Json<T>>`.)
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an item of a batch",
+    label = "not a batch item",
+    note = "read a batch of documents as `Vec<azfn::Json<{Self}>>` (or `azfn::Json<Vec<{Self}>>`); \
+            `Vec<String>` and `Vec<serde_json::Value>` work too"
+)]
 pub trait BatchItem: Sized {
     /// Reads one element of the batch's JSON array.
     fn from_batch_element(element: Value) -> Result<Self, String>;
@@ -539,14 +547,25 @@ impl<T: DeserializeOwned> BatchItem for Json<T> {
     }
 }
 
+/// The advice for a value that is not a batch: only the triggers that take `cardinality`
+/// (Event Hubs, Kafka) send single items unless told otherwise.
+fn batch_hint(binding: &Binding) -> &'static str {
+    let takes_cardinality = matches!(binding.kind.as_str(), "eventHubTrigger" | "kafkaTrigger");
+    if takes_cardinality && binding.setting_str("cardinality") != Some("many") {
+        " (set `cardinality = \"many\"` on the trigger)"
+    } else {
+        ""
+    }
+}
+
 /// A batch trigger (`cardinality: many`): the host sends the array as JSON text (§2.3).
 impl<T: BatchItem> FromBindingValue for Vec<T> {
     const EXPECTED: &'static str = "a batch (`Vec<_>`)";
 
     fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
-        let json = Value::from_binding_value(binding, value).map_err(|e| {
-            format!("{e}; a batch is a JSON array (set `cardinality = \"many\"` on the trigger)")
-        })?;
+        let hint = batch_hint(binding);
+        let json = Value::from_binding_value(binding, value)
+            .map_err(|e| format!("{e}; a batch is a JSON array{hint}"))?;
         match json {
             Value::Array(items) => items
                 .into_iter()
@@ -554,7 +573,7 @@ impl<T: BatchItem> FromBindingValue for Vec<T> {
                 .map(|(i, item)| T::from_batch_element(item).map_err(|e| format!("item {i}: {e}")))
                 .collect(),
             other => Err(format!(
-                "a batch is a JSON array, found {}; set `cardinality = \"many\"` on the trigger",
+                "a batch is a JSON array, found {}{hint}",
                 json_kind(&other)
             )),
         }
@@ -1020,12 +1039,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(docs[1].0["id"], 2);
-        let e = Vec::<String>::from_binding_value(
-            &binding(false),
-            Some(&Value::String("\"x\"".into())),
-        )
-        .unwrap_err();
-        assert!(e.contains("cardinality"), "{e}");
+        let single = Value::String("\"x\"".into());
+        let mut event_hub = binding(false);
+        event_hub.kind = "eventHubTrigger".into();
+        let e = Vec::<String>::from_binding_value(&event_hub, Some(&single)).unwrap_err();
+        assert!(e.contains("set `cardinality = \"many\"`"), "{e}");
+        // Triggers without a `cardinality` setting get no advice they cannot follow.
+        for kind in ["queueTrigger", "sqlTrigger"] {
+            let mut other = binding(false);
+            other.kind = kind.into();
+            let e = Vec::<String>::from_binding_value(&other, Some(&single)).unwrap_err();
+            assert!(e.contains("a batch is a JSON array"), "{e}");
+            assert!(!e.contains("cardinality"), "{kind}: {e}");
+        }
     }
 
     #[test]

@@ -56,8 +56,7 @@ impl<T: DeserializeOwned> FromInvocation for Metadata<T> {
         serde_json::from_value(Value::Object(decoded))
             .map(Metadata)
             .map_err(|e| {
-                PayloadError::Input {
-                    binding: "Metadata".to_owned(),
+                PayloadError::Metadata {
                     expected: std::any::type_name::<T>(),
                     reason: e.to_string(),
                 }
