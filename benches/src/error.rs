@@ -54,15 +54,25 @@ pub enum BenchError {
         /// What went wrong.
         reason: String,
     },
-    /// The two handlers did not give the same answer to the same invocation.
+    /// Another handler did not give azfn's answer to the same invocation.
     #[error(
-        "azfn and the baseline answer the order invocation differently:\n  azfn:     {azfn}\n  baseline: {baseline}"
+        "azfn and {handler} answer the order invocation differently:\n  azfn: {azfn}\n  {handler}: {other}"
     )]
     Mismatch {
+        /// The other handler.
+        handler: String,
         /// azfn's response body.
         azfn: String,
-        /// The baseline's response body.
-        baseline: String,
+        /// The other handler's response body.
+        other: String,
+    },
+    /// A program the suite needs is missing and could not be installed.
+    #[error("{tool}: {reason}")]
+    Tool {
+        /// The program.
+        tool: &'static str,
+        /// Why it is missing, and what to do.
+        reason: String,
     },
     /// The emit step failed on the generated 200-function binary.
     #[error("emit of the generated 200-function binary failed: {0}")]

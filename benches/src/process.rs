@@ -12,15 +12,17 @@ use http_body_util::{BodyExt as _, Either, Empty, Full};
 use hyper_util::rt::TokioIo;
 
 use crate::error::BenchError;
-use crate::load::{HostRequest, host_header};
+use crate::request::{HostRequest, host_header};
 
 /// A handler executable and the folder the host starts it in.
 #[derive(Clone, Debug)]
 pub struct HandlerApp {
-    /// A name for messages and the table (`azfn`, `baseline`).
+    /// A name for messages and the table (`azfn`, `baseline`, `go`, `node`).
     pub name: String,
     /// The executable.
     pub executable: PathBuf,
+    /// Its arguments (`server.js` for `node`), as `customHandler.description.arguments`.
+    pub args: Vec<String>,
     /// The app root: the process's working directory and `FUNCTIONS_APP_ROOT_PATH`.
     pub app_root: PathBuf,
 }
@@ -69,6 +71,7 @@ impl HandlerApp {
         let worker_id = "8b7c8e4f-3a5d-4c1e-9f20-5d6a7b8c9d0e";
         let mut command = Command::new(&self.executable);
         command
+            .args(&self.args)
             .current_dir(&self.app_root)
             .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
             .env("FUNCTIONS_HTTPWORKER_PORT", port.to_string())

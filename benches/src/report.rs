@@ -1,4 +1,7 @@
-//! The results table: metric, azfn, baseline, ratio, target, met?
+//! The results table: metric, azfn, baseline, ratio, target, met?, then a value and azfn's
+//! ratio to it for each other handler (Go, Node.js).
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -38,6 +41,9 @@ pub struct Row {
     pub target: Target,
     /// Whether azfn / baseline means something (not for values that are already relative).
     pub has_ratio: bool,
+    /// The other handlers' values (`go`, `node`), where they were measured. Their ratios
+    /// (azfn / other) are shown like the baseline's; the targets are the baseline's only.
+    pub others: BTreeMap<String, f64>,
 }
 
 impl Row {
@@ -56,6 +62,7 @@ impl Row {
             baseline: Some(baseline),
             target,
             has_ratio: true,
+            others: BTreeMap::new(),
         }
     }
 
@@ -82,14 +89,30 @@ impl Row {
             baseline: None,
             target,
             has_ratio: false,
+            others: BTreeMap::new(),
         }
+    }
+
+    /// This row with `handler`'s value.
+    pub fn with_other(mut self, handler: &str, value: f64) -> Self {
+        self.others.insert(handler.to_owned(), value);
+        self
     }
 
     /// azfn / baseline.
     pub fn ratio(&self) -> Option<f64> {
-        self.baseline
-            .filter(|b| self.has_ratio && *b != 0.0)
-            .map(|baseline| self.azfn / baseline)
+        self.ratio_to(self.baseline)
+    }
+
+    /// azfn / `handler`'s value.
+    pub fn ratio_to_other(&self, handler: &str) -> Option<f64> {
+        self.ratio_to(self.others.get(handler).copied())
+    }
+
+    fn ratio_to(&self, value: Option<f64>) -> Option<f64> {
+        value
+            .filter(|v| self.has_ratio && *v != 0.0)
+            .map(|v| self.azfn / v)
     }
 
     /// Whether the target is met; `None` when there is none.
@@ -138,6 +161,9 @@ fn number(value: f64) -> String {
 pub struct Report {
     /// One per metric, in table order.
     pub rows: Vec<Row>,
+    /// The other handlers, in column order; each has a column even where it was not measured
+    /// (the notes say why).
+    pub others: Vec<String>,
     /// How the run was done (mode, rounds, load average), printed under the table.
     pub notes: Vec<String>,
 }
@@ -145,24 +171,38 @@ pub struct Report {
 impl Report {
     /// The table as GitHub markdown, ready to paste into the README.
     pub fn table(&self) -> String {
-        let header = ["metric", "azfn", "baseline", "ratio", "target", "met?"];
-        let mut lines: Vec<[String; 6]> = vec![header.map(str::to_owned)];
+        let mut header: Vec<String> = ["metric", "azfn", "baseline", "ratio", "target", "met?"]
+            .map(str::to_owned)
+            .to_vec();
+        for other in &self.others {
+            header.push(other.clone());
+            header.push(format!("azfn/{other}"));
+        }
+        let ratio = |r: Option<f64>| r.map_or_else(|| "-".into(), |r| format!("{r:.2}x"));
+        let mut lines: Vec<Vec<String>> = vec![header.clone()];
         for row in &self.rows {
             let value = |v: f64| format!("{} {}", number(v), row.unit);
-            lines.push([
+            let mut line = vec![
                 row.metric.clone(),
                 value(row.azfn),
                 row.baseline.map(value).unwrap_or_else(|| "-".into()),
-                row.ratio()
-                    .map(|r| format!("{r:.2}x"))
-                    .unwrap_or_else(|| "-".into()),
+                ratio(row.ratio()),
                 row.target_text(),
                 match row.met() {
                     Some(true) => "yes".into(),
                     Some(false) => "NO".into(),
                     None => "-".into(),
                 },
-            ]);
+            ];
+            for other in &self.others {
+                line.push(
+                    row.others
+                        .get(other)
+                        .map_or_else(|| "-".into(), |v| value(*v)),
+                );
+                line.push(ratio(row.ratio_to_other(other)));
+            }
+            lines.push(line);
         }
         let widths: Vec<usize> = (0..header.len())
             .map(|c| {
@@ -178,7 +218,10 @@ impl Report {
             out.push('|');
             for (cell, width) in line.iter().zip(&widths) {
                 // Numbers right-aligned, text left-aligned, as a reader scans them.
-                let numeric = i > 0 && cell.starts_with(|c: char| c.is_ascii_digit());
+                let numeric = i > 0
+                    && cell
+                        .trim_start_matches('-')
+                        .starts_with(|c: char| c.is_ascii_digit());
                 let pad = width - cell.chars().count();
                 if numeric {
                     out.push_str(&format!(" {}{cell} |", " ".repeat(pad)));
@@ -226,6 +269,48 @@ mod tests {
     }
 
     #[test]
+    fn other_handlers_get_a_value_and_a_ratio_column_each() {
+        let report = Report {
+            rows: vec![
+                Row::compared(
+                    "throughput",
+                    "req/s",
+                    300.0,
+                    330.0,
+                    Target::RatioAtLeast(0.9),
+                )
+                .with_other("go", 150.0),
+                Row::compared_without_ratio("growth", "%", 5.0, 4.0, Target::None)
+                    .with_other("go", 2.0)
+                    .with_other("node", 8.0),
+            ],
+            others: vec!["go".into(), "node".into()],
+            notes: vec![],
+        };
+        let table = report.table();
+        let cells = |line: &str| -> Vec<String> {
+            line.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        };
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            cells(lines[0])[6..],
+            ["go", "azfn/go", "node", "azfn/node"].map(String::from)
+        );
+        // The baseline's ratio and target are unchanged; Go's ratio beside it; Node not measured.
+        assert_eq!(
+            cells(lines[2])[3..],
+            ["0.91x", ">= 0.90x", "yes", "150 req/s", "2.00x", "-", "-"].map(String::from)
+        );
+        assert_eq!(
+            cells(lines[3])[6..],
+            ["2.00 %", "-", "8.00 %", "-"].map(String::from)
+        );
+    }
+
+    #[test]
     fn the_table_has_a_header_a_rule_and_a_line_per_row() {
         let report = Report {
             rows: vec![
@@ -238,6 +323,7 @@ mod tests {
                 ),
                 Row::alone("emit", "ms", 12.5, Target::AtMost(100.0)),
             ],
+            others: vec![],
             notes: vec![],
         };
         let table = report.table();

@@ -1,5 +1,9 @@
-//! The whole suite: build both handlers, check they answer alike, then measure throughput and
+//! The whole suite: build the handlers, check they answer alike, then measure throughput and
 //! latency, cold start, memory, size and the emit step, and gather the table.
+//!
+//! The handlers, in the table's order: azfn (`examples/orders`), the hand-written axum
+//! `baseline`, then the documentation-style Go and Node.js handlers ([`crate::others`]), each
+//! with a column of its own. The targets hold azfn to the baseline only.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -10,9 +14,11 @@ use cargo_metadata::Message;
 use serde_json::Value;
 
 use crate::error::BenchError;
-use crate::load::{self, HostRequest, Load, LoadResult, Stop, host_header};
+use crate::load::{Load, LoadResult, Stop, Wrk};
+use crate::others;
 use crate::process::{ColdStart, HandlerApp, file_size};
 use crate::report::{Report, Row, Target};
+use crate::request::{self, HostRequest, host_header};
 use crate::vectors::{ORDER_VECTOR, host_body, workspace_root};
 
 /// What to run.
@@ -33,11 +39,16 @@ struct Plan {
     release: bool,
     /// Throughput rounds per handler, alternating.
     rounds: usize,
+    /// An unrecorded wrk run before each measured one, so connections, caches, JIT and
+    /// allocator settle; none when zero.
     warmup: Duration,
+    /// The measured wrk run (whole seconds).
     measure: Duration,
     cold_starts: usize,
     invocations: u64,
     emit_runs: usize,
+    /// Whether Go may be installed (apt-get) when missing.
+    install_go: bool,
 }
 
 impl Plan {
@@ -46,11 +57,12 @@ impl Plan {
             Self {
                 release: false,
                 rounds: 1,
-                warmup: Duration::from_millis(200),
-                measure: Duration::from_millis(500),
+                warmup: Duration::ZERO,
+                measure: Duration::from_secs(1),
                 cold_starts: 3,
                 invocations: 2_000,
                 emit_runs: 3,
+                install_go: false,
             }
         } else {
             Self {
@@ -61,6 +73,7 @@ impl Plan {
                 cold_starts: 20,
                 invocations: 100_000,
                 emit_runs: 11,
+                install_go: true,
             }
         }
     }
@@ -73,115 +86,173 @@ impl Plan {
 /// Connections to each handler, each with one request in flight, as the issue fixes it.
 pub const CONCURRENCY: usize = 32;
 
+/// The handlers compared with azfn besides the baseline, in column order.
+pub const OTHERS: [&str; 2] = ["go", "node"];
+
+/// A handler in the comparison, with the length of its verified answer to the order
+/// invocation (every answer under load must have it).
+struct Contender {
+    app: HandlerApp,
+    answer_len: usize,
+}
+
 /// Runs the suite and returns the report. Progress goes to stderr.
 pub fn run(options: &Options) -> Result<Report, BenchError> {
     let plan = Plan::new(options.quick);
     let load_before = load_average();
-    let work_dir = workspace_root()
-        .join("target")
-        .join("azfn-bench")
-        .join(plan.profile());
+    let bench_dir = workspace_root().join("target").join("azfn-bench");
+    let work_dir = bench_dir.join(plan.profile());
+    let wrk = Wrk::find_or_install()?;
     let (azfn, azfn_exe) = prepare_app(options, &plan, &work_dir)?;
     let (baseline, baseline_exe) = prepare_baseline(options, &plan, &work_dir)?;
+    let mut apps = vec![azfn, baseline];
+    let mut executables = vec![
+        ("azfn".to_owned(), azfn_exe),
+        ("baseline".into(), baseline_exe),
+    ];
+    let mut handler_notes = Vec::new();
+    for name in OTHERS {
+        let prepared = match name {
+            "go" => others::prepare_go(&bench_dir, plan.install_go),
+            _ => others::prepare_node(&bench_dir),
+        };
+        match prepared {
+            Ok(prepared) => {
+                handler_notes.push(prepared.description);
+                if let Some(executable) = prepared.executable {
+                    executables.push((prepared.app.name.clone(), executable));
+                }
+                apps.push(prepared.app);
+            }
+            Err(reason) => {
+                progress(&format!("{name}: not measured: {reason}"));
+                handler_notes.push(format!("{name}: NOT MEASURED: {reason}"));
+            }
+        }
+    }
     let order = HostRequest::new("order", host_body(ORDER_VECTOR)?);
+    let names: Vec<String> = apps.iter().map(|app| app.name.clone()).collect();
 
     let runtime = client_runtime()?;
+    progress(&format!(
+        "checking that {} answer the order invocation alike",
+        names.join(", ")
+    ));
+    let lengths = runtime.block_on(same_answers(&apps, &order))?;
+    let contenders: Vec<Contender> = apps
+        .into_iter()
+        .zip(lengths)
+        .map(|(app, answer_len)| Contender { app, answer_len })
+        .collect();
     let mut rows = Vec::new();
-    runtime.block_on(async {
-        progress("checking that both handlers answer the order invocation alike");
-        same_answers(&azfn, &baseline, &order).await?;
-        progress(&format!(
-            "throughput: {} rounds per handler, {CONCURRENCY} connections, {:?} + {:?} each",
-            plan.rounds, plan.warmup, plan.measure
-        ));
-        rows.extend(throughput(&azfn, &baseline, &order, &plan).await?);
-        progress(&format!(
-            "cold start: {} starts per handler",
-            plan.cold_starts
-        ));
-        rows.extend(cold_starts(&azfn, &baseline, &order, &plan).await?);
-        progress(&format!(
-            "memory: {} invocations per handler",
-            plan.invocations
-        ));
-        rows.extend(memory(&azfn, &baseline, &order, &plan).await?);
-        Ok::<(), BenchError>(())
-    })?;
-    rows.extend(sizes(&azfn_exe, &baseline_exe, &plan)?);
+    progress(&format!(
+        "throughput: {} rounds per handler, wrk -t1 -c{CONCURRENCY}, {}{}s each",
+        plan.rounds,
+        if plan.warmup.is_zero() {
+            String::new()
+        } else {
+            format!("{}s warm-up + ", plan.warmup.as_secs())
+        },
+        plan.measure.as_secs()
+    ));
+    rows.extend(throughput(&wrk, &runtime, &contenders, &order, &plan)?);
+    progress(&format!(
+        "cold start: {} starts per handler",
+        plan.cold_starts
+    ));
+    rows.extend(runtime.block_on(cold_starts(&contenders, &order, &plan))?);
+    progress(&format!(
+        "memory: {} invocations per handler",
+        plan.invocations
+    ));
+    rows.extend(memory(&wrk, &runtime, &contenders, &order, &plan)?);
+    rows.extend(sizes(&executables, &plan)?);
     progress(&format!(
         "emit: {} functions, {} runs",
         crate::emit::FUNCTIONS,
         plan.emit_runs
     ));
-    rows.push(emit_row(&work_dir, &azfn_exe, &plan)?);
+    rows.push(emit_row(&work_dir, &executables[0].1, &plan)?);
 
-    let mut notes = vec![
+    let mut notes = vec![format!(
+        "mode: {}; {} builds of examples/orders (azfn) and benches/src/bin/baseline (hand-written axum)",
+        if options.quick {
+            "quick (smoke run: scaled down, numbers not meaningful)"
+        } else {
+            "full"
+        },
+        plan.profile()
+    )];
+    notes.extend(handler_notes);
+    notes.extend([
         format!(
-            "mode: {}; {} builds of examples/orders (azfn) and benches/src/bin/baseline (hand-written axum)",
-            if options.quick {
-                "quick (smoke run: scaled down, numbers not meaningful)"
+            "load: {} with one thread (-t1), {CONCURRENCY} keep-alive connections (-c{CONCURRENCY}) on 127.0.0.1, a Lua script sending the host's chunked `POST /order` ({ORDER_VECTOR}) with a fresh invocation id per request and checking every answer (200, the verified body's length); {} alternating round{} of {}s per handler{}, medians shown; latency percentiles are wrk's (corrected for coordinated omission)",
+            wrk.version(),
+            plan.rounds,
+            if plan.rounds == 1 { "" } else { "s" },
+            plan.measure.as_secs(),
+            if plan.warmup.is_zero() {
+                String::new()
             } else {
-                "full"
-            },
-            plan.profile()
+                format!(", each after a {}s warm-up run", plan.warmup.as_secs())
+            }
         ),
         format!(
-            "load: hyper HTTP/1.1 client, {CONCURRENCY} keep-alive connections on 127.0.0.1, the host's chunked `POST /order` ({ORDER_VECTOR}); {} alternating rounds of {:?} per handler after {:?} warm-up, medians shown",
-            plan.rounds, plan.measure, plan.warmup
-        ),
-        format!(
-            "cold start: spawned as the host does (app folder as working directory, FUNCTIONS_CUSTOMHANDLER_PORT...), `GET /` probed every 1 ms, then the order posted on the same connection; median of {}",
+            "cold start: spawned as the host does (app folder as working directory, FUNCTIONS_CUSTOMHANDLER_PORT...; node as `node server.js`), `GET /` probed every 1 ms, then the order posted on the same connection; median of {}",
             plan.cold_starts
         ),
+        "ratios are azfn / other; targets hold azfn to the baseline only".into(),
         format!(
             "machine: {} CPUs; load average {} before, {} after",
             std::thread::available_parallelism().map_or(0, |n| n.get()),
             load_before,
             load_average()
         ),
-    ];
+    ]);
     if options.quick {
         notes.push("targets apply to the full run only".into());
     }
-    Ok(Report { rows, notes })
+    Ok(Report {
+        rows,
+        others: OTHERS.map(str::to_owned).to_vec(),
+        notes,
+    })
 }
 
-/// Sends the suite's load (the order invocation, [`CONCURRENCY`] connections) to a handler
-/// already listening on `port` for `seconds`, and describes the result in one line.
+/// Sends the suite's load (the order invocation, [`CONCURRENCY`] connections, wrk) to a
+/// handler already listening on `port` for `seconds` (whole seconds), and describes the result
+/// in one line. Answers are checked for status 200 only.
 pub fn drive(port: u16, seconds: Duration) -> Result<String, BenchError> {
     let order = HostRequest::new("order", host_body(ORDER_VECTOR)?);
+    let wrk = Wrk::find_or_install()?;
     let load = Load {
         addr: std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port)),
         request: order,
-        concurrency: CONCURRENCY,
-        stop: Stop::Time {
-            warmup: Duration::ZERO,
-            measure: seconds,
-        },
+        connections: CONCURRENCY,
+        stop: Stop::For(seconds),
+        answer_len: None,
     };
-    let result = client_runtime()?
-        .block_on(load::run(&load))
-        .map_err(|e| BenchError::Request {
-            handler: format!("127.0.0.1:{port}"),
-            reason: e.to_string(),
-        })?;
+    let result = wrk.run(&load).map_err(|e| BenchError::Request {
+        handler: format!("127.0.0.1:{port}"),
+        reason: e.to_string(),
+    })?;
     Ok(format!(
-        "{:.0} req/s  p50 {:.3} ms  p99 {:.3} ms  ({} requests)",
+        "{:.0} req/s  p50 {:.3} ms  p99 {:.3} ms  ({} requests in {:.2} s)",
         result.throughput(),
-        result.latency_ms(0.5),
-        result.latency_ms(0.99),
-        result.requests
+        result.p50_ms(),
+        result.p99_ms(),
+        result.requests,
+        result.duration.as_secs_f64()
     ))
 }
 
-/// The load generator's runtime: one thread, so it takes at most one core, the same for both
-/// handlers.
+/// The runtime of the checks and cold starts: one thread.
 fn client_runtime() -> Result<tokio::runtime::Runtime, BenchError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|source| BenchError::Io {
-            what: "starting the load generator's runtime",
+            what: "starting the client's runtime",
             source,
         })
 }
@@ -234,6 +305,7 @@ fn prepare_app(
         HandlerApp {
             name: "azfn".into(),
             executable: report.executable,
+            args: Vec::new(),
             app_root: report.out_dir,
         },
         built,
@@ -276,6 +348,7 @@ fn prepare_baseline(
         HandlerApp {
             name: "baseline".into(),
             executable,
+            args: Vec::new(),
             app_root,
         },
         built,
@@ -318,24 +391,22 @@ fn build_baseline(plan: &Plan) -> Result<PathBuf, BenchError> {
     executable.ok_or_else(|| fail("cargo built no `baseline` executable".into()))
 }
 
-/// Both handlers must give the same answer to the same invocation, or the comparison would be
-/// of different work.
-async fn same_answers(
-    azfn: &HandlerApp,
-    baseline: &HandlerApp,
-    order: &HostRequest,
-) -> Result<(), BenchError> {
+/// Every handler must give azfn's answer to the same invocation, or the comparison would be of
+/// different work. Returns the length of each one's answer, which every answer under load must
+/// have.
+async fn same_answers(apps: &[HandlerApp], order: &HostRequest) -> Result<Vec<usize>, BenchError> {
     let mut answers = Vec::new();
-    for app in [azfn, baseline] {
+    for app in apps {
         let mut running = app.spawn()?;
         running.wait_ready().await?;
         let request = order.build(&host_header(running.addr.port()), 1);
-        let (status, body) = load::one_request(running.addr, request)
-            .await
-            .map_err(|reason| BenchError::Request {
-                handler: app.name.clone(),
-                reason,
-            })?;
+        let (status, body) =
+            request::one_request(running.addr, request)
+                .await
+                .map_err(|reason| BenchError::Request {
+                    handler: app.name.clone(),
+                    reason,
+                })?;
         running.kill();
         if status != http::StatusCode::OK {
             return Err(BenchError::Request {
@@ -351,19 +422,20 @@ async fn same_answers(
     let parse = |body: &[u8]| serde_json::from_slice::<Value>(body).ok();
     let expected_message = "{\"id\":1005,\"quantity\":2,\"color\":\"black\"}";
     let azfn_answer = parse(&answers[0]);
-    let same = azfn_answer.is_some()
-        && azfn_answer == parse(&answers[1])
-        && azfn_answer
-            .as_ref()
-            .and_then(|v| v.pointer("/Outputs/message"))
-            == Some(&Value::from(expected_message));
-    if !same {
-        return Err(BenchError::Mismatch {
-            azfn: String::from_utf8_lossy(&answers[0]).into_owned(),
-            baseline: String::from_utf8_lossy(&answers[1]).into_owned(),
-        });
+    let azfn_is_right = azfn_answer
+        .as_ref()
+        .and_then(|v| v.pointer("/Outputs/message"))
+        == Some(&Value::from(expected_message));
+    for (app, answer) in apps.iter().zip(&answers).skip(1) {
+        if !azfn_is_right || azfn_answer != parse(answer) {
+            return Err(BenchError::Mismatch {
+                handler: app.name.clone(),
+                azfn: String::from_utf8_lossy(&answers[0]).into_owned(),
+                other: String::from_utf8_lossy(answer).into_owned(),
+            });
+        }
     }
-    Ok(())
+    Ok(answers.iter().map(|a| a.len()).collect())
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -378,6 +450,53 @@ fn median(mut values: Vec<f64>) -> f64 {
     }
 }
 
+/// The order in which round `round` visits `n` handlers: forward, then backward (A B C D,
+/// D C B A, ...), so a drift in machine load lands on every handler alike.
+fn visiting_order(round: usize, n: usize) -> Vec<usize> {
+    if round.is_multiple_of(2) {
+        (0..n).collect()
+    } else {
+        (0..n).rev().collect()
+    }
+}
+
+/// A row with a value per contender: azfn's, the baseline's, then the others' by name.
+fn row_of(
+    metric: impl Into<String>,
+    unit: &'static str,
+    contenders: &[Contender],
+    values: &[f64],
+    target: Target,
+) -> Row {
+    others_into(
+        Row::compared(metric, unit, values[0], values[1], target),
+        contenders,
+        values,
+    )
+}
+
+/// [`row_of`] for values whose ratio means nothing (percentages).
+fn row_without_ratio(
+    metric: impl Into<String>,
+    unit: &'static str,
+    contenders: &[Contender],
+    values: &[f64],
+    target: Target,
+) -> Row {
+    others_into(
+        Row::compared_without_ratio(metric, unit, values[0], values[1], target),
+        contenders,
+        values,
+    )
+}
+
+fn others_into(mut row: Row, contenders: &[Contender], values: &[f64]) -> Row {
+    for (contender, value) in contenders.iter().zip(values).skip(2) {
+        row = row.with_other(&contender.app.name, *value);
+    }
+    row
+}
+
 #[derive(Default)]
 struct Rounds {
     throughput: Vec<f64>,
@@ -389,54 +508,62 @@ struct Rounds {
 impl Rounds {
     fn push(&mut self, result: &LoadResult, cpu: Duration) {
         self.throughput.push(result.throughput());
-        self.p50.push(result.latency_ms(0.50));
-        self.p99.push(result.latency_ms(0.99));
+        self.p50.push(result.p50_ms());
+        self.p99.push(result.p99_ms());
         self.cpu_us
-            .push(cpu.as_secs_f64() * 1e6 / result.answered.max(1) as f64);
+            .push(cpu.as_secs_f64() * 1e6 / result.requests.max(1) as f64);
     }
 }
 
-async fn throughput(
-    azfn: &HandlerApp,
-    baseline: &HandlerApp,
+fn load_error(app: &HandlerApp) -> impl FnOnce(crate::load::LoadError) -> BenchError + '_ {
+    move |e| BenchError::Request {
+        handler: app.name.clone(),
+        reason: e.to_string(),
+    }
+}
+
+fn throughput(
+    wrk: &Wrk,
+    runtime: &tokio::runtime::Runtime,
+    contenders: &[Contender],
     order: &HostRequest,
     plan: &Plan,
 ) -> Result<Vec<Row>, BenchError> {
-    // Both stay up for every round; the idle one only sleeps in epoll.
+    // All stay up for every round; the idle ones only sleep in epoll.
     let mut servers = Vec::new();
-    for app in [azfn, baseline] {
-        let mut running = app.spawn()?;
-        running.wait_ready().await?;
+    for contender in contenders {
+        let mut running = contender.app.spawn()?;
+        runtime.block_on(running.wait_ready())?;
         servers.push(running);
     }
-    let mut results = [Rounds::default(), Rounds::default()];
+    let mut results: Vec<Rounds> = contenders.iter().map(|_| Rounds::default()).collect();
     for round in 0..plan.rounds {
-        // A B, then B A: a drift in machine load lands on both sides equally.
-        let order_of_sides: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for side in order_of_sides {
-            let load = Load {
+        for side in visiting_order(round, contenders.len()) {
+            let app = &contenders[side].app;
+            let load = |stop| Load {
                 addr: servers[side].addr,
                 request: order.clone(),
-                concurrency: CONCURRENCY,
-                stop: Stop::Time {
-                    warmup: plan.warmup,
-                    measure: plan.measure,
-                },
+                connections: CONCURRENCY,
+                stop,
+                answer_len: Some(contenders[side].answer_len),
             };
+            if !plan.warmup.is_zero() {
+                wrk.run(&load(Stop::For(plan.warmup)))
+                    .map_err(load_error(app))?;
+            }
             let cpu_before = servers[side].cpu_time()?;
-            let result = load::run(&load).await.map_err(|e| BenchError::Request {
-                handler: [azfn, baseline][side].name.clone(),
-                reason: e.to_string(),
-            })?;
+            let result = wrk
+                .run(&load(Stop::For(plan.measure)))
+                .map_err(load_error(app))?;
             let cpu = servers[side].cpu_time()?.saturating_sub(cpu_before);
             results[side].push(&result, cpu);
             progress(&format!(
                 "  round {} {:<8} {:>9.0} req/s  p50 {:.3} ms  p99 {:.3} ms  {:.1} µs CPU/invocation",
                 round + 1,
-                [azfn, baseline][side].name,
+                app.name,
                 result.throughput(),
-                result.latency_ms(0.5),
-                result.latency_ms(0.99),
+                result.p50_ms(),
+                result.p99_ms(),
                 results[side].cpu_us.last().copied().unwrap_or_default()
             ));
         }
@@ -444,78 +571,75 @@ async fn throughput(
     for server in servers {
         server.kill();
     }
-    let [a, b] = results;
+    let medians = |pick: fn(&Rounds) -> &Vec<f64>| -> Vec<f64> {
+        results.iter().map(|r| median(pick(r).clone())).collect()
+    };
     Ok(vec![
-        Row::compared(
+        row_of(
             "throughput",
             "req/s",
-            median(a.throughput),
-            median(b.throughput),
+            contenders,
+            &medians(|r| &r.throughput),
             Target::RatioAtLeast(0.9),
         ),
-        Row::compared(
+        row_of(
             "latency p50",
             "ms",
-            median(a.p50),
-            median(b.p50),
+            contenders,
+            &medians(|r| &r.p50),
             Target::None,
         ),
-        Row::compared(
+        row_of(
             "latency p99",
             "ms",
-            median(a.p99),
-            median(b.p99),
+            contenders,
+            &medians(|r| &r.p99),
             Target::RatioAtMost(1.2),
         ),
         // The cost behind the throughput, less sensitive to what else the machine runs.
-        Row::compared(
+        row_of(
             "handler CPU per invocation",
             "µs",
-            median(a.cpu_us),
-            median(b.cpu_us),
+            contenders,
+            &medians(|r| &r.cpu_us),
             Target::None,
         ),
     ])
 }
 
 async fn cold_starts(
-    azfn: &HandlerApp,
-    baseline: &HandlerApp,
+    contenders: &[Contender],
     order: &HostRequest,
     plan: &Plan,
 ) -> Result<Vec<Row>, BenchError> {
-    let apps = [azfn, baseline];
-    let mut starts: [Vec<ColdStart>; 2] = [Vec::new(), Vec::new()];
+    let mut starts: Vec<Vec<ColdStart>> = contenders.iter().map(|_| Vec::new()).collect();
     for i in 0..plan.cold_starts {
-        let order_of_sides: [usize; 2] = if i % 2 == 0 { [0, 1] } else { [1, 0] };
-        for side in order_of_sides {
-            let mut running = apps[side].spawn()?;
+        for side in visiting_order(i, contenders.len()) {
+            let mut running = contenders[side].app.spawn()?;
             let start = running.cold_start(order).await?;
             running.kill();
             starts[side].push(start);
         }
     }
-    let ms = |side: usize, pick: fn(&ColdStart) -> Duration| {
-        median(
-            starts[side]
-                .iter()
-                .map(|s| pick(s).as_secs_f64() * 1000.0)
-                .collect(),
-        )
+    let ms = |pick: fn(&ColdStart) -> Duration| -> Vec<f64> {
+        starts
+            .iter()
+            .map(|s| median(s.iter().map(|s| pick(s).as_secs_f64() * 1000.0).collect()))
+            .collect()
     };
     Ok(vec![
-        Row::compared(
+        row_of(
             "cold start: first GET / answered",
             "ms",
-            ms(0, |s| s.ready),
-            ms(1, |s| s.ready),
+            contenders,
+            &ms(|s| s.ready),
             Target::None,
         ),
-        Row::compared(
+        row_of(
             "cold start: first invocation answered",
             "ms",
-            ms(0, |s| s.first_invocation),
-            ms(1, |s| s.first_invocation),
+            contenders,
+            &ms(|s| s.first_invocation),
             Target::RatioAtMostAndBelow {
                 ratio: 1.5,
                 value: 10.0,
@@ -531,21 +655,23 @@ async fn cold_starts(
 /// burst of 32 concurrent connections (glibc does not hand freed heap back to the OS), which
 /// the hand-written handler shows just the same. Over the second half: the steady state, where
 /// a leak would show; RSS levels off within the first few tens of thousands of invocations.
-async fn memory(
-    azfn: &HandlerApp,
-    baseline: &HandlerApp,
+fn memory(
+    wrk: &Wrk,
+    runtime: &tokio::runtime::Runtime,
+    contenders: &[Contender],
     order: &HostRequest,
     plan: &Plan,
 ) -> Result<Vec<Row>, BenchError> {
     const SETTLE: Duration = Duration::from_millis(300);
     let first = plan.invocations / 2;
-    let mut idle = [0.0; 2];
-    let mut warm = [0.0; 2];
-    let mut after = [0.0; 2];
-    for (side, app) in [azfn, baseline].into_iter().enumerate() {
-        let mut running = app.spawn()?;
-        running.wait_ready().await?;
-        tokio::time::sleep(SETTLE).await;
+    let n = contenders.len();
+    let mut idle = vec![0.0; n];
+    let mut warm = vec![0.0; n];
+    let mut after = vec![0.0; n];
+    for (side, contender) in contenders.iter().enumerate() {
+        let mut running = contender.app.spawn()?;
+        runtime.block_on(running.wait_ready())?;
+        std::thread::sleep(SETTLE);
         idle[side] = running.rss_bytes()? as f64;
         for (count, rss) in [
             (first, &mut warm[side]),
@@ -554,52 +680,51 @@ async fn memory(
             let load = Load {
                 addr: running.addr,
                 request: order.clone(),
-                concurrency: CONCURRENCY,
-                stop: Stop::Count(count),
+                connections: CONCURRENCY,
+                stop: Stop::After(count),
+                answer_len: Some(contender.answer_len),
             };
-            load::run(&load).await.map_err(|e| BenchError::Request {
-                handler: app.name.clone(),
-                reason: e.to_string(),
-            })?;
-            tokio::time::sleep(SETTLE).await;
+            wrk.run(&load).map_err(load_error(&contender.app))?;
+            std::thread::sleep(SETTLE);
             *rss = running.rss_bytes()? as f64;
         }
         running.kill();
     }
     const MIB: f64 = 1024.0 * 1024.0;
     let count = count_label(plan.invocations);
-    let growth = |side: usize| (after[side] / idle[side] - 1.0) * 100.0;
-    let steady_growth = |side: usize| (after[side] / warm[side] - 1.0) * 100.0;
+    let mib = |values: &[f64]| values.iter().map(|v| v / MIB).collect::<Vec<_>>();
+    let growth: Vec<f64> = (0..n).map(|i| (after[i] / idle[i] - 1.0) * 100.0).collect();
+    let steady_growth: Vec<f64> = (0..n).map(|i| (after[i] / warm[i] - 1.0) * 100.0).collect();
     Ok(vec![
-        Row::compared(
+        row_of(
             "idle RSS after start",
             "MiB",
-            idle[0] / MIB,
-            idle[1] / MIB,
+            contenders,
+            &mib(&idle),
             Target::AtMost(8.0),
         ),
-        Row::compared(
+        row_of(
             format!("idle RSS after {count} invocations"),
             "MiB",
-            after[0] / MIB,
-            after[1] / MIB,
+            contenders,
+            &mib(&after),
             Target::None,
         ),
-        Row::compared_without_ratio(
+        row_without_ratio(
             format!("RSS growth over {count} invocations"),
             "%",
-            growth(0),
-            growth(1),
+            contenders,
+            &growth,
             Target::AtMost(10.0),
         ),
-        Row::compared_without_ratio(
+        row_without_ratio(
             format!(
                 "RSS growth from {} to {count} invocations",
                 count_label(first)
             ),
             "%",
-            steady_growth(0),
-            steady_growth(1),
+            contenders,
+            &steady_growth,
             Target::AtMost(10.0),
         ),
     ])
@@ -615,29 +740,38 @@ fn count_label(n: u64) -> String {
 
 const MB: f64 = 1_000_000.0;
 
-fn sizes(azfn_exe: &Path, baseline_exe: &Path, plan: &Plan) -> Result<Vec<Row>, BenchError> {
+/// The executables' sizes, by handler: azfn's, the baseline's, and Go's when it was built
+/// (Node's handler is a script run by the `node` interpreter: no executable of its own).
+fn sizes(executables: &[(String, PathBuf)], plan: &Plan) -> Result<Vec<Row>, BenchError> {
     let profile = plan.profile();
-    let mut rows = vec![Row::compared(
-        format!("{profile} binary"),
-        "MB",
-        file_size(azfn_exe)? as f64 / MB,
-        file_size(baseline_exe)? as f64 / MB,
-        if plan.release {
-            Target::AtMost(4.0)
-        } else {
-            Target::None
-        },
-    )];
-    if let (Some(a), Some(b)) = (stripped_size(azfn_exe), stripped_size(baseline_exe)) {
-        rows.push(Row::compared(
-            format!("{profile} binary, stripped"),
-            "MB",
-            a as f64 / MB,
-            b as f64 / MB,
-            Target::None,
-        ));
+    let row = |metric: String, values: &[f64], target| {
+        let mut row = Row::compared(metric, "MB", values[0], values[1], target);
+        for ((name, _), value) in executables.iter().zip(values).skip(2) {
+            row = row.with_other(name, *value);
+        }
+        row
+    };
+    let sizes = executables
+        .iter()
+        .map(|(_, exe)| file_size(exe).map(|size| size as f64 / MB))
+        .collect::<Result<Vec<_>, _>>()?;
+    let target = if plan.release {
+        Target::AtMost(4.0)
     } else {
-        progress("`strip` is not available: the stripped size is left out");
+        Target::None
+    };
+    let mut rows = vec![row(format!("{profile} binary"), &sizes, target)];
+    let stripped: Option<Vec<f64>> = executables
+        .iter()
+        .map(|(_, exe)| stripped_size(exe).map(|size| size as f64 / MB))
+        .collect();
+    match stripped {
+        Some(stripped) => rows.push(row(
+            format!("{profile} binary, stripped"),
+            &stripped,
+            Target::None,
+        )),
+        None => progress("`strip` is not available: the stripped size is left out"),
     }
     Ok(rows)
 }

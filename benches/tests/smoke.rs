@@ -1,25 +1,40 @@
-//! The CI smoke run: the driver's `--quick` mode end to end (build, check, every measurement),
-//! so the suite cannot rot. It checks that every row is there and holds a number; it does not
-//! check the targets, which only mean something on a quiet machine in a full run.
+//! The CI smoke run: the driver's `--quick` mode end to end (build, check, every measurement,
+//! wrk as the load generator), so the suite cannot rot. It checks that every row is there and
+//! holds a number for every handler that can run here; it does not check the targets, which
+//! only mean something on a quiet machine in a full run.
+//!
+//! Node.js is on every machine that runs the tests (Azurite needs it), so its handler must be
+//! measured; Go is only measured where `go` is installed (the quick run does not install it),
+//! and otherwise the notes must say so.
 
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
 /// Every row of the table, by the start of its metric name.
-const ROWS: [&str; 11] = [
+const ROWS: [&str; 13] = [
     "throughput",
     "latency p50",
     "latency p99",
+    "handler CPU per invocation",
     "cold start: first GET / answered",
     "cold start: first invocation answered",
     "idle RSS after start",
     "idle RSS after ",
     "RSS growth over ",
+    "RSS growth from ",
     "debug binary",
     "debug binary, stripped",
     "emit, 200 functions",
 ];
+
+/// Whether `name` is an executable on PATH.
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|path| {
+        std::env::split_paths(&path).any(|dir| Path::new(&dir).join(name).is_file())
+    })
+}
 
 #[test]
 fn the_quick_run_measures_every_row() {
@@ -40,6 +55,12 @@ fn the_quick_run_measures_every_row() {
     let report: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("the report is not JSON ({e}):\n{stderr}"));
     let rows = report["rows"].as_array().expect("rows");
+    let notes: Vec<&str> = report["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .map(|n| n.as_str().expect("a note is text"))
+        .collect();
     let metrics: Vec<&str> = rows
         .iter()
         .map(|row| row["metric"].as_str().expect("a metric name"))
@@ -54,4 +75,48 @@ fn the_quick_run_measures_every_row() {
         let value = row["azfn"].as_f64().expect("azfn's value is a number");
         assert!(value.is_finite(), "{row}");
     }
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("load: wrk") && n.contains("-c32")),
+        "the load is not wrk's: {notes:?}"
+    );
+    assert_eq!(report["others"], serde_json::json!(["go", "node"]));
+
+    // Every handler that ran has a number in every row but the emit step's (azfn's alone) and,
+    // for Node, the executable sizes (its handler is a script).
+    let node_ran = on_path("node") && on_path("npm");
+    let go_ran = on_path("go");
+    for (handler, ran) in [("node", node_ran), ("go", go_ran)] {
+        if !ran {
+            assert!(
+                notes
+                    .iter()
+                    .any(|n| n.starts_with(&format!("{handler}: NOT MEASURED"))),
+                "{handler} is not installed but the notes do not say so: {notes:?}"
+            );
+            continue;
+        }
+        for row in rows {
+            let metric = row["metric"].as_str().unwrap_or_default();
+            let sized = metric.contains("binary");
+            if metric.starts_with("emit") || (handler == "node" && sized) {
+                assert!(row["others"].get(handler).is_none(), "{row}");
+                continue;
+            }
+            let value = row["others"][handler]
+                .as_f64()
+                .unwrap_or_else(|| panic!("no {handler} value in {row}\n{stderr}"));
+            assert!(value.is_finite(), "{row}");
+        }
+    }
+    let throughput = rows
+        .iter()
+        .find(|row| row["metric"] == "throughput")
+        .expect("a throughput row");
+    assert!(throughput["azfn"].as_f64().unwrap() > 0.0, "{throughput}");
+    assert!(
+        throughput["baseline"].as_f64().unwrap() > 0.0,
+        "{throughput}"
+    );
 }

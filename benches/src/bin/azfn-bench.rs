@@ -1,7 +1,8 @@
-//! The benchmark driver: builds azfn's `examples/orders` and the hand-written baseline, measures
-//! both the way the Functions host uses them, and prints the table.
+//! The benchmark driver: builds azfn's `examples/orders`, the hand-written baseline and the
+//! documentation-style Go and Node.js handlers, measures them the way the Functions host uses
+//! them, with wrk as the load generator, and prints the table.
 //!
-//! Run with `cargo run --release -p azfn-benches --bin azfn-bench` (about two minutes after the
+//! Run with `cargo run --release -p azfn-benches --bin azfn-bench` (about three minutes after the
 //! builds); `--quick` is the few-seconds smoke run CI uses, `--json` prints the report as JSON.
 
 use std::path::PathBuf;
@@ -10,7 +11,7 @@ use std::process::ExitCode;
 use azfn_benches::suite::{self, Options};
 use clap::Parser;
 
-/// Benchmarks azfn against a hand-written axum handler.
+/// Benchmarks azfn against a hand-written axum handler and the Go and Node.js handlers.
 #[derive(Debug, Parser)]
 #[command(name = "azfn-bench", version)]
 struct Cli {
@@ -28,8 +29,8 @@ struct Cli {
     #[arg(long, value_name = "PATH")]
     baseline_bin: Option<PathBuf>,
     /// Measure nothing else: send the order invocation to a handler already listening on
-    /// this port, for `--seconds`, and print throughput and latency. For profiling a handler
-    /// under the suite's load (`perf record -p <pid>`).
+    /// this port with the suite's wrk load, for `--seconds` (whole seconds), and print
+    /// throughput and latency. For profiling a handler under that load (`perf record -p <pid>`).
     #[arg(long, value_name = "PORT")]
     drive: Option<u16>,
     /// How long `--drive` sends.

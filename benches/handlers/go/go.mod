@@ -1,0 +1,3 @@
+module azfn.bench/orders
+
+go 1.19
