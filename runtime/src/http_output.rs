@@ -26,8 +26,10 @@ struct SinkState {
     errors: Vec<OutputError>,
 }
 
-/// Everything payload mode hands an HTTP function besides the request itself, put in the
-/// request's extensions as one value (one insertion instead of one per part).
+/// Everything payload mode hands an HTTP function besides the request itself. It is in scope
+/// (a task-local) while the runtime calls the function: the call happens inside the runtime's
+/// own invocation future, below any user layer, so the extractors find it without a request
+/// extension (whose map and boxes showed in profiles).
 #[derive(Clone, Debug)]
 pub(crate) struct PayloadParts {
     pub(crate) sink: OutputSink,
@@ -36,20 +38,33 @@ pub(crate) struct PayloadParts {
     pub(crate) state: SharedState,
 }
 
+tokio::task_local! {
+    static PAYLOAD_PARTS: PayloadParts;
+}
+
 impl PayloadParts {
-    /// The payload-mode parts of a request, if it came from an invocation payload.
-    pub(crate) fn of(parts: &http::request::Parts) -> Option<&Self> {
-        parts.extensions.get::<Self>()
+    /// Runs `call` with these parts in scope.
+    pub(crate) async fn scope<F: Future>(self, call: F) -> F::Output {
+        PAYLOAD_PARTS.scope(self, call).await
+    }
+
+    /// Calls `f` with the payload-mode parts of the invocation being served, or `None` outside
+    /// one (a forwarded or proxied request).
+    pub(crate) fn with<R>(f: impl FnOnce(Option<&Self>) -> R) -> R {
+        let mut f = Some(f);
+        let take = |f: &mut Option<_>| f.take().expect("called once");
+        match PAYLOAD_PARTS.try_with(|parts| take(&mut f)(Some(parts))) {
+            Ok(result) => result,
+            Err(_) => take(&mut f)(None),
+        }
     }
 }
 
 impl OutputSink {
     /// The sink of this request, or a detached one when the runtime did not install any (a
     /// forwarded request, whose function has no outputs besides the response).
-    pub fn from_parts(parts: &http::request::Parts) -> Self {
-        PayloadParts::of(parts)
-            .map(|p| p.sink.clone())
-            .unwrap_or_default()
+    pub fn from_parts(_parts: &http::request::Parts) -> Self {
+        PayloadParts::with(|payload| payload.map(|p| p.sink.clone()).unwrap_or_default())
     }
 
     /// Records the value of an `Out` parameter.
@@ -90,11 +105,18 @@ impl InputSource {
     // The error is the response itself, returned once per request as axum's rejections are.
     #[allow(clippy::result_large_err)]
     pub fn read<T: FromBindingValue>(
-        parts: &http::request::Parts,
+        _parts: &http::request::Parts,
+        name: &str,
+    ) -> Result<T, axum::response::Response> {
+        PayloadParts::with(|payload| Self::read_from(payload.map(|p| &p.inputs), name))
+    }
+
+    #[allow(clippy::result_large_err)]
+    fn read_from<T: FromBindingValue>(
+        source: Option<&Self>,
         name: &str,
     ) -> Result<T, axum::response::Response> {
         use axum::response::IntoResponse as _;
-        let source = PayloadParts::of(parts).map(|p| &p.inputs);
         let value = source.and_then(|s| s.payload.data(name));
         let value = value.as_ref();
         let binding = source.and_then(|s| s.record.function.binding(name));

@@ -28,7 +28,7 @@ use crate::output::Json;
 pub struct InvocationRequest {
     body: Bytes,
     data: Vec<(String, Range<usize>)>,
-    metadata: Option<Range<usize>>,
+    metadata: MetadataPlace,
 }
 
 impl InvocationRequest {
@@ -123,12 +123,18 @@ impl InvocationRequest {
 
     /// The raw JSON text of `Metadata`, if it was sent.
     pub fn raw_metadata(&self) -> Option<&str> {
-        self.metadata.as_ref().map(|range| self.text(range))
+        match &self.metadata {
+            MetadataPlace::At(range) => Some(self.text(range)),
+            MetadataPlace::Absent => None,
+        }
     }
 
     /// Takes `Metadata` out, raw, for the invocation context (a view of the body, not a copy).
-    pub(crate) fn take_metadata(&mut self) -> Option<Bytes> {
-        self.metadata.take().map(|range| self.body.slice(range))
+    pub(crate) fn take_metadata(&mut self) -> RawMetadata {
+        match std::mem::take(&mut self.metadata) {
+            MetadataPlace::Absent => RawMetadata::Absent,
+            MetadataPlace::At(range) => RawMetadata::Object(self.body.slice(range)),
+        }
     }
 
     fn text(&self, range: &Range<usize>) -> &str {
@@ -173,9 +179,19 @@ struct TopLevel<'k> {
 /// What the top level yields: `Data`'s members, `Metadata`, the HTTP trigger if asked for.
 type Sections = (
     Vec<(String, Range<usize>)>,
-    Option<Range<usize>>,
+    MetadataPlace,
     Option<HttpTriggerParts>,
 );
+
+/// Where `Metadata` is in the payload.
+#[derive(Clone, Debug, Default)]
+enum MetadataPlace {
+    /// Not sent, or `null`.
+    #[default]
+    Absent,
+    /// This range of the payload.
+    At(Range<usize>),
+}
 
 impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
     type Value = Sections;
@@ -287,7 +303,7 @@ impl<'de> Members<'de> for TopLevelMembers<'_> {
                 let raw: Option<&'de RawValue> = map.next_value()?;
                 metadata = match raw {
                     Some(raw) if raw_kind(raw) == "an object" => {
-                        Some(range_in(self.body, raw.get()))
+                        MetadataPlace::At(range_in(self.body, raw.get()))
                     }
                     Some(raw) => {
                         let kind = raw_kind(raw);
@@ -297,7 +313,7 @@ impl<'de> Members<'de> for TopLevelMembers<'_> {
                             "`Metadata` is {kind}"
                         )));
                     }
-                    None => None,
+                    None => MetadataPlace::Absent,
                 };
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -359,10 +375,24 @@ pub(crate) fn raw_kind(raw: &RawValue) -> &'static str {
     }
 }
 
-/// Parses a metadata object kept raw; `None` or an unreadable one is empty.
-pub(crate) fn parse_metadata(raw: Option<&[u8]>) -> Map<String, Value> {
-    raw.and_then(|raw| serde_json::from_slice(raw).ok())
-        .unwrap_or_default()
+/// An invocation's `Metadata`, not parsed yet.
+#[derive(Clone, Debug, Default)]
+pub(crate) enum RawMetadata {
+    /// The payload had none.
+    #[default]
+    Absent,
+    /// The JSON text of the object (a view of the payload).
+    Object(Bytes),
+}
+
+impl RawMetadata {
+    /// Parses the metadata object; an absent or unreadable one is empty.
+    pub(crate) fn parse(&self) -> Map<String, Value> {
+        match self {
+            Self::Absent => Map::new(),
+            Self::Object(text) => serde_json::from_slice(text).unwrap_or_default(),
+        }
+    }
 }
 
 pub(crate) fn json_kind(value: &Value) -> &'static str {
@@ -1111,9 +1141,20 @@ mod tests {
         assert!(!headers.contains_key("x-none"));
         assert_eq!(body_of(request).await, "café \"q\"".as_bytes());
         // The trigger is consumed; the other inputs and the metadata stay, as ranges.
+        let mut parsed = parsed;
         assert_eq!(parsed.data_names().collect::<Vec<_>>(), ["other"]);
         assert_eq!(parsed.raw_data("other"), Some(r#"{"k":[1,2]}"#));
         assert_eq!(parsed.raw_metadata(), Some(r#"{"sys":{"MethodName":"x"}}"#));
+        assert_eq!(
+            Value::Object(parsed.take_metadata().parse()),
+            serde_json::json!({"sys": {"MethodName": "x"}})
+        );
+        let (mut absent, _) = InvocationRequest::parse_http(
+            Bytes::from_static(br#"{"Data":{"req":{}},"Metadata":null}"#),
+            "req",
+        )
+        .unwrap();
+        assert!(matches!(absent.take_metadata(), RawMetadata::Absent));
     }
 
     #[tokio::test]

@@ -245,25 +245,27 @@ fn http_route_template(record: &FunctionRecord) -> String {
         .unwrap_or_else(|| record.name.clone())
 }
 
+/// Calls a generated handler; a panic becomes a 500 marked as one, not a dropped connection.
+async fn call_guarded(handler: HttpHandlerFn, request: Request) -> Response {
+    match AssertUnwindSafe(handler(request)).catch_unwind().await {
+        Ok(response) => response,
+        Err(panic) => panic_response(&*panic),
+    }
+}
+
+fn panic_response(panic: &(dyn std::any::Any + Send)) -> Response {
+    let message = panic_message(panic);
+    tracing::error!("HTTP function panicked: {message}");
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, "function panicked").into_response();
+    response.extensions_mut().insert(PanicMarker(message));
+    response
+}
+
 /// Wraps a generated handler so that a panic becomes a 500, not a dropped connection.
 fn guarded(
     handler: HttpHandlerFn,
 ) -> impl Fn(Request) -> crate::registry::BoxFuture<Response> + Clone + Send + Sync + 'static {
-    move |request: Request| {
-        Box::pin(async move {
-            match AssertUnwindSafe(handler(request)).catch_unwind().await {
-                Ok(response) => response,
-                Err(panic) => {
-                    let message = panic_message(&*panic);
-                    tracing::error!("HTTP function panicked: {message}");
-                    let mut response =
-                        (StatusCode::INTERNAL_SERVER_ERROR, "function panicked").into_response();
-                    response.extensions_mut().insert(PanicMarker(message));
-                    response
-                }
-            }
-        })
-    }
+    move |request: Request| Box::pin(call_guarded(handler, request))
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -437,11 +439,11 @@ async fn invoke_http_payload<'r>(
     app: &Dispatcher,
     record: &'r Arc<FunctionRecord>,
     payload: InvocationRequest,
-    mut request: Request,
+    request: Request,
     context: Context,
 ) -> Result<Answer<'r>, InvocationFailure> {
     let sink = OutputSink::default();
-    request.extensions_mut().insert(PayloadParts {
+    let payload_parts = PayloadParts {
         sink: sink.clone(),
         context,
         inputs: InputSource {
@@ -449,18 +451,21 @@ async fn invoke_http_payload<'r>(
             payload: Arc::new(payload),
         },
         state: app.state.clone(),
-    });
-    let response = match app.direct.get(&record.name) {
-        Some(handler) => guarded(*handler)(request).await,
-        None => app
-            .function_routers
-            .get(&record.name)
-            .expect("every HTTP function has a router")
-            .clone()
-            .oneshot(request)
-            .await
-            .into_response(),
     };
+    let call = async {
+        match app.direct.get(&record.name) {
+            Some(handler) => call_guarded(*handler, request).await,
+            None => app
+                .function_routers
+                .get(&record.name)
+                .expect("every HTTP function has a router")
+                .clone()
+                .oneshot(request)
+                .await
+                .into_response(),
+        }
+    };
+    let response = payload_parts.scope(call).await;
     let (parts, body) = response.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX)
         .await

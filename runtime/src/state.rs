@@ -58,14 +58,19 @@ where
         parts: &mut http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        let shared = match crate::http_output::PayloadParts::of(parts) {
-            Some(payload) => Some(&payload.state),
+        let in_payload = crate::http_output::PayloadParts::with(|payload| {
+            payload.map(|p| p.state.get().map(State))
+        });
+        match in_payload {
+            Some(state) => state,
             // Forwarded and proxied requests carry the state alone.
-            None => parts.extensions.get::<SharedState>(),
-        };
-        match shared {
-            Some(shared) => shared.get().map(State),
-            None => SharedState::default().get().map(State),
+            None => parts
+                .extensions
+                .get::<SharedState>()
+                .cloned()
+                .unwrap_or_default()
+                .get()
+                .map(State),
         }
     }
 }

@@ -408,3 +408,35 @@ async fn batches_and_event_grid_events_are_typed() {
             .is_ok()
     );
 }
+
+#[azfn::http_trigger(methods = [get])]
+async fn whoami(ctx: Context) -> String {
+    let method = ctx.sys().map(|sys| sys.method_name).unwrap_or_default();
+    let source = ctx.metadata_value("source").unwrap_or_default();
+    format!("{} {method} {source}", ctx.function_name())
+}
+
+#[tokio::test]
+async fn http_functions_read_the_invocation_metadata_on_demand() {
+    let client = TestClient::new();
+    let payload = serde_json::json!({
+        "Data": {"req": {"Url": "http://localhost:7071/api/whoami?source=web", "Method": "GET",
+                         "Headers": {"Accept": ["*/*"]}, "Identities": [{"Claims": []}]}},
+        "Metadata": {"source": "\"web\"", "Query": {"source": "web"},
+                     "sys": {"MethodName": "whoami", "UtcNow": "2024-10-24T21:32:17Z",
+                             "RandGuid": "3f2b8a61-5d0c-4d7e-9b0a-2f7c1e4d9a10"}}
+    });
+    let result = client.invoke_raw("whoami", &payload).await.unwrap();
+    let response = result.http_response().expect("an HTTP response");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text(), "whoami whoami \"web\"");
+
+    let refused = client
+        .invoke_raw(
+            "whoami",
+            &serde_json::json!({"Data": {"req": {"Url": "/"}}, "Metadata": [1]}),
+        )
+        .await;
+    let e = refused.expect_err("an array is not metadata");
+    assert!(e.to_string().contains("`Metadata` is an array"), "{e}");
+}
