@@ -3,6 +3,8 @@
 //! start-up does not stop the host; and the next good edit recovers, with the new route and
 //! the new function in the app folder.
 //!
+//! A first build that fails does not end `start --watch` either: it waits for the fix.
+//!
 //! The project is the one `cargo azfn new --template http` generates, in a temporary folder,
 //! built into the target directory `tests/new.rs` uses, so azfn is not compiled again. It has
 //! HTTP functions only, so `start` needs no storage and starts no Azurite.
@@ -91,18 +93,7 @@ async fn watch_rebuilds_restarts_and_survives_a_broken_edit() {
     let target = new_projects_target_dir();
     let app = target.join("azfn/watch-app");
 
-    let mut host = StartProcess::spawn(
-        project,
-        &[
-            "--watch",
-            "--port",
-            "0",
-            "--manifest-path",
-            manifest.to_str().unwrap(),
-            "--target-dir",
-            target.to_str().unwrap(),
-        ],
-    );
+    let mut host = StartProcess::watch(&manifest, &target, &[]);
     let url = host.url(FIRST_BUILD).await;
     let hello = format!("{url}/api/hello?name=Ferris");
     assert_eq!(
@@ -240,6 +231,61 @@ async fn watch_rebuilds_restarts_and_survives_a_broken_edit() {
         host.count("Restarting the custom handler after a rebuild"),
         2
     );
+    host.assert_running();
+    drop(host);
+    eprintln!("done after {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_waits_for_a_fix_when_the_first_build_fails() {
+    let started = std::time::Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = new_http_project(&dir.path().join("watch-broken-app"));
+    let project = manifest.parent().unwrap();
+    let main = project.join("src/main.rs");
+    std::fs::write(
+        &main,
+        main_rs(
+            GET_ANONYMOUS,
+            "let broken: u32 = \"not a number\";\n    format!(\"Broken, {name}!\")",
+            "",
+            RUN,
+        ),
+    )
+    .unwrap();
+    let target = new_projects_target_dir();
+    let mut host = StartProcess::watch(&manifest, &target, &[]);
+    host.wait_for("the first build failing", FIRST_BUILD, |log| {
+        log.contains("The build failed: waiting for a change")
+            .then_some(())
+    })
+    .await;
+    // Cargo's stderr has its own pipe, so it may reach the log a little later.
+    host.wait_for("compiler error", Duration::from_secs(10), |log| {
+        log.contains("error[E0308]: mismatched types").then_some(())
+    })
+    .await;
+    assert!(host.log().contains("`cargo build` failed"));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    host.assert_running();
+    assert!(!host.log().contains("Host started"));
+    // Nothing but an edit builds again: not cargo's own writes (the lock file it updates).
+    assert_eq!(host.count("File change detected"), 0);
+    eprintln!("failure reported after {:?}", started.elapsed());
+
+    std::fs::write(
+        &main,
+        main_rs(GET_ANONYMOUS, r#"format!("Fixed, {name}!")"#, "", RUN),
+    )
+    .unwrap();
+    let url = host.url(REBUILD).await;
+    assert_eq!(
+        get_text(&format!("{url}/api/hello?name=Ferris")).await,
+        Some((200, "Fixed, Ferris!".to_owned()))
+    );
+    assert_eq!(host.count("File change detected: building"), 1);
+    assert_eq!(host.count("(start #"), 1);
+    assert!(host.log().contains("(--watch)"));
     host.assert_running();
     drop(host);
     eprintln!("done after {:?}", started.elapsed());

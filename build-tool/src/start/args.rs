@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::{Host, StartError, StartOptions};
+use super::console::Console;
+use super::{Host, StartError, StartOptions, watch};
 use crate::BuildOptions;
 use crate::cli::CargoArgs;
 
@@ -17,7 +18,7 @@ pub struct StartArgs {
     #[arg(long, default_value_t = 7071, help_heading = "Host Options")]
     pub port: u16,
 
-    /// Rebuild, re-emit and restart the handler when the sources change
+    /// Rebuild, re-emit and reload the app (handler, routes, triggers) when the sources change
     #[arg(long, help_heading = "Host Options")]
     pub watch: bool,
 
@@ -57,42 +58,69 @@ pub(crate) fn build_options(cargo: &CargoArgs, out_dir: Option<PathBuf>) -> Buil
     }
 }
 
-/// Runs `cargo azfn start` until Ctrl-C, or until the host gives up on the handler.
+/// Runs `cargo azfn start` until Ctrl-C, or until the host gives up on the handler. With
+/// `--watch`, a first build that fails waits for the next change instead of ending it.
 pub fn run_start(args: StartArgs) -> Result<(), StartError> {
     let build = build_options(&args.cargo, None);
-    let app_dir = match &args.app_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            let mut reports = crate::build(&build)?;
-            if reports.len() > 1 {
-                return Err(StartError::SeveralApps {
-                    apps: reports
-                        .iter()
-                        .filter_map(|r| r.out_dir.file_name())
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .collect(),
-                });
-            }
-            reports.remove(0).out_dir
-        }
+    let built = match &args.app_dir {
+        Some(_) => None,
+        // Without `--watch` the build runs before anything else, as `cargo azfn build` would.
+        None if !args.watch => Some(crate::build(&build)?),
+        None => None,
     };
-    let mut options = StartOptions::for_app(app_dir)
-        .port(args.port)
-        .quiet(args.quiet);
-    options.start_azurite = !args.no_azurite;
-    if args.watch {
-        options.rebuild = Some(build);
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let host = Host::start(options).await?;
+        let interrupted = tokio::signal::ctrl_c();
+        tokio::pin!(interrupted);
+        let mut changes = None;
+        let app_dir = match (&args.app_dir, built) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(reports)) => only_app(reports)?,
+            (None, None) => {
+                // Watching from before the first build, so that a change made while a failing
+                // build runs is not missed.
+                let mut watching = watch::Changes::new(&build)?;
+                let console = Console::new(args.quiet);
+                let reports = tokio::select! {
+                    reports = watch::first_build(&mut watching, &build, &console) => reports?,
+                    _ = &mut interrupted => return Ok(()),
+                };
+                changes = Some(watching);
+                only_app(reports)?
+            }
+        };
+        let mut options = StartOptions::for_app(app_dir)
+            .port(args.port)
+            .quiet(args.quiet);
+        options.start_azurite = !args.no_azurite;
+        if args.watch {
+            options.rebuild = Some(build);
+        }
+        let host = tokio::select! {
+            host = Host::start_watching(options, changes) => host?,
+            _ = &mut interrupted => return Ok(()),
+        };
         let outcome = tokio::select! {
-            _ = tokio::signal::ctrl_c() => Ok(()),
-            reason = host.stopped() => Err(StartError::RestartsExhausted { last_error: reason }),
+            _ = &mut interrupted => Ok(()),
+            error = host.stopped_error() => Err(error),
         };
         host.shutdown().await;
         outcome
     })
+}
+
+/// The app folder of the one app built; `start` hosts one.
+fn only_app(mut reports: Vec<crate::EmitReport>) -> Result<PathBuf, StartError> {
+    if reports.len() > 1 {
+        return Err(StartError::SeveralApps {
+            apps: reports
+                .iter()
+                .filter_map(|r| r.out_dir.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .collect(),
+        });
+    }
+    Ok(reports.remove(0).out_dir)
 }

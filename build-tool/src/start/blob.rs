@@ -3,14 +3,14 @@
 //! not run a blob twice), and after five failures post it to `webjobs-blobtrigger-poison`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
+use super::format_offset;
 use super::outputs::{BindingData, read_inputs, split_blob_path, write_outputs};
 use super::queue::finish;
-use super::{Shared, format_offset};
+use super::triggers::Scope;
 use crate::host::{encode_bytes, encode_text};
 use crate::storage::{BlobInfo, MessageEncoding};
 
@@ -85,10 +85,12 @@ impl Pattern {
     }
 }
 
-/// Watches the container of one blob-triggered function until the host stops.
-pub(crate) async fn watch(shared: Arc<Shared>, function: String) {
+/// Watches the container of one blob-triggered function until its scope ends (between two
+/// blobs: the one being run is finished first).
+pub(crate) async fn watch(scope: Scope, function: String) {
+    let shared = &scope.shared;
     let console = shared.console().clone();
-    let app = shared.app();
+    let app = scope.app.clone();
     let Some(trigger) = app.function(&function).and_then(|f| f.trigger()) else {
         return;
     };
@@ -116,6 +118,9 @@ pub(crate) async fn watch(shared: Arc<Shared>, function: String) {
         match storage.list_blobs(&container, pattern.prefix()).await {
             Ok(blobs) => {
                 for blob in blobs {
+                    if scope.ended() {
+                        break;
+                    }
                     let Some(values) = pattern.matches(&blob.name) else {
                         continue;
                     };
@@ -133,9 +138,14 @@ pub(crate) async fn watch(shared: Arc<Shared>, function: String) {
                         continue;
                     }
                     let key = (blob.name.clone(), blob.etag.clone());
-                    let ok = invoke(&shared, &function, &container, &blob, &values)
+                    let ok = invoke(&scope, &function, &container, &blob, &values)
                         .await
                         .is_ok();
+                    if !ok && scope.ended() {
+                        // Failed because of the reload or the stop: neither a try nor a
+                        // receipt; the next scan runs it again.
+                        break;
+                    }
                     let tries = failures.entry(key.clone()).or_insert(0);
                     if !ok {
                         *tries += 1;
@@ -178,20 +188,21 @@ pub(crate) async fn watch(shared: Arc<Shared>, function: String) {
                 "`{function}`: listing container `{container}` failed: {error}"
             )),
         }
-        if !shared.sleep(SCAN_INTERVAL).await {
+        if !scope.sleep(SCAN_INTERVAL).await {
             break;
         }
     }
 }
 
 async fn invoke(
-    shared: &Shared,
+    scope: &Scope,
     function: &str,
     container: &str,
     blob: &BlobInfo,
     values: &[(String, String)],
 ) -> Result<(), String> {
-    let app = shared.app();
+    let shared = &*scope.shared;
+    let app = scope.app.clone();
     let f = app.function(function).ok_or("the function is gone")?;
     let trigger = f.trigger().ok_or("no trigger")?;
     let storage = shared.storage(trigger.setting_str("connection"))?;
@@ -234,7 +245,7 @@ async fn invoke(
             },
         );
         data.extend(read_inputs(shared, f, &binding).await?);
-        let handler = shared.handler().await.map_err(|e| e.to_string())?;
+        let handler = scope.handler().await?;
         let invocation = handler
             .invoke_with_id(function, data, metadata, &invocation_id)
             .await

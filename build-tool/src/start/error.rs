@@ -45,13 +45,22 @@ pub enum StartError {
     },
 
     /// The handler failed three times within 30 minutes of each other, and the host gave up
-    /// as the real one does (CONTRACT §1.5).
+    /// as the real one does (CONTRACT §1.5; the Functions host logs "Exceeded http worker
+    /// restart retry count").
     #[error(
-        "Exceeded http worker restart retry count. Shutting down Functions Host (last error: {last_error})"
+        "the custom handler failed 3 times in a row, less than 30 minutes apart, so the host \
+         shut down as the Functions host does; the last failure: {last_error}"
     )]
     RestartsExhausted {
-        /// The last failure.
+        /// The last failure, as the host reported it.
         last_error: String,
+    },
+
+    /// The host was stopped before its handler ever ran.
+    #[error("the host stopped before the custom handler was ready: {reason}")]
+    Stopped {
+        /// Why.
+        reason: String,
     },
 
     /// `invoke` named a function the app does not have.

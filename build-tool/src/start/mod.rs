@@ -5,7 +5,8 @@
 //! rules of CONTRACT §1.5, serves HTTP functions on `127.0.0.1:PORT` in the app's HTTP mode
 //! (§4), fires timers on their NCRONTAB schedule, polls storage queues and blob containers in
 //! Azurite, and writes queue and blob outputs by the host's §3.3 rules. [`run_start`] adds the
-//! build, Azurite, `--watch` and Ctrl-C around it.
+//! build, Azurite, `--watch` and Ctrl-C around it. A reload ([`Host::restart`], or a rebuild
+//! under `--watch`) replaces the whole app: HTTP routes, the handler and the trigger loops.
 //!
 //! ```no_run
 //! use cargo_azfn::start::{Host, HostEvent, StartOptions};
@@ -37,6 +38,7 @@ mod outputs;
 mod queue;
 mod supervisor;
 pub mod timer;
+mod triggers;
 mod watch;
 
 use std::collections::{BTreeMap, HashMap};
@@ -52,8 +54,9 @@ pub use error::StartError;
 
 use crate::BuildOptions;
 use crate::host::{App, Function, Handler, HandlerOptions, HostError, HttpMode};
-use crate::storage::{Azurite, AzuriteOptions, Storage, StorageAccount};
+use crate::storage::{Azurite, AzuriteOptions, Storage, StorageAccount, StorageError};
 use console::Console;
+use triggers::Triggers;
 
 /// What to host and how.
 #[derive(Clone, Debug)]
@@ -171,7 +174,9 @@ pub enum HostEvent {
         /// Its id.
         message_id: String,
     },
-    /// The app was rebuilt and the handler restarted (`--watch`).
+    /// The app folder was reloaded (a rebuild under `--watch`, or [`Host::restart`]): the
+    /// triggers of the previous app have stopped, their invocations in flight are over, the
+    /// handler is being restarted and the new app's triggers run (waiting for it).
     Reloaded,
     /// The host stopped by itself.
     Stopped {
@@ -180,18 +185,65 @@ pub enum HostEvent {
     },
 }
 
+/// The handler process that runs, and the app it was started for.
+#[derive(Clone)]
+pub(crate) struct Running {
+    pub(crate) handler: Arc<Handler>,
+    pub(crate) app: Arc<App>,
+}
+
+/// Why the host stops.
+#[derive(Clone, Debug)]
+pub(crate) enum StopReason {
+    /// Asked for: Ctrl-C, [`Host::shutdown`], the host dropped.
+    Requested(String),
+    /// The handler failed three times in a row (CONTRACT §1.5).
+    GaveUp {
+        /// The last failure.
+        last_error: String,
+    },
+}
+
+impl std::fmt::Display for StopReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StopReason::Requested(reason) => f.write_str(reason),
+            StopReason::GaveUp { last_error } => write!(
+                f,
+                "Exceeded http worker restart retry count. Shutting down Functions Host (last error: {last_error})"
+            ),
+        }
+    }
+}
+
+impl StopReason {
+    fn into_error(self) -> StartError {
+        match self {
+            StopReason::GaveUp { last_error } => StartError::RestartsExhausted { last_error },
+            StopReason::Requested(reason) => StartError::Stopped { reason },
+        }
+    }
+}
+
 /// State shared by the supervisor, the front door and the trigger loops.
 pub(crate) struct Shared {
     /// Itself, for work that outlives a borrowed `&Shared` (background invocations).
     this: std::sync::Weak<Shared>,
     app: RwLock<Arc<App>>,
     options: StartOptions,
-    handler: tokio_watch::Sender<Option<Arc<Handler>>>,
+    /// The front door's port.
+    port: u16,
+    handler: tokio_watch::Sender<Option<Running>>,
     events: broadcast::Sender<HostEvent>,
-    stop: tokio_watch::Sender<Option<String>>,
+    stop: tokio_watch::Sender<Option<StopReason>>,
+    /// Tells the supervisor to restart the handler with the current app.
     reload: Notify,
+    /// Reloaded apps, for [`triggers::reload`], which swaps them in.
+    reloads: tokio::sync::mpsc::UnboundedSender<App>,
     storage: Mutex<HashMap<String, Storage>>,
-    development: StorageAccount,
+    development: RwLock<StorageAccount>,
+    /// The Azurite this host started, if any.
+    azurite: Mutex<Option<Azurite>>,
     env: BTreeMap<String, String>,
     console: Console,
     host_id: String,
@@ -202,8 +254,13 @@ impl Shared {
         self.app.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    fn set_app(&self, app: App) {
-        *self.app.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(app);
+    fn set_app(&self, app: Arc<App>) {
+        *self.app.write().unwrap_or_else(|e| e.into_inner()) = app;
+    }
+
+    /// Queues a reloaded app: [`triggers::reload`] stops the old triggers, then swaps it in.
+    pub(crate) fn request_reload(&self, app: App) {
+        let _ = self.reloads.send(app);
     }
 
     pub(crate) fn console(&self) -> &Console {
@@ -220,7 +277,11 @@ impl Shared {
 
     /// Asks everything to stop; the first reason wins.
     pub(crate) fn stop(&self, reason: impl Into<String>) {
-        let reason = reason.into();
+        self.stop_for(StopReason::Requested(reason.into()));
+    }
+
+    /// Stops for `reason`, unless a stop was already asked for.
+    pub(crate) fn stop_for(&self, reason: StopReason) {
         self.stop.send_if_modified(|current| {
             if current.is_none() {
                 *current = Some(reason);
@@ -241,12 +302,20 @@ impl Shared {
         let _ = stop.wait_for(Option::is_some).await;
     }
 
-    /// Sleeps, but wakes up (returning `false`) when the host stops.
-    pub(crate) async fn sleep(&self, duration: Duration) -> bool {
-        tokio::select! {
-            _ = tokio::time::sleep(duration) => true,
-            _ = self.stopped() => false,
-        }
+    /// Why the host stops (empty while it runs).
+    fn stop_reason(&self) -> StopReason {
+        self.stop
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| StopReason::Requested(String::new()))
+    }
+
+    /// The Azurite this host started, now the caller's to stop.
+    fn take_azurite(&self) -> Option<Azurite> {
+        self.azurite
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// An app setting: the host's environment first, then local.settings.json `Values`
@@ -305,7 +374,11 @@ impl Shared {
             })?;
         let mut account = StorageAccount::parse(&value).map_err(|e| format!("`{name}`: {e}"))?;
         if account.is_development() && account == StorageAccount::development() {
-            account = self.development.clone();
+            account = self
+                .development
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
         }
         let storage = Storage::new(account).map_err(|e| format!("`{name}`: {e}"))?;
         self.storage
@@ -315,19 +388,44 @@ impl Shared {
         Ok(storage)
     }
 
-    /// The current handler, waiting while one is being (re)started: like invocations that
-    /// arrive before the dispatcher is ready (§1.4), for at most 4 × the readiness budget.
+    /// The current app's handler, waiting while one is being (re)started: like invocations
+    /// that arrive before the dispatcher is ready (§1.4), for at most 4 × the readiness
+    /// budget.
     pub(crate) async fn handler(&self) -> Result<Arc<Handler>, HostError> {
+        loop {
+            if let Some(handler) = self.handler_for(&self.app()).await? {
+                return Ok(handler);
+            }
+            // Reloaded meanwhile: the new app's handler is the one to wait for.
+        }
+    }
+
+    /// The handler started for `app`, waiting as [`Shared::handler`] does; `Ok(None)` as soon
+    /// as `app` is no longer the current app (a reload replaced it), since a handler for it
+    /// never starts again.
+    pub(crate) async fn handler_for(
+        &self,
+        app: &Arc<App>,
+    ) -> Result<Option<Arc<Handler>>, HostError> {
         let mut slot = self.handler.subscribe();
         let budget = self
             .options
             .init_timeout
-            .or(self.app().handler_config().initialization_timeout)
+            .or(app.handler_config().initialization_timeout)
             .unwrap_or(crate::host::DEFAULT_INIT_TIMEOUT)
             * 4;
-        let waited = tokio::time::timeout(budget, slot.wait_for(Option::is_some)).await;
+        let started_for_app = |slot: &Option<Running>| {
+            slot.as_ref()
+                .filter(|running| Arc::ptr_eq(&running.app, app))
+                .map(|running| running.handler.clone())
+        };
+        let waited = tokio::time::timeout(
+            budget,
+            slot.wait_for(|slot| started_for_app(slot).is_some() || !Arc::ptr_eq(&self.app(), app)),
+        )
+        .await;
         match waited {
-            Ok(Ok(handler)) => Ok(handler.clone().expect("waited for Some")),
+            Ok(Ok(slot)) => Ok(started_for_app(&slot)),
             _ => Err(HostError::Transport {
                 message: "Initialization timed out and host is shutting down".into(),
                 connect: true,
@@ -373,7 +471,6 @@ pub struct Host {
     shared: Arc<Shared>,
     port: u16,
     tasks: Vec<tokio::task::JoinHandle<()>>,
-    azurite: Option<Azurite>,
 }
 
 impl std::fmt::Debug for Host {
@@ -390,6 +487,15 @@ impl Host {
     /// `UseDevelopmentStorage=true` when nothing listens on its ports), starts the handler
     /// and waits for its first readiness, then serves HTTP and runs the triggers.
     pub async fn start(options: StartOptions) -> Result<Host, StartError> {
+        Host::start_watching(options, None).await
+    }
+
+    /// [`Host::start`], watching the sources with `changes` (made by `run_start` before the
+    /// first build) when `options.rebuild` is set, or with a new watcher.
+    pub(crate) async fn start_watching(
+        options: StartOptions,
+        changes: Option<watch::Changes>,
+    ) -> Result<Host, StartError> {
         let app = load_app(&options)?;
         let console = Console::new(options.quiet);
         let mut env: BTreeMap<String, String> = std::env::vars().collect();
@@ -400,57 +506,20 @@ impl Host {
             .clone()
             .unwrap_or_else(StorageAccount::development);
         let mut azurite = None;
-        let needs_storage = app.functions().iter().any(|f| {
-            trigger_kind(f).is_some_and(|k| k != "httptrigger")
-                || f.outputs().any(|b| is_storage_binding(&b.kind))
-        });
-        let uses_development = ["AzureWebJobsStorage"].iter().any(|name| {
-            env.get(*name)
-                .or_else(|| app.settings().get(*name))
-                .is_some_and(|v| {
-                    StorageAccount::parse(v).is_ok_and(|a| a == StorageAccount::development())
-                })
-        });
-        if needs_storage && uses_development && options.start_azurite {
-            let listening = development
-                .queue_authority()
-                .is_some_and(|a| std::net::TcpStream::connect(a).is_ok());
-            if listening {
-                console.info(format_args!(
-                    "Using the storage emulator already listening at {}",
-                    development.queue_endpoint()
-                ));
-            } else {
-                let location = options
-                    .app_dir
-                    .parent()
-                    .unwrap_or(&options.app_dir)
-                    .join(".azurite");
-                match Azurite::start(AzuriteOptions::default_ports(location.clone())).await {
-                    Ok(started) => {
-                        console.info(format_args!(
-                            "Started Azurite (data in {}): blobs on 127.0.0.1:{}, queues on 127.0.0.1:{}",
-                            location.display(),
-                            started.blob_port(),
-                            started.queue_port()
-                        ));
-                        development = started.account();
-                        azurite = Some(started);
-                    }
-                    Err(error) => {
-                        let non_http = app
-                            .functions()
-                            .iter()
-                            .any(|f| trigger_kind(f).is_some_and(|k| k != "httptrigger"));
-                        if non_http {
-                            // The host refuses to start non-HTTP triggers without storage.
-                            return Err(StartError::Storage(error));
-                        }
-                        console.warn(format_args!(
-                            "{error}\nHTTP functions run, but their storage outputs will fail."
-                        ));
-                    }
+        match start_emulator(&options, &app, &env, &development, &console).await {
+            Emulator::NotNeeded | Emulator::Listening => {}
+            Emulator::Started(started) => {
+                development = started.account();
+                azurite = Some(started);
+            }
+            Emulator::Failed(error) => {
+                if has_non_http_trigger(&app) {
+                    // The host refuses to start non-HTTP triggers without storage.
+                    return Err(StartError::Storage(error));
                 }
+                console.warn(format_args!(
+                    "{error}\nHTTP functions run, but their storage outputs will fail."
+                ));
             }
         }
 
@@ -463,17 +532,21 @@ impl Host {
         let (handler, _) = tokio_watch::channel(None);
         let (events, _) = broadcast::channel(1024);
         let (stop, _) = tokio_watch::channel(None);
+        let (reloads, reload_requests) = tokio::sync::mpsc::unbounded_channel();
         let host_id = host_id(&options.app_dir);
         let shared = Arc::new_cyclic(|this| Shared {
             this: this.clone(),
             app: RwLock::new(Arc::new(app)),
             options,
+            port,
             handler,
             events,
             stop,
             reload: Notify::new(),
+            reloads,
             storage: Mutex::new(HashMap::new()),
-            development,
+            development: RwLock::new(development),
+            azurite: Mutex::new(azurite),
             env,
             console,
             host_id,
@@ -483,9 +556,8 @@ impl Host {
             shared: shared.clone(),
             port,
             tasks: Vec::new(),
-            azurite,
         };
-        host.print_functions();
+        print_functions(&shared);
 
         // The first start is awaited so that errors in the app show before anything runs.
         let mut started = shared.handler.subscribe();
@@ -494,75 +566,32 @@ impl Host {
         tokio::select! {
             _ = started.wait_for(Option::is_some) => {}
             _ = shared.stopped() => {
-                let reason = shared.stop.borrow().clone().unwrap_or_default();
+                let reason = shared.stop_reason();
                 host.shutdown().await;
-                return Err(StartError::RestartsExhausted { last_error: reason });
+                return Err(reason.into_error());
             }
         }
 
         host.tasks
             .push(tokio::spawn(front::serve(listener, shared.clone())));
-        host.spawn_triggers();
+        let triggers = Triggers::spawn(&shared, &shared.app());
+        host.tasks.push(tokio::spawn(triggers::reload(
+            shared.clone(),
+            triggers,
+            reload_requests,
+        )));
         if let Some(build) = shared.options.rebuild.clone() {
-            host.tasks.push(watch::spawn(shared.clone(), build)?);
+            let changes = match changes {
+                Some(changes) => changes,
+                None => watch::Changes::new(&build)?,
+            };
+            host.tasks
+                .push(watch::spawn(shared.clone(), build, changes));
         }
         shared.console.info(format_args!(
             "Host started. Listening on http://localhost:{port}/ (Ctrl+C to stop)"
         ));
         Ok(host)
-    }
-
-    fn spawn_triggers(&mut self) {
-        let app = self.shared.app();
-        for function in app.functions() {
-            if function.disabled {
-                continue;
-            }
-            let name = function.name.clone();
-            match trigger_kind(function).as_deref() {
-                Some("queuetrigger") => self
-                    .tasks
-                    .push(tokio::spawn(queue::poll(self.shared.clone(), name))),
-                Some("timertrigger") => self
-                    .tasks
-                    .push(tokio::spawn(timer::run(self.shared.clone(), name))),
-                Some("blobtrigger") => self
-                    .tasks
-                    .push(tokio::spawn(blob::watch(self.shared.clone(), name))),
-                _ => {}
-            }
-        }
-    }
-
-    fn print_functions(&self) {
-        let app = self.shared.app();
-        let console = &self.shared.console;
-        console.plain("\nFunctions:\n");
-        for function in app.functions() {
-            let line = match app.url_path(function) {
-                Some(path) => {
-                    let methods = function
-                        .methods()
-                        .map(|m| m.join(","))
-                        .unwrap_or_else(|| "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS".into());
-                    format!(
-                        "        {}: [{methods}] http://localhost:{}{path}",
-                        function.name, self.port
-                    )
-                }
-                None => format!(
-                    "        {}: {}",
-                    function.name,
-                    function.trigger().map_or("", |t| t.kind.as_str())
-                ),
-            };
-            let disabled = if function.disabled { " (disabled)" } else { "" };
-            console.plain(format_args!("{line}{disabled}\n"));
-        }
-        console.plain(format_args!(
-            "HTTP functions without other bindings are reached in {} mode (CONTRACT §4).\n",
-            app.http_mode()
-        ));
     }
 
     /// The front door's port.
@@ -575,7 +604,7 @@ impl Host {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// The app as loaded (after the last `--watch` reload).
+    /// The app as loaded (after the last reload).
     pub fn app(&self) -> Arc<App> {
         self.shared.app()
     }
@@ -597,19 +626,26 @@ impl Host {
             .map_err(|m| StartError::Storage(crate::storage::StorageError::Azurite(m)))
     }
 
-    /// Kills the handler and starts a new one, without counting an error (what `--watch`
-    /// does after a rebuild; it reloads the app folder first).
+    /// Reloads the app folder, as `--watch` does after a rebuild: in the background, the
+    /// triggers of the previous app stop and their invocations in flight finish, the handler
+    /// is restarted without counting an error, and the triggers of the reloaded app start
+    /// ([`HostEvent::Reloaded`] tells when). An error only when the folder does not load.
     pub fn restart(&self) -> Result<(), StartError> {
         let app = self.shared.load_app()?;
-        self.shared.set_app(app);
-        self.shared.reload.notify_one();
+        self.shared.request_reload(app);
         Ok(())
     }
 
     /// Resolves when the host stops by itself (e.g. restarts exhausted), with the reason.
     pub async fn stopped(&self) -> String {
         self.shared.stopped().await;
-        self.shared.stop.borrow().clone().unwrap_or_default()
+        self.shared.stop_reason().to_string()
+    }
+
+    /// [`Host::stopped`], as the error `start` ends with.
+    pub(crate) async fn stopped_error(&self) -> StartError {
+        self.shared.stopped().await;
+        self.shared.stop_reason().into_error()
     }
 
     /// Stops triggers, the front door and the handler (and Azurite, if it was started here).
@@ -619,10 +655,12 @@ impl Host {
             // The supervisor kills the handler on stop; give it a moment, then abort the rest.
             let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
         }
-        if let Some(handler) = self.shared.handler.borrow().clone() {
-            handler.kill().await;
+        let running = self.shared.handler.borrow().clone();
+        if let Some(running) = running {
+            running.handler.kill().await;
         }
-        if let Some(azurite) = self.azurite.take() {
+        let azurite = self.shared.take_azurite();
+        if let Some(azurite) = azurite {
             azurite.stop().await;
         }
     }
@@ -634,6 +672,120 @@ impl Drop for Host {
         for task in &self.tasks {
             task.abort();
         }
+        // Killed when dropped.
+        drop(self.shared.take_azurite());
+    }
+}
+
+fn print_functions(shared: &Shared) {
+    let app = shared.app();
+    let console = &shared.console;
+    console.plain("\nFunctions:\n");
+    for function in app.functions() {
+        let line = match app.url_path(function) {
+            Some(path) => {
+                let methods = function
+                    .methods()
+                    .map(|m| m.join(","))
+                    .unwrap_or_else(|| "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS".into());
+                format!(
+                    "        {}: [{methods}] http://localhost:{}{path}",
+                    function.name, shared.port
+                )
+            }
+            None => format!(
+                "        {}: {}",
+                function.name,
+                function.trigger().map_or("", |t| t.kind.as_str())
+            ),
+        };
+        let disabled = if function.disabled { " (disabled)" } else { "" };
+        console.plain(format_args!("{line}{disabled}\n"));
+    }
+    console.plain(format_args!(
+        "HTTP functions without other bindings are reached in {} mode (CONTRACT §4).\n",
+        app.http_mode()
+    ));
+}
+
+/// Whether the app needs storage: a trigger other than HTTP, or a queue or blob output.
+fn needs_storage(app: &App) -> bool {
+    has_non_http_trigger(app)
+        || app
+            .functions()
+            .iter()
+            .any(|f| f.outputs().any(|b| is_storage_binding(&b.kind)))
+}
+
+fn has_non_http_trigger(app: &App) -> bool {
+    app.functions()
+        .iter()
+        .any(|f| trigger_kind(f).is_some_and(|k| k != "httptrigger"))
+}
+
+/// Whether `AzureWebJobsStorage` (the environment first, then local.settings.json) is
+/// `UseDevelopmentStorage=true`.
+fn uses_development_storage(app: &App, env: &BTreeMap<String, String>) -> bool {
+    env.get("AzureWebJobsStorage")
+        .or_else(|| app.settings().get("AzureWebJobsStorage"))
+        .is_some_and(|v| StorageAccount::parse(v).is_ok_and(|a| a == StorageAccount::development()))
+}
+
+/// Whether something accepts connections on the queue port of `account`.
+fn emulator_listening(account: &StorageAccount) -> bool {
+    account
+        .queue_authority()
+        .is_some_and(|a| std::net::TcpStream::connect(a).is_ok())
+}
+
+/// What [`start_emulator`] found or did.
+enum Emulator {
+    /// The app needs no emulator (or `start_azurite` is off).
+    NotNeeded,
+    /// Something already listens on the emulator's ports.
+    Listening,
+    /// Azurite was started.
+    Started(Azurite),
+    /// Azurite could not be started.
+    Failed(StorageError),
+}
+
+/// Starts Azurite on the emulator's ports, with its data beside the app folder, when the app
+/// needs storage, `AzureWebJobsStorage` is `UseDevelopmentStorage=true` and nothing listens
+/// at `development` yet.
+async fn start_emulator(
+    options: &StartOptions,
+    app: &App,
+    env: &BTreeMap<String, String>,
+    development: &StorageAccount,
+    console: &Console,
+) -> Emulator {
+    if !(options.start_azurite && needs_storage(app) && uses_development_storage(app, env)) {
+        return Emulator::NotNeeded;
+    }
+    if emulator_listening(development) {
+        console.info(format_args!(
+            "Using the storage emulator already listening at {}",
+            development.queue_endpoint()
+        ));
+        return Emulator::Listening;
+    }
+    let location = options
+        .app_dir
+        .parent()
+        .unwrap_or(&options.app_dir)
+        .join(".azurite");
+    match Azurite::start(AzuriteOptions::default_ports(location.clone())).await {
+        Ok(started) => {
+            console.info(format_args!(
+                "Started Azurite (data in {}): blobs on 127.0.0.1:{}, queues on 127.0.0.1:{}",
+                location.display(),
+                started.blob_port(),
+                started.queue_port()
+            ));
+            Emulator::Started(started)
+        }
+        Err(error) => Emulator::Failed(error),
     }
 }
 

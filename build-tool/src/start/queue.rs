@@ -1,13 +1,18 @@
 //! The storage queue trigger: poll, invoke, delete on success; on failure make the message
 //! visible again until `maxDequeueCount`, then move it to `<queue>-poison` (the Storage
 //! Queues extension's `QueueProcessor`).
+//!
+//! When the poller must stop (a reload, or the host stopping), it takes no new messages; the
+//! ones it holds are processed, and one whose invocation fails then is made visible again at
+//! once, whatever its dequeue count, rather than retried later or poisoned: its failure is
+//! the reload's, not the function's.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
 use super::outputs::{BindingData, read_inputs, write_outputs};
+use super::triggers::Scope;
 use super::{HostEvent, Shared, format_offset};
 use crate::host::dotnet::parse_timespan;
 use crate::host::{App, encode_bytes, encode_text, encode_value, get_ci};
@@ -70,9 +75,10 @@ impl QueueSettings {
     }
 }
 
-/// Polls the queue of one queue-triggered function until the host stops.
-pub(crate) async fn poll(shared: Arc<Shared>, function: String) {
-    let app = shared.app();
+/// Polls the queue of one queue-triggered function until its scope ends.
+pub(crate) async fn poll(scope: Scope, function: String) {
+    let shared = &scope.shared;
+    let app = scope.app.clone();
     let Some(f) = app.function(&function) else {
         return;
     };
@@ -105,7 +111,7 @@ pub(crate) async fn poll(shared: Arc<Shared>, function: String) {
     let settings = QueueSettings::from_app(&app);
     let mut interval = MIN_POLLING_INTERVAL;
     let mut reported = false;
-    while !shared.stopping() {
+    while !scope.ended() {
         let messages = storage
             .receive_messages(&queue, settings.batch_size, PROCESSING_VISIBILITY)
             .await;
@@ -125,7 +131,7 @@ pub(crate) async fn poll(shared: Arc<Shared>, function: String) {
             }
         };
         if messages.is_empty() {
-            if !shared.sleep(interval).await {
+            if !scope.sleep(interval).await {
                 break;
             }
             // Exponential back-off up to maxPollingInterval, as `RandomizedExponentialBackoffStrategy`.
@@ -133,26 +139,28 @@ pub(crate) async fn poll(shared: Arc<Shared>, function: String) {
             continue;
         }
         interval = MIN_POLLING_INTERVAL;
+        // Received, so in flight: processed even if the scope ends meanwhile.
         let work = messages.into_iter().map(|message| {
-            let shared = shared.clone();
+            let scope = scope.clone();
             let storage = storage.clone();
             let function = function.clone();
             let queue = queue.clone();
             let settings = settings.clone();
-            async move { process(&shared, &storage, &function, &queue, &settings, message).await }
+            async move { process(&scope, &storage, &function, &queue, &settings, message).await }
         });
         futures_util::future::join_all(work).await;
     }
 }
 
 async fn process(
-    shared: &Shared,
+    scope: &Scope,
     storage: &Storage,
     function: &str,
     queue: &str,
     settings: &QueueSettings,
     message: QueueMessage,
 ) {
+    let shared = &*scope.shared;
     let console = shared.console();
     let poison = format!("{queue}-poison");
     // `QueueProcessor.BeginProcessingMessageAsync`: a message already past the limit goes
@@ -174,10 +182,20 @@ async fn process(
             return;
         }
     };
-    let outcome = invoke(shared, function, queue, &message, &content).await;
+    let outcome = invoke(scope, function, queue, &message, &content).await;
     match outcome {
         Ok(()) => {
             if let Err(error) = storage.delete_message(queue, &message).await {
+                console.error(format_args!("{error}"));
+            }
+        }
+        // Failed as the app is reloaded or stopped: the next poller (of the reloaded app, or
+        // of the next `start`) takes it.
+        Err(_) if scope.ended() => {
+            if let Err(error) = storage
+                .release_message(queue, &message, Duration::ZERO)
+                .await
+            {
                 console.error(format_args!("{error}"));
             }
         }
@@ -225,13 +243,14 @@ async fn move_to_poison(
 /// One invocation: `Data` and `Metadata` as the host builds them for a queue message (§2.3,
 /// §2.5), then the outputs.
 async fn invoke(
-    shared: &Shared,
+    scope: &Scope,
     function: &str,
     queue: &str,
     message: &QueueMessage,
     content: &[u8],
 ) -> Result<(), String> {
-    let app = shared.app();
+    let shared = &*scope.shared;
+    let app = scope.app.clone();
     let f = app
         .function(function)
         .ok_or_else(|| format!("function `{function}` is gone"))?;
@@ -287,7 +306,7 @@ async fn invoke(
         metadata.insert("Id".into(), encode_text(&message.id));
         metadata.insert("PopReceipt".into(), encode_text(&message.pop_receipt));
         metadata.insert("QueueTrigger".into(), encode_text(&text));
-        let handler = shared.handler().await.map_err(|e| e.to_string())?;
+        let handler = scope.handler().await?;
         let invocation = handler
             .invoke_with_id(function, data, metadata, &invocation_id)
             .await

@@ -15,7 +15,7 @@ use std::process::ExitStatus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{HostEvent, Shared};
+use super::{HostEvent, Running, Shared, StopReason};
 use crate::host::Handler;
 
 /// `ErrorEventsThreshold`.
@@ -83,7 +83,10 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
             "Custom handler ready on 127.0.0.1:{} (start #{generation})",
             handler.port()
         ));
-        shared.handler.send_replace(Some(handler.clone()));
+        shared.handler.send_replace(Some(Running {
+            handler: handler.clone(),
+            app: app.clone(),
+        }));
         shared.emit(HostEvent::HandlerStarted {
             generation,
             port: handler.port(),
@@ -105,7 +108,6 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
                 // A new build: its errors are counted afresh.
                 errors = Errors::default();
                 console.info("Restarting the custom handler after a rebuild");
-                shared.emit(HostEvent::Reloaded);
             }
             Ended::Exited(status) => {
                 let code = status.code();
@@ -128,7 +130,6 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
                         tokio::select! {
                             _ = shared.reload.notified() => {
                                 shared.handler.send_replace(None);
-                                shared.emit(HostEvent::Reloaded);
                                 continue;
                             }
                             _ = shared.stopped() => break,
@@ -187,22 +188,25 @@ async fn carry_on(shared: &Shared, generation: u32, errors: &mut Errors, last_er
     tokio::select! {
         _ = shared.reload.notified() => {
             *errors = Errors::default();
-            shared.emit(HostEvent::Reloaded);
             true
         }
         _ = shared.stopped() => false,
     }
 }
 
+/// Stops the host. The last error was just printed; `start` ends with an error that repeats
+/// it once, so the console line is only the host's own.
 fn give_up(shared: &Shared, last_error: &str) {
-    let message = format!(
-        "Exceeded http worker restart retry count. Shutting down Functions Host (last error: {last_error})"
-    );
-    shared.console().error(&message);
+    shared
+        .console()
+        .error("Exceeded http worker restart retry count. Shutting down Functions Host");
+    let reason = StopReason::GaveUp {
+        last_error: last_error.to_string(),
+    };
     shared.emit(HostEvent::Stopped {
-        reason: message.clone(),
+        reason: reason.to_string(),
     });
-    shared.stop(message);
+    shared.stop_for(reason);
 }
 
 async fn wait_exit(handler: &Handler) -> ExitStatus {

@@ -16,15 +16,15 @@
 //! Times are UTC, as on Linux plans in Azure (`WEBSITE_TIME_ZONE` is not supported on Linux
 //! Consumption); `func start` on a laptop would use the machine's time zone instead.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 use time::{Date, OffsetDateTime, Time, Weekday};
 
+use super::format_offset;
 use super::outputs::{BindingData, read_inputs, write_outputs};
 use super::queue::finish;
-use super::{Shared, format_offset};
+use super::triggers::Scope;
 use crate::host::dotnet::parse_timespan;
 
 /// A timer schedule.
@@ -272,9 +272,56 @@ fn format_datetime_fraction(t: OffsetDateTime) -> String {
     format!("{}.{fraction}+00:00", &base[..19])
 }
 
-/// Runs one timer-triggered function until the host stops.
-pub(crate) async fn run(shared: Arc<Shared>, function: String) {
-    let app = shared.app();
+/// `ScheduleMonitor.CheckPastDueAsync`: the status to go on with, whether it differs from
+/// the stored one (so it is saved), and whether an occurrence was missed while no host ran.
+/// A recorded `Next` that the schedule does not give from the time it was computed from
+/// (`Last`, else `LastUpdated`) means the schedule changed: `Next` is then recomputed.
+fn check_past_due(
+    stored: Option<Status>,
+    schedule: &Schedule,
+    now: OffsetDateTime,
+) -> (Status, bool, bool) {
+    let Some(status) = stored else {
+        let status = Status {
+            last: None,
+            next: schedule.next_after(now),
+            last_updated: now,
+        };
+        return (status, true, false);
+    };
+    let basis = status.last.unwrap_or(status.last_updated);
+    let expected = schedule.next_after(basis);
+    let (status, changed) = if status.next == expected {
+        (status, false)
+    } else {
+        let status = Status {
+            last: None,
+            next: expected,
+            last_updated: basis,
+        };
+        (status, true)
+    };
+    let past_due = now > status.next;
+    (status, changed, past_due)
+}
+
+/// The status after an invocation at `at`, which becomes `Last` (to the second, as stored, so
+/// that [`check_past_due`] recognises the schedule at the next start).
+fn ran_at(schedule: &Schedule, at: OffsetDateTime) -> Status {
+    let at = at.replace_nanosecond(0).unwrap_or(at);
+    Status {
+        last: Some(at),
+        next: schedule.next_after(at),
+        last_updated: OffsetDateTime::now_utc(),
+    }
+}
+
+/// Runs one timer-triggered function until its scope ends. Each start (the host's, or a
+/// reload's) is a host start for the timer: `runOnStartup` fires, and a monitored schedule
+/// whose recorded occurrence has passed runs at once, past due.
+pub(crate) async fn run(scope: Scope, function: String) {
+    let shared = &scope.shared;
+    let app = scope.app.clone();
     let Some(f) = app.function(&function) else {
         return;
     };
@@ -314,7 +361,7 @@ pub(crate) async fn run(shared: Arc<Shared>, function: String) {
         None
     };
 
-    let mut status = if monitor {
+    let (mut status, past_due) = if monitor {
         let stored = match &storage {
             Some(s) => s
                 .download_blob("azure-webjobs-hosts", &status_blob)
@@ -325,13 +372,13 @@ pub(crate) async fn run(shared: Arc<Shared>, function: String) {
                 .and_then(|v| Status::from_json(&v)),
             None => None,
         };
-        Some(stored.unwrap_or(Status {
-            last: None,
-            next: schedule.next_after(now),
-            last_updated: now,
-        }))
+        let (status, changed, past_due) = check_past_due(stored, &schedule, now);
+        if changed {
+            save(&storage, &status_blob, &status).await;
+        }
+        (Some(status), past_due)
     } else {
-        None
+        (None, false)
     };
     console.info(format_args!(
         "The next 5 occurrences of the '{function}' schedule will be:\n{}",
@@ -349,21 +396,16 @@ pub(crate) async fn run(shared: Arc<Shared>, function: String) {
 
     // A monitored schedule whose recorded next occurrence has passed was missed while the
     // host was down: it runs at once, past due.
-    let past_due = status.as_ref().is_some_and(|s| s.next < now);
-    if past_due || run_on_startup {
+    if (past_due || run_on_startup) && !scope.ended() {
         let reason = if past_due {
             "Timer missed a scheduled occurrence while the host was down"
         } else {
             "Timer fired at startup (runOnStartup)"
         };
-        tick(&shared, &function, reason, past_due, status.as_ref()).await;
+        let at = OffsetDateTime::now_utc();
+        tick(&scope, &function, reason, past_due, status.as_ref()).await;
         if past_due && let Some(s) = status.as_mut() {
-            let next = schedule.next_after(OffsetDateTime::now_utc());
-            *s = Status {
-                last: Some(s.next),
-                next,
-                last_updated: OffsetDateTime::now_utc(),
-            };
+            *s = ran_at(&schedule, at);
             save(&storage, &status_blob, s).await;
         }
     }
@@ -373,7 +415,9 @@ pub(crate) async fn run(shared: Arc<Shared>, function: String) {
         .map(|s| s.next)
         .filter(|n| *n > OffsetDateTime::now_utc())
         .unwrap_or_else(|| schedule.next_after(OffsetDateTime::now_utc()));
-    if let (Some(s), Some(_)) = (status.as_mut(), storage.as_ref()) {
+    if let Some(s) = status.as_mut()
+        && s.next != next
+    {
         s.next = next;
         save(&storage, &status_blob, s).await;
     }
@@ -381,20 +425,17 @@ pub(crate) async fn run(shared: Arc<Shared>, function: String) {
         let wait: Duration = (next - OffsetDateTime::now_utc())
             .try_into()
             .unwrap_or(Duration::ZERO);
-        if !shared.sleep(wait).await {
+        if !scope.sleep(wait).await {
             break;
         }
-        tick(&shared, &function, "Timer fired", false, status.as_ref()).await;
-        let after = schedule.next_after(next.max(OffsetDateTime::now_utc()));
+        tick(&scope, &function, "Timer fired", false, status.as_ref()).await;
+        // The next occurrence after this one, or after now when the invocation outlasted it.
+        let ran = ran_at(&schedule, next.max(OffsetDateTime::now_utc()));
+        next = ran.next;
         if let Some(s) = status.as_mut() {
-            *s = Status {
-                last: Some(next),
-                next: after,
-                last_updated: OffsetDateTime::now_utc(),
-            };
+            *s = ran;
             save(&storage, &status_blob, s).await;
         }
-        next = after;
     }
 }
 
@@ -412,13 +453,14 @@ async fn save(storage: &Option<crate::storage::Storage>, blob: &str, status: &St
 }
 
 async fn tick(
-    shared: &Shared,
+    scope: &Scope,
     function: &str,
     reason: &str,
     past_due: bool,
     status: Option<&Status>,
 ) {
-    let app = shared.app();
+    let shared = &*scope.shared;
+    let app = scope.app.clone();
     let Some(f) = app.function(function) else {
         return;
     };
@@ -439,7 +481,7 @@ async fn tick(
         let mut data = Map::new();
         data.insert(trigger.name.clone(), timer);
         data.extend(read_inputs(shared, f, &binding).await?);
-        let handler = shared.handler().await.map_err(|e| e.to_string())?;
+        let handler = scope.handler().await?;
         let invocation = handler
             .invoke_with_id(function, data, Map::new(), &invocation_id)
             .await
@@ -514,6 +556,38 @@ mod tests {
             Schedule::parse("0 */5 * * * *").unwrap().period(t),
             Duration::from_secs(300)
         );
+    }
+
+    #[test]
+    fn past_due_and_changed_schedules() {
+        let hourly = Schedule::parse("0 0 * * * *").unwrap();
+        let now = datetime!(2026-01-01 10:30:00 UTC);
+        // Never ran: not past due, the next occurrence from now.
+        let (status, changed, past_due) = check_past_due(None, &hourly, now);
+        assert_eq!(status.next, datetime!(2026-01-01 11:00:00 UTC));
+        assert!(changed && !past_due);
+        // Ran at 9:00, recorded 10:00 next, and no host ran at 10:00: past due.
+        let ran = ran_at(&hourly, datetime!(2026-01-01 09:00:00.25 UTC));
+        assert_eq!(ran.last, Some(datetime!(2026-01-01 09:00:00 UTC)));
+        let (status, changed, past_due) = check_past_due(Some(ran.clone()), &hourly, now);
+        assert_eq!(status.next, datetime!(2026-01-01 10:00:00 UTC));
+        assert!(!changed && past_due);
+        // The same record read with another schedule: Next is recomputed from Last.
+        let every_minute = Schedule::parse("0 * * * * *").unwrap();
+        let (status, changed, past_due) = check_past_due(Some(ran), &every_minute, now);
+        assert_eq!(status.next, datetime!(2026-01-01 09:01:00 UTC));
+        assert_eq!(status.last, None);
+        assert!(changed && past_due);
+        // A yearly schedule recorded at 10:29 and now every second: due since 10:29:01.
+        let yearly = Status {
+            last: None,
+            next: datetime!(2027-01-01 00:00:00 UTC),
+            last_updated: datetime!(2026-01-01 10:29:00.5 UTC),
+        };
+        let every_second = Schedule::parse("*/1 * * * * *").unwrap();
+        let (status, changed, past_due) = check_past_due(Some(yearly), &every_second, now);
+        assert_eq!(status.next, datetime!(2026-01-01 10:29:01 UTC));
+        assert!(changed && past_due);
     }
 
     #[test]

@@ -1,13 +1,19 @@
-//! `--watch`: rebuild, re-emit and restart the handler when the package's sources change.
+//! `--watch`: rebuild and re-emit when the package's sources change, then reload the app:
+//! the handler, the HTTP routes and the triggers ([`super::triggers`]). A build that fails
+//! leaves the previous one serving; under `run_start`, a first build that fails waits for
+//! the next change.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher as _};
+use tokio::sync::mpsc::UnboundedReceiver;
 
+use super::console::Console;
 use super::{Shared, StartError};
-use crate::BuildOptions;
+use crate::{BuildOptions, EmitReport};
 
 /// Changes closer together than this are one rebuild (editors write several files at once).
 const DEBOUNCE: Duration = Duration::from_millis(400);
@@ -28,13 +34,13 @@ fn watched_dir(build: &BuildOptions) -> PathBuf {
 /// The build's own outputs inside the watched folder, whose changes never count: the app
 /// folder, and the target directory when `--target-dir` or `CARGO_TARGET_DIR` moves it (the
 /// default `target/` is skipped by name).
-fn build_outputs(build: &BuildOptions, app_dir: &Path) -> Vec<PathBuf> {
+fn build_outputs(build: &BuildOptions, app_dir: Option<&Path>) -> Vec<PathBuf> {
     let target_dir = build.target_dir.clone().or_else(|| {
         std::env::var_os("CARGO_TARGET_DIR")
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     });
-    [Some(app_dir.to_path_buf()), target_dir]
+    [app_dir.map(Path::to_path_buf), target_dir]
         .into_iter()
         .flatten()
         .map(|p| canonical(&p))
@@ -69,60 +75,158 @@ fn is_source(path: &Path, root: &Path, outputs: &[PathBuf]) -> bool {
     !hidden_or_target && !name.ends_with('~') && !name.ends_with(".swp")
 }
 
+/// Whether a change of `path` asks for a rebuild: a source, and not the `Cargo.lock` that
+/// cargo itself (re)writes while `building` (the first build of a project with a copied or
+/// outdated lock file would otherwise be followed by a second one).
+fn counts(path: &Path, root: &Path, outputs: &[PathBuf], building: bool) -> bool {
+    is_source(path, root, outputs)
+        && !(building && path.file_name().is_some_and(|n| n == "Cargo.lock"))
+}
+
+/// The changes of the watched package, from the moment it is made.
+pub(crate) struct Changes {
+    root: PathBuf,
+    outputs: Arc<Mutex<Vec<PathBuf>>>,
+    building: Arc<AtomicBool>,
+    changed: UnboundedReceiver<()>,
+    // Owned: dropping the watcher stops it.
+    _watcher: notify::RecommendedWatcher,
+}
+
+impl Changes {
+    /// Starts watching the package that `build` builds.
+    pub(crate) fn new(build: &BuildOptions) -> Result<Changes, StartError> {
+        // Canonical, like the paths in the watcher's events, so that they start with it.
+        let root = std::fs::canonicalize(watched_dir(build))?;
+        let outputs = Arc::new(Mutex::new(build_outputs(build, None)));
+        let building = Arc::new(AtomicBool::new(false));
+        let (tx, changed) = tokio::sync::mpsc::unbounded_channel();
+        let (filter_root, filter_outputs, filter_building) =
+            (root.clone(), outputs.clone(), building.clone());
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                let Ok(event) = event else { return };
+                if event.kind.is_access() {
+                    return;
+                }
+                let outputs = filter_outputs.lock().unwrap_or_else(|e| e.into_inner());
+                let building = filter_building.load(Ordering::SeqCst);
+                if event
+                    .paths
+                    .iter()
+                    .any(|p| counts(p, &filter_root, &outputs, building))
+                {
+                    let _ = tx.send(());
+                }
+            })
+            .map_err(|source| StartError::Watch {
+                path: root.clone(),
+                source,
+            })?;
+        watcher
+            .watch(&root, RecursiveMode::Recursive)
+            .map_err(|source| StartError::Watch {
+                path: root.clone(),
+                source,
+            })?;
+        Ok(Changes {
+            root,
+            outputs,
+            building,
+            changed,
+            _watcher: watcher,
+        })
+    }
+
+    /// The watched folder.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Stops counting changes below `path` (the app folder, once a build has made it).
+    pub(crate) fn exclude(&self, path: &Path) {
+        self.outputs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(canonical(path));
+    }
+
+    /// Waits for a change, then lets the burst it starts settle. `false` once the watcher
+    /// has stopped.
+    pub(crate) async fn next(&mut self) -> bool {
+        if self.changed.recv().await.is_none() {
+            return false;
+        }
+        while tokio::time::timeout(DEBOUNCE, self.changed.recv())
+            .await
+            .is_ok_and(|c| c.is_some())
+        {}
+        true
+    }
+
+    /// `cargo azfn build`, on a blocking thread.
+    pub(crate) async fn build(&self, build: &BuildOptions) -> Result<Vec<EmitReport>, StartError> {
+        self.building.store(true, Ordering::SeqCst);
+        let options = build.clone();
+        let built = tokio::task::spawn_blocking(move || crate::build(&options)).await;
+        self.building.store(false, Ordering::SeqCst);
+        match built {
+            Ok(reports) => Ok(reports?),
+            Err(error) => Err(StartError::Io(std::io::Error::other(error))),
+        }
+    }
+}
+
+/// The first build under `--watch`: a build that fails (the compiler's errors are on stderr)
+/// is reported, and the next change of the sources builds again, until one succeeds. Other
+/// errors end `start`.
+pub(crate) async fn first_build(
+    changes: &mut Changes,
+    build: &BuildOptions,
+    console: &Console,
+) -> Result<Vec<EmitReport>, StartError> {
+    loop {
+        match changes.build(build).await {
+            Ok(reports) => return Ok(reports),
+            Err(StartError::Build(error)) => {
+                crate::cli::print_error(&error);
+                console.info(format_args!(
+                    "The build failed: waiting for a change in {} to build again (--watch)",
+                    changes.root().display()
+                ));
+                if !changes.next().await {
+                    return Err(StartError::Build(error));
+                }
+                console.info("File change detected: building");
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Rebuilds on every change until the host stops, and hands each app that built and loads to
+/// [`super::triggers::reload`].
 pub(crate) fn spawn(
     shared: Arc<Shared>,
     build: BuildOptions,
-) -> Result<tokio::task::JoinHandle<()>, StartError> {
-    // Canonical, like the paths in the watcher's events, so that they start with it.
-    let root = std::fs::canonicalize(watched_dir(&build))?;
-    let outputs = build_outputs(&build, &shared.options.app_dir);
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let filter_root = root.clone();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event
-            && !event.kind.is_access()
-            && event
-                .paths
-                .iter()
-                .any(|p| is_source(p, &filter_root, &outputs))
-        {
-            let _ = tx.send(());
-        }
-    })
-    .map_err(|source| StartError::Watch {
-        path: root.clone(),
-        source,
-    })?;
-    watcher
-        .watch(&root, RecursiveMode::Recursive)
-        .map_err(|source| StartError::Watch {
-            path: root.clone(),
-            source,
-        })?;
+    mut changes: Changes,
+) -> tokio::task::JoinHandle<()> {
+    changes.exclude(&shared.options.app_dir);
     shared.console().info(format_args!(
         "Watching {} for changes (--watch)",
-        root.display()
+        changes.root().display()
     ));
-    Ok(tokio::spawn(async move {
-        // Owned by the task: dropping the watcher stops it.
-        let _watcher = watcher;
+    tokio::spawn(async move {
         loop {
             tokio::select! {
-                changed = rx.recv() => if changed.is_none() { break },
+                changed = changes.next() => if !changed { break },
                 _ = shared.stopped() => break,
             }
-            // Let the burst settle, then drain it.
-            while tokio::time::timeout(DEBOUNCE, rx.recv())
-                .await
-                .is_ok_and(|c| c.is_some())
-            {}
             shared.console().info("File change detected: rebuilding");
-            let options = build.clone();
-            let built = tokio::task::spawn_blocking(move || crate::build(&options)).await;
-            match built {
+            match changes.build(&build).await {
                 // Nothing the handler runs changed (a README, an integration test): restarting
                 // it would only drop its state.
-                Ok(Ok(reports))
+                Ok(reports)
                     if reports
                         .iter()
                         .all(|r| r.written.is_empty() && r.removed.is_empty()) =>
@@ -131,22 +235,18 @@ pub(crate) fn spawn(
                         .console()
                         .info("Rebuilt: the app folder is unchanged, so the handler keeps running");
                 }
-                Ok(Ok(_)) => match shared.load_app() {
-                    Ok(app) => {
-                        shared.set_app(app);
-                        shared.reload.notify_one();
-                    }
+                Ok(_) => match shared.load_app() {
+                    Ok(app) => shared.request_reload(app),
                     Err(error) => shared.console().error(format_args!(
                         "The rebuilt app folder does not load: {error}. Still running the previous build."
                     )),
                 },
-                Ok(Err(error)) => shared.console().error(format_args!(
+                Err(error) => shared.console().error(format_args!(
                     "Rebuild failed: {error}. Still running the previous build."
                 )),
-                Err(error) => shared.console().error(format_args!("Rebuild failed: {error}")),
             }
         }
-    }))
+    })
 }
 
 #[cfg(test)]
@@ -184,12 +284,20 @@ mod tests {
     }
 
     #[test]
+    fn cargo_writing_the_lock_file_is_not_a_change() {
+        let root = Path::new("/p");
+        assert!(counts(Path::new("/p/Cargo.lock"), root, &[], false));
+        assert!(!counts(Path::new("/p/Cargo.lock"), root, &[], true));
+        assert!(counts(Path::new("/p/src/main.rs"), root, &[], true));
+    }
+
+    #[test]
     fn a_moved_target_dir_is_an_output() {
         let build = BuildOptions {
             target_dir: Some(PathBuf::from("/p/build")),
             ..Default::default()
         };
-        let outputs = build_outputs(&build, Path::new("/p/build/azfn/app"));
+        let outputs = build_outputs(&build, Some(Path::new("/p/build/azfn/app")));
         assert!(outputs.contains(&PathBuf::from("/p/build")), "{outputs:?}");
     }
 }

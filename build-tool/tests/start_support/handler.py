@@ -3,13 +3,16 @@
 Listens on FUNCTIONS_CUSTOMHANDLER_PORT, answers GET / at once, records every invocation
 (POST /{Function}) as one JSON line in requests.jsonl beside this file, and answers by
 handler_config.json: {"functions": {"Name": {"status": 500, "exit": 3, "outputs": {...},
-"return": <value> | "$data", "logs": [...]}}}. Unknown functions get an empty success.
+"return": <value> | "$data", "logs": [...], "sleep": <seconds before answering>}}},
+"startup_delay": <seconds before listening>}. Unknown functions get an empty success. The
+configuration is read when the handler starts.
 """
 
 import json
 import os
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,6 +66,8 @@ class Handler(BaseHTTPRequestHandler):
                 f.write(json.dumps({"function": name, "payload": payload}) + "\n")
         spec = CONFIG.get("functions", {}).get(name, {})
         print("invoked " + name, flush=True)
+        if "sleep" in spec:
+            time.sleep(spec["sleep"])
         if "exit" in spec:
             print("crashing on purpose", file=sys.stderr, flush=True)
             os._exit(spec["exit"])
@@ -72,5 +77,6 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(spec.get("status", 200), json.dumps(result))
 
 
+time.sleep(CONFIG.get("startup_delay", 0))
 port = int(os.environ["FUNCTIONS_CUSTOMHANDLER_PORT"])
 ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()

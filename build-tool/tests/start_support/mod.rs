@@ -36,10 +36,10 @@ fn install_azurite() {
     });
 }
 
-/// Starts an in-memory Azurite on free ports, installing it first if needed. Without Azurite
-/// (no Node.js to install it with) the test fails when `CI=true` and is skipped, with the
-/// reason printed, elsewhere.
-pub(crate) async fn azurite() -> Option<Azurite> {
+/// The `azurite` executable, installing it first if needed. Without Azurite (no Node.js to
+/// install it with) the test fails when `CI=true` and is skipped, with the reason printed,
+/// elsewhere.
+pub(crate) fn azurite_bin() -> Option<PathBuf> {
     install_azurite();
     let Some(bin) = find_azurite() else {
         let message = "Azurite is not installed: run `.ci/install-azurite` (needs Node.js and \
@@ -50,6 +50,13 @@ pub(crate) async fn azurite() -> Option<Azurite> {
         eprintln!("skipped: {message}");
         return None;
     };
+    Some(bin)
+}
+
+/// Starts an in-memory Azurite on free ports, installing it first if needed; `None` as
+/// [`azurite_bin`] says.
+pub(crate) async fn azurite() -> Option<Azurite> {
+    let bin = azurite_bin()?;
     let mut options = AzuriteOptions::ephemeral();
     options.bin = Some(bin);
     Some(Azurite::start(options).await.expect("Azurite starts"))
@@ -185,6 +192,25 @@ impl FixtureApp {
         self.dir.path()
     }
 
+    /// Writes (or rewrites) the function.json of `name`.
+    pub(crate) fn set_function(&self, name: &str, bindings: Value) {
+        let dir = self.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = serde_json::to_string_pretty(&json!({"bindings": bindings})).unwrap();
+        std::fs::write(dir.join("function.json"), text).unwrap();
+    }
+
+    /// Removes the function `name`.
+    pub(crate) fn remove_function(&self, name: &str) {
+        std::fs::remove_dir_all(self.path().join(name)).unwrap();
+    }
+
+    /// Rewrites handler.py's configuration, which the next handler started reads.
+    pub(crate) fn set_config(&self, config: Value) {
+        let text = serde_json::to_string_pretty(&config).unwrap();
+        std::fs::write(self.path().join("handler_config.json"), text).unwrap();
+    }
+
     /// Every invocation handler.py recorded, oldest first: `{function, payload}`.
     pub(crate) fn requests(&self) -> Vec<Value> {
         std::fs::read_to_string(self.path().join("requests.jsonl"))
@@ -293,11 +319,44 @@ pub(crate) struct StartProcess {
 impl StartProcess {
     /// Starts `cargo azfn start ARGS` in `dir`, without colors.
     pub(crate) fn spawn(dir: &Path, args: &[&str]) -> StartProcess {
+        StartProcess::spawn_with_env(dir, args, &[])
+    }
+
+    /// `cargo azfn start --watch` on the project of `manifest`, any free port, building into
+    /// `target`, with `env` added to its environment.
+    pub(crate) fn watch(
+        manifest: &Path,
+        target: &Path,
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> StartProcess {
+        let project = manifest.parent().expect("a manifest is in its project");
+        StartProcess::spawn_with_env(
+            project,
+            &[
+                "--watch",
+                "--port",
+                "0",
+                "--manifest-path",
+                manifest.to_str().expect("a UTF-8 path"),
+                "--target-dir",
+                target.to_str().expect("a UTF-8 path"),
+            ],
+            env,
+        )
+    }
+
+    /// [`StartProcess::spawn`], with `env` added to its environment.
+    pub(crate) fn spawn_with_env(
+        dir: &Path,
+        args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> StartProcess {
         use std::process::{Command, Stdio};
         let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-azfn"));
         command
             .args(["azfn", "start"])
             .args(args)
+            .envs(env.iter().copied())
             .current_dir(dir)
             .env_remove("CARGO_TERM_COLOR")
             .env("NO_COLOR", "1")
