@@ -290,3 +290,51 @@ async fn watch_waits_for_a_fix_when_the_first_build_fails() {
     drop(host);
     eprintln!("done after {:?}", started.elapsed());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_waits_for_a_fix_when_the_first_handler_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = new_http_project(&dir.path().join("watch-crash-app"));
+    let main = manifest.parent().unwrap().join("src/main.rs");
+    std::fs::write(
+        &main,
+        main_rs(
+            GET_ANONYMOUS,
+            r#"format!("Crashed, {name}!")"#,
+            "",
+            r#"panic!("this handler never starts");"#,
+        ),
+    )
+    .unwrap();
+    let target = new_projects_target_dir();
+    let mut host = StartProcess::watch(&manifest, &target, &[]);
+    host.wait_for(
+        "the first handler failing three times",
+        FIRST_BUILD,
+        |log| {
+            log.contains("waiting for a change to rebuild it")
+                .then_some(())
+        },
+    )
+    .await;
+    assert_eq!(host.count("Starting the custom handler failed"), 3);
+    assert!(host.log().contains("this handler never starts"));
+    assert!(!host.log().contains("Shutting down Functions Host"));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    host.assert_running();
+
+    std::fs::write(
+        &main,
+        main_rs(GET_ANONYMOUS, r#"format!("Fixed, {name}!")"#, "", RUN),
+    )
+    .unwrap();
+    let url = host.url(REBUILD).await;
+    wait_for_answer(
+        &mut host,
+        &format!("{url}/api/hello?name=Ferris"),
+        "Fixed, Ferris!",
+    )
+    .await;
+    assert_eq!(host.count("(start #"), 1);
+    host.assert_running();
+}

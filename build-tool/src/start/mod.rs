@@ -559,16 +559,45 @@ impl Host {
         };
         print_functions(&shared);
 
+        // Under --watch the sources are watched from the start, so that a first handler that
+        // cannot start waits for a fixed build like any later one.
+        let watching = match shared.options.rebuild.clone() {
+            Some(build) => {
+                let changes = match changes {
+                    Some(changes) => changes,
+                    None => watch::Changes::new(&build)?,
+                };
+                host.tasks
+                    .push(watch::spawn(shared.clone(), build, changes));
+                true
+            }
+            None => false,
+        };
+
         // The first start is awaited so that errors in the app show before anything runs.
+        let mut reload_requests = reload_requests;
         let mut started = shared.handler.subscribe();
         host.tasks
             .push(tokio::spawn(supervisor::supervise(shared.clone())));
-        tokio::select! {
-            _ = started.wait_for(Option::is_some) => {}
-            _ = shared.stopped() => {
-                let reason = shared.stop_reason();
-                host.shutdown().await;
-                return Err(reason.into_error());
+        loop {
+            tokio::select! {
+                _ = started.wait_for(Option::is_some) => break,
+                Some(app) = reload_requests.recv(), if watching => {
+                    // Nothing runs yet but the failing handler: swap the app in and let the
+                    // supervisor, waiting for a rebuild, start the new one.
+                    let old = shared.app();
+                    let app = Arc::new(app);
+                    shared.set_app(app.clone());
+                    shared.storage.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                    print_functions(&shared);
+                    triggers::prepare_storage(&shared, &old, &app).await;
+                    shared.reload.notify_one();
+                }
+                _ = shared.stopped() => {
+                    let reason = shared.stop_reason();
+                    host.shutdown().await;
+                    return Err(reason.into_error());
+                }
             }
         }
 
@@ -580,14 +609,6 @@ impl Host {
             triggers,
             reload_requests,
         )));
-        if let Some(build) = shared.options.rebuild.clone() {
-            let changes = match changes {
-                Some(changes) => changes,
-                None => watch::Changes::new(&build)?,
-            };
-            host.tasks
-                .push(watch::spawn(shared.clone(), build, changes));
-        }
         shared.console.info(format_args!(
             "Host started. Listening on http://localhost:{port}/ (Ctrl+C to stop)"
         ));

@@ -7,9 +7,10 @@
 //! | any other exit, or not ready in time | error event, restart |
 //! | third error event, each within 30 minutes of the previous | the host shuts down |
 //!
-//! With `--watch`, once a handler has run, the third error does not shut the host down: it
-//! waits for the next rebuild, since the error comes from the edit a rebuild just loaded (the
-//! host of `func start` restarts itself on file changes, which also clears the count).
+//! With `--watch`, the third error does not shut the host down: it waits for the next rebuild,
+//! since the error comes from the code being edited (the host of `func start` restarts itself
+//! on file changes, which also clears the count). That holds for the first build too: the
+//! watcher is on before it starts.
 
 use std::process::ExitStatus;
 use std::sync::Arc;
@@ -72,7 +73,7 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
                 shared.emit(HostEvent::HandlerFailed {
                     message: message.clone(),
                 });
-                if errors.record() && !carry_on(&shared, generation, &mut errors, &message).await {
+                if errors.record() && !carry_on(&shared, &mut errors, &message).await {
                     break;
                 }
                 continue;
@@ -160,7 +161,7 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
                         });
                         if give {
                             console.error(&message);
-                            if !carry_on(&shared, generation, &mut errors, &message).await {
+                            if !carry_on(&shared, &mut errors, &message).await {
                                 break;
                             }
                             continue;
@@ -173,12 +174,11 @@ pub(crate) async fn supervise(shared: Arc<Shared>) {
     }
 }
 
-/// After the third error: the host gives up (false), unless it watches the sources and a
-/// handler of this host has run, so that the watcher is on. Then it waits for the next
-/// rebuild instead and carries on (true) with the error count cleared; false if it is
-/// stopped meanwhile.
-async fn carry_on(shared: &Shared, generation: u32, errors: &mut Errors, last_error: &str) -> bool {
-    if shared.options.rebuild.is_none() || generation == 0 {
+/// After the third error: the host gives up (false), unless it watches the sources. Then it
+/// waits for the next rebuild instead and carries on (true) with the error count cleared;
+/// false if it is stopped meanwhile.
+async fn carry_on(shared: &Shared, errors: &mut Errors, last_error: &str) -> bool {
+    if shared.options.rebuild.is_none() {
         give_up(shared, last_error);
         return false;
     }

@@ -212,7 +212,7 @@ pub(crate) async fn reload(
 /// Storage for a reloaded app, as `start` prepares it at start-up: Azurite is started when
 /// the new app needs it and it is not running (the previous app did not need it, or it was
 /// not reachable then). Whether the new app's non-HTTP triggers can run.
-async fn prepare_storage(shared: &Shared, old: &App, new: &App) -> bool {
+pub(crate) async fn prepare_storage(shared: &Shared, old: &App, new: &App) -> bool {
     let has_ours = shared
         .azurite
         .lock()
