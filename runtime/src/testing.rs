@@ -394,16 +394,48 @@ impl EventInvocation<'_> {
             data.insert(trigger.name.clone(), value);
         }
         let mut metadata = self.metadata;
-        metadata.insert(
-            "sys".into(),
-            json!({"MethodName": record.name, "UtcNow": "2024-10-24T21:32:18.1974545Z", "RandGuid": "d9ba2785-ee1a-4260-a83b-f57cb54b969e"}),
-        );
+        metadata.insert("sys".into(), sys_metadata(&record.name));
         let body = serde_json::to_vec(&json!({"Data": data, "Metadata": metadata}))
             .expect("a JSON value serializes");
         self.client
             .dispatch(&record, body, self.invocation_id.as_deref())
             .await
     }
+}
+
+/// The metadata the host sends with an HTTP trigger (CONTRACT §2.4): each query parameter as
+/// its own JSON-encoded entry, `Query`, `Headers` with one string per name (several values
+/// joined with `, `), and `sys`.
+fn http_metadata(
+    function: &str,
+    query: &Map<String, Value>,
+    headers: &[(String, String)],
+) -> Value {
+    let mut metadata = Map::new();
+    for (key, value) in query {
+        metadata.insert(key.clone(), Value::String(value.to_string()));
+    }
+    metadata.insert("Query".into(), Value::Object(query.clone()));
+    let mut joined: Map<String, Value> = Map::new();
+    for (name, value) in headers {
+        match joined.get_mut(name) {
+            Some(Value::String(existing)) => {
+                existing.push_str(", ");
+                existing.push_str(value);
+            }
+            _ => {
+                joined.insert(name.clone(), Value::String(value.clone()));
+            }
+        }
+    }
+    metadata.insert("Headers".into(), Value::Object(joined));
+    metadata.insert("sys".into(), sys_metadata(function));
+    Value::Object(metadata)
+}
+
+/// `Metadata.sys` as the host writes it.
+fn sys_metadata(function: &str) -> Value {
+    json!({"MethodName": function, "UtcNow": "2024-10-24T21:32:18.1974545Z", "RandGuid": "d9ba2785-ee1a-4260-a83b-f57cb54b969e"})
 }
 
 /// The outcome of a successful invocation, as the host reads it.
@@ -603,8 +635,11 @@ impl HttpInvocation<'_> {
             .trigger()
             .map(|t| t.name.clone())
             .unwrap_or_else(|| "req".to_owned());
-        let body = serde_json::to_vec(&json!({"Data": {trigger: req}, "Metadata": {}}))
-            .expect("a JSON value serializes");
+        let body = serde_json::to_vec(&json!({
+            "Data": {trigger: req},
+            "Metadata": http_metadata(&record.name, &query, &self.headers),
+        }))
+        .expect("a JSON value serializes");
         let result = client.dispatch(&record, body, None).await?;
         let mut http = result
             .http

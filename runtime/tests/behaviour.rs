@@ -431,6 +431,15 @@ async fn http_functions_read_the_invocation_metadata_on_demand() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.text(), "whoami whoami \"web\"");
 
+    // The harness sends the metadata the host sends with an HTTP trigger.
+    let response = client
+        .http("whoami")
+        .get("/api/whoami?source=app")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.text(), "whoami whoami \"app\"");
+
     let refused = client
         .invoke_raw(
             "whoami",
