@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::metadata::FunctionRecord;
-use crate::payload::{DecodedValue, RawMetadata, decode_value};
+use crate::payload::{DecodedValue, decode_value, parse_metadata};
 
 /// The header that carries the invocation id on every request from the host.
 pub const INVOCATION_ID_HEADER: &str = "x-azure-functions-invocationid";
@@ -24,7 +24,7 @@ struct ContextInner {
     invocation_id: Option<Arc<str>>,
     function_name: FunctionName,
     /// `Metadata` as sent, parsed on first use: most functions never look at it.
-    raw_metadata: RawMetadata,
+    raw_metadata: Option<bytes::Bytes>,
     metadata: OnceLock<Map<String, Value>>,
 }
 
@@ -52,7 +52,7 @@ impl Context {
             inner: Arc::new(ContextInner {
                 invocation_id: invocation_id.map(Arc::from),
                 function_name: FunctionName::Text(function_name.to_owned()),
-                raw_metadata: RawMetadata::Absent,
+                raw_metadata: None,
                 metadata: OnceLock::from(metadata),
             }),
         }
@@ -62,7 +62,7 @@ impl Context {
     pub(crate) fn with_raw_metadata(
         invocation_id: Option<Arc<str>>,
         record: Arc<FunctionRecord>,
-        raw_metadata: RawMetadata,
+        raw_metadata: Option<bytes::Bytes>,
     ) -> Self {
         Self {
             inner: Arc::new(ContextInner {
@@ -77,7 +77,7 @@ impl Context {
     fn metadata(&self) -> &Map<String, Value> {
         self.inner
             .metadata
-            .get_or_init(|| self.inner.raw_metadata.parse())
+            .get_or_init(|| parse_metadata(self.inner.raw_metadata.as_deref()))
     }
 
     /// The host's invocation id (header `X-Azure-Functions-InvocationId`), the id its logs use.

@@ -28,7 +28,7 @@ use crate::output::Json;
 pub struct InvocationRequest {
     body: Bytes,
     data: Vec<(String, Range<usize>)>,
-    metadata: MetadataPlace,
+    metadata: Option<Range<usize>>,
 }
 
 impl InvocationRequest {
@@ -66,11 +66,16 @@ impl InvocationRequest {
         let problem = Cell::new(None);
         let mut deserializer = serde_json::Deserializer::from_slice(&body);
         let parsed = DeserializeSeed::deserialize(
-            TopLevel {
+            ObjectOrNullSeed(ObjectOrNull {
+                what: "the body",
                 problem: &problem,
-                http_trigger,
-                body: &body,
-            },
+                null_allowed: false,
+                members: TopLevelMembers {
+                    problem: &problem,
+                    http_trigger,
+                    body: &body,
+                },
+            }),
             &mut deserializer,
         )
         .and_then(|parsed| deserializer.end().map(|()| parsed));
@@ -107,13 +112,9 @@ impl InvocationRequest {
 
     /// Input binding `name` in `Data`, parsed (still encoded by §2.3; see [`decode_value`]).
     pub fn data(&self, name: &str) -> Option<Value> {
-        self.data
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, range)| {
-                serde_json::from_slice(&self.body[range.clone()])
-                    .expect("ranges hold the JSON values found while parsing")
-            })
+        self.raw_data(name).map(|text| {
+            serde_json::from_str(text).expect("ranges hold the JSON values found while parsing")
+        })
     }
 
     /// The binding names present in `Data`, in order.
@@ -123,18 +124,12 @@ impl InvocationRequest {
 
     /// The raw JSON text of `Metadata`, if it was sent.
     pub fn raw_metadata(&self) -> Option<&str> {
-        match &self.metadata {
-            MetadataPlace::At(range) => Some(self.text(range)),
-            MetadataPlace::Absent => None,
-        }
+        self.metadata.as_ref().map(|range| self.text(range))
     }
 
     /// Takes `Metadata` out, raw, for the invocation context (a view of the body, not a copy).
-    pub(crate) fn take_metadata(&mut self) -> RawMetadata {
-        match std::mem::take(&mut self.metadata) {
-            MetadataPlace::Absent => RawMetadata::Absent,
-            MetadataPlace::At(range) => RawMetadata::Object(self.body.slice(range)),
-        }
+    pub(crate) fn take_metadata(&mut self) -> Option<Bytes> {
+        self.metadata.take().map(|range| self.body.slice(range))
     }
 
     fn text(&self, range: &Range<usize>) -> &str {
@@ -169,46 +164,12 @@ enum Problem {
     HttpTrigger,
 }
 
-/// The payload's top level: an object whose `Data` and `Metadata` are read, the rest skipped.
-struct TopLevel<'k> {
-    problem: &'k Cell<Option<Problem>>,
-    http_trigger: Option<&'k str>,
-    body: &'k Bytes,
-}
-
 /// What the top level yields: `Data`'s members, `Metadata`, the HTTP trigger if asked for.
 type Sections = (
     Vec<(String, Range<usize>)>,
-    MetadataPlace,
+    Option<Range<usize>>,
     Option<HttpTriggerParts>,
 );
-
-/// Where `Metadata` is in the payload.
-#[derive(Clone, Debug, Default)]
-enum MetadataPlace {
-    /// Not sent, or `null`.
-    #[default]
-    Absent,
-    /// This range of the payload.
-    At(Range<usize>),
-}
-
-impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
-    type Value = Sections;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(ObjectOrNull {
-            what: "the body",
-            problem: self.problem,
-            null_allowed: false,
-            members: TopLevelMembers {
-                problem: self.problem,
-                http_trigger: self.http_trigger,
-                body: self.body,
-            },
-        })
-    }
-}
 
 /// What to do with the members of an object that [`ObjectOrNull`] accepted.
 trait Members<'de>: Sized {
@@ -276,6 +237,7 @@ impl<'de, M: Members<'de>> Visitor<'de> for ObjectOrNull<'_, M> {
     }
 }
 
+/// The payload's top level: `Data` and `Metadata` are read, the rest skipped.
 struct TopLevelMembers<'k> {
     problem: &'k Cell<Option<Problem>>,
     http_trigger: Option<&'k str>,
@@ -303,7 +265,7 @@ impl<'de> Members<'de> for TopLevelMembers<'_> {
                 let raw: Option<&'de RawValue> = map.next_value()?;
                 metadata = match raw {
                     Some(raw) if raw_kind(raw) == "an object" => {
-                        MetadataPlace::At(range_in(self.body, raw.get()))
+                        Some(range_in(self.body, raw.get()))
                     }
                     Some(raw) => {
                         let kind = raw_kind(raw);
@@ -313,7 +275,7 @@ impl<'de> Members<'de> for TopLevelMembers<'_> {
                             "`Metadata` is {kind}"
                         )));
                     }
-                    None => MetadataPlace::Absent,
+                    None => None,
                 };
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -375,24 +337,10 @@ pub(crate) fn raw_kind(raw: &RawValue) -> &'static str {
     }
 }
 
-/// An invocation's `Metadata`, not parsed yet.
-#[derive(Clone, Debug, Default)]
-pub(crate) enum RawMetadata {
-    /// The payload had none.
-    #[default]
-    Absent,
-    /// The JSON text of the object (a view of the payload).
-    Object(Bytes),
-}
-
-impl RawMetadata {
-    /// Parses the metadata object; an absent or unreadable one is empty.
-    pub(crate) fn parse(&self) -> Map<String, Value> {
-        match self {
-            Self::Absent => Map::new(),
-            Self::Object(text) => serde_json::from_slice(text).unwrap_or_default(),
-        }
-    }
+/// Parses a metadata object kept raw; `None` or an unreadable one is empty.
+pub(crate) fn parse_metadata(raw: Option<&[u8]>) -> Map<String, Value> {
+    raw.and_then(|raw| serde_json::from_slice(raw).ok())
+        .unwrap_or_default()
 }
 
 pub(crate) fn json_kind(value: &Value) -> &'static str {
@@ -646,13 +594,6 @@ struct HttpTriggerSeed<'k> {
     body: &'k Bytes,
 }
 
-impl HttpTriggerSeed<'_> {
-    /// `text` as bytes: a view of the payload when it was borrowed from it, else a copy.
-    fn shared(&self, text: Cow<'_, str>) -> Bytes {
-        view_or_copy(self.body, text)
-    }
-}
-
 impl<'de> DeserializeSeed<'de> for HttpTriggerSeed<'_> {
     type Value = HttpTriggerParts;
 
@@ -674,7 +615,7 @@ impl<'de> Visitor<'de> for HttpTriggerSeed<'_> {
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
             if key.eq_ignore_ascii_case("Url") {
                 let url: Option<Text<'de>> = map.next_value()?;
-                parts.url = url.map(|Text(url)| self.shared(url));
+                parts.url = url.map(|Text(url)| view_or_copy(self.body, url));
             } else if key.eq_ignore_ascii_case("Method") {
                 let method: Option<Text<'de>> = map.next_value()?;
                 parts.method = method
@@ -697,7 +638,7 @@ impl<'de> Visitor<'de> for HttpTriggerSeed<'_> {
             } else if key.eq_ignore_ascii_case("Body") {
                 let body: Option<BodyText<'de>> = map.next_value()?;
                 parts.body = body.map(|body| match body {
-                    BodyText::Text(text) => HttpBody::Text(self.shared(text)),
+                    BodyText::Text(text) => HttpBody::Text(view_or_copy(self.body, text)),
                     BodyText::Json(json) => HttpBody::Json(json),
                 });
             } else {
@@ -1146,7 +1087,7 @@ mod tests {
         assert_eq!(parsed.raw_data("other"), Some(r#"{"k":[1,2]}"#));
         assert_eq!(parsed.raw_metadata(), Some(r#"{"sys":{"MethodName":"x"}}"#));
         assert_eq!(
-            Value::Object(parsed.take_metadata().parse()),
+            Value::Object(parse_metadata(parsed.take_metadata().as_deref())),
             serde_json::json!({"sys": {"MethodName": "x"}})
         );
         let (mut absent, _) = InvocationRequest::parse_http(
@@ -1154,7 +1095,7 @@ mod tests {
             "req",
         )
         .unwrap();
-        assert!(matches!(absent.take_metadata(), RawMetadata::Absent));
+        assert!(absent.take_metadata().is_none());
     }
 
     #[tokio::test]
