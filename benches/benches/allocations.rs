@@ -8,8 +8,7 @@ mod common;
 
 use azfn::payload::InvocationRequest;
 use azfn_benches::vectors::{ORDER_VECTOR, host_body};
-use common::{baseline, order_request};
-use tower::ServiceExt as _;
+use common::{answer, baseline, order_request};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -51,13 +50,7 @@ fn main() {
     ] {
         let (blocks, bytes) = per_call(|| {
             let request = order_request(&body);
-            runtime.block_on(async {
-                let response = router.clone().oneshot(request).await.expect("infallible");
-                assert_eq!(response.status(), 200);
-                axum::body::to_bytes(response.into_body(), usize::MAX)
-                    .await
-                    .expect("a body");
-            });
+            runtime.block_on(answer(&router, request));
         });
         let (request_blocks, request_bytes) = per_call(|| drop(order_request(&body)));
         println!(

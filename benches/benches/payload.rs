@@ -16,10 +16,9 @@ use azfn::metadata::{Binding, Direction};
 use azfn::output::OutputValue;
 use azfn::payload::{InvocationRequest, decode_value};
 use azfn_benches::vectors::{ORDER_VECTOR, all_vectors, host_body, read_vector};
-use common::{baseline, order_request};
+use common::{answer, baseline, order_request};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value};
-use tower::ServiceExt as _;
 
 /// The request vectors, as the host sends them (compact).
 fn request_vectors() -> Vec<(String, bytes::Bytes)> {
@@ -156,19 +155,7 @@ fn invoke(c: &mut Criterion) {
     let mut group = c.benchmark_group("invoke_order");
     for (name, router) in [("azfn", azfn_router), ("baseline", baseline_router)] {
         group.bench_function(name, |b| {
-            b.iter(|| {
-                runtime.block_on(async {
-                    let response = router
-                        .clone()
-                        .oneshot(order_request(&body))
-                        .await
-                        .expect("infallible");
-                    assert_eq!(response.status(), 200);
-                    axum::body::to_bytes(response.into_body(), usize::MAX)
-                        .await
-                        .expect("a body")
-                })
-            })
+            b.iter(|| runtime.block_on(answer(&router, order_request(&body))))
         });
     }
     group.finish();

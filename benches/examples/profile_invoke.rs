@@ -15,8 +15,7 @@
 mod common;
 
 use azfn_benches::vectors::{ORDER_VECTOR, host_body};
-use common::{baseline, order_request};
-use tower::ServiceExt as _;
+use common::{answer, baseline, order_request};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -37,16 +36,7 @@ fn main() {
         .expect("a Tokio runtime");
     runtime.block_on(async {
         for _ in 0..count {
-            let response = router
-                .clone()
-                .oneshot(order_request(&body))
-                .await
-                .expect("infallible");
-            assert_eq!(response.status(), 200);
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("a body");
-            std::hint::black_box(body);
+            std::hint::black_box(answer(&router, order_request(&body)).await);
         }
     });
 }

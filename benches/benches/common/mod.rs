@@ -42,3 +42,17 @@ pub(crate) fn order_request(body: &bytes::Bytes) -> http::Request<axum::body::Bo
         .body(axum::body::Body::from(body.clone()))
         .expect("a valid request")
 }
+
+/// Sends `request` through `router` in-process and returns the answer's body, checking that
+/// the invocation succeeded.
+pub(crate) async fn answer(
+    router: &axum::Router,
+    request: http::Request<axum::body::Body>,
+) -> bytes::Bytes {
+    use tower::ServiceExt as _;
+    let response = router.clone().oneshot(request).await.expect("infallible");
+    assert_eq!(response.status(), 200);
+    axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .expect("a body")
+}
