@@ -245,14 +245,9 @@ async fn invoke(
             },
         );
         data.extend(read_inputs(shared, f, &binding).await?);
-        let handler = scope.handler().await?;
-        let invocation = handler
-            .invoke_with_id(function, data, metadata, &invocation_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        for log in &invocation.logs {
-            shared.console().info(log);
-        }
+        let invocation = scope
+            .invoke(function, data, metadata, &invocation_id)
+            .await?;
         write_outputs(shared, f, &invocation, &binding).await
     }
     .await;

@@ -306,14 +306,9 @@ async fn invoke(
         metadata.insert("Id".into(), encode_text(&message.id));
         metadata.insert("PopReceipt".into(), encode_text(&message.pop_receipt));
         metadata.insert("QueueTrigger".into(), encode_text(&text));
-        let handler = scope.handler().await?;
-        let invocation = handler
-            .invoke_with_id(function, data, metadata, &invocation_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        for log in &invocation.logs {
-            console.info(log);
-        }
+        let invocation = scope
+            .invoke(function, data, metadata, &invocation_id)
+            .await?;
         write_outputs(shared, f, &invocation, &binding).await
     }
     .await;

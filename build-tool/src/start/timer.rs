@@ -481,14 +481,9 @@ async fn tick(
         let mut data = Map::new();
         data.insert(trigger.name.clone(), timer);
         data.extend(read_inputs(shared, f, &binding).await?);
-        let handler = scope.handler().await?;
-        let invocation = handler
-            .invoke_with_id(function, data, Map::new(), &invocation_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        for log in &invocation.logs {
-            shared.console().info(log);
-        }
+        let invocation = scope
+            .invoke(function, data, Map::new(), &invocation_id)
+            .await?;
         write_outputs(shared, f, &invocation, &binding).await
     }
     .await;

@@ -20,7 +20,9 @@ use super::{
     Emulator, HostEvent, Shared, emulator_listening, has_non_http_trigger, needs_storage,
     print_functions, start_emulator, trigger_kind, uses_development_storage,
 };
-use crate::host::{App, Handler};
+use serde_json::{Map, Value};
+
+use crate::host::{App, Handler, Invocation};
 
 /// How long a reload waits for the invocations in flight before it restarts the handler
 /// under them.
@@ -86,6 +88,29 @@ impl Scope {
             },
             _ = self.until_ended() => Err(reloaded()),
         }
+    }
+}
+
+impl Scope {
+    /// Invokes `function` on this loop's handler with the host's id for the invocation, and
+    /// shows the invocation's logs as the host does.
+    pub(crate) async fn invoke(
+        &self,
+        function: &str,
+        data: Map<String, Value>,
+        metadata: Map<String, Value>,
+        invocation_id: &str,
+    ) -> Result<Invocation, String> {
+        let invocation = self
+            .handler()
+            .await?
+            .invoke_with_id(function, data, metadata, invocation_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        for log in &invocation.logs {
+            self.shared.console().info(log);
+        }
+        Ok(invocation)
     }
 }
 
