@@ -162,20 +162,8 @@ fn a_usage_error_names_the_missing_flag() {
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
-use common::{fixture_project, queue_record, read_json, route_record, zip_entries};
+use common::{azfn, fixture_project, queue_record, read_json, route_record, zip_entries};
 use predicates::prelude::*;
-
-/// `cargo-azfn azfn ARGS`, as cargo runs `cargo azfn ARGS`, colors off.
-fn azfn(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-azfn"));
-    command
-        .arg("azfn")
-        .args(args)
-        .env_remove("CARGO_TERM_COLOR")
-        .env("NO_COLOR", "1");
-    command
-}
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()

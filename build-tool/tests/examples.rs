@@ -2,19 +2,8 @@
 
 mod common;
 
-use assert_cmd::Command;
-use common::{assert_app_folder_valid, read_json, workspace_root, zip_entries};
+use common::{assert_app_folder_valid, azfn, read_json, workspace_root, zip_entries};
 use predicates::prelude::*;
-
-fn azfn(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-azfn"));
-    command
-        .arg("azfn")
-        .args(args)
-        .env_remove("CARGO_TERM_COLOR")
-        .env("NO_COLOR", "1");
-    command
-}
 
 #[test]
 fn the_orders_example_builds_lists_and_packs() {

@@ -10,22 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use assert_cmd::Command as AssertCommand;
-use common::{assert_app_folder_valid, entries, read_json, workspace_root, zip_entries};
+use common::{assert_app_folder_valid, azfn, entries, read_json, workspace_root, zip_entries};
 
 /// The target directory every generated project builds into.
 fn shared_target_dir() -> PathBuf {
     workspace_root().join("target").join("azfn-new-projects")
-}
-
-fn azfn(args: &[&str]) -> AssertCommand {
-    let mut command = AssertCommand::new(env!("CARGO_BIN_EXE_cargo-azfn"));
-    command
-        .arg("azfn")
-        .args(args)
-        .env_remove("CARGO_TERM_COLOR")
-        .env("NO_COLOR", "1");
-    command
 }
 
 fn cargo(project: &Path, args: &[&str]) {

@@ -127,6 +127,11 @@ pub(crate) fn cargo_azfn(args: &[&str]) -> Output {
     cargo_azfn_command(args).output().unwrap()
 }
 
+/// [`cargo_azfn_command`] as an `assert_cmd` command, for tests that assert on its output.
+pub(crate) fn azfn(args: &[&str]) -> assert_cmd::Command {
+    cargo_azfn_command(args).into()
+}
+
 /// The command [`cargo_azfn`] runs, for tests that adjust it.
 pub(crate) fn cargo_azfn_command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-azfn"));
