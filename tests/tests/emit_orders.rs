@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{orders_app, read_json, shared_dir};
+use common::{orders_app, read_json, schema, schema_errors, shared_dir};
 use serde_json::{Value, json};
 
 fn golden(name: &str) -> Value {
@@ -72,23 +72,8 @@ fn host_json_names_the_executable_and_the_bundle() {
     );
 }
 
-/// A validator for one of the shared schemas. `function.schema.json` says draft-04 but uses
-/// `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules.
-fn validator(schema_file: &str) -> jsonschema::Validator {
-    let schema = read_json(&shared_dir().join("schemas").join(schema_file));
-    match schema_file {
-        "local.settings.schema.json" => jsonschema::draft4::new(&schema),
-        _ => jsonschema::draft7::new(&schema),
-    }
-    .unwrap_or_else(|e| panic!("{schema_file}: {e}"))
-}
-
 fn assert_valid(validator: &jsonschema::Validator, file: &Path) {
-    let instance = read_json(file);
-    let errors: Vec<String> = validator
-        .iter_errors(&instance)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
+    let errors = schema_errors(validator, &read_json(file));
     assert!(
         errors.is_empty(),
         "{} is invalid: {errors:#?}",
@@ -99,15 +84,12 @@ fn assert_valid(validator: &jsonschema::Validator, file: &Path) {
 #[test]
 fn every_emitted_file_validates_against_the_public_schemas() {
     let app = orders_app();
+    assert_valid(&schema("host.schema.json"), &app.out_dir.join("host.json"));
     assert_valid(
-        &validator("host.schema.json"),
-        &app.out_dir.join("host.json"),
-    );
-    assert_valid(
-        &validator("local.settings.schema.json"),
+        &schema("local.settings.schema.json"),
         &app.out_dir.join("local.settings.json"),
     );
-    let function_schema = validator("function.schema.json");
+    let function_schema = schema("function.schema.json");
     for name in &app.functions {
         assert_valid(
             &function_schema,
@@ -119,10 +101,10 @@ fn every_emitted_file_validates_against_the_public_schemas() {
 #[test]
 fn the_schemas_reject_what_the_host_would_reject() {
     // Guards the validation above against a validator that accepts everything.
-    let function_schema = validator("function.schema.json");
+    let function_schema = schema("function.schema.json");
     let bad = json!({"bindings": [{"type": "queueTrigger", "direction": "sideways", "name": "x"}]});
     assert!(!function_schema.is_valid(&bad));
-    let host_schema = validator("host.schema.json");
+    let host_schema = schema("host.schema.json");
     let bad =
         json!({"version": "2.0", "customHandler": {"description": {}, "enableProxying": true}});
     assert!(!host_schema.is_valid(&bad));

@@ -60,11 +60,21 @@ pub fn triggers_app() -> &'static EmitReport {
     })
 }
 
-/// A validator for `shared/schemas/function.schema.json`. The schema says draft-04 but uses
-/// `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules.
+/// A validator for `shared/schemas/{schema_file}`. `function.schema.json` says draft-04 but
+/// uses `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules, as is
+/// `host.schema.json`; `local.settings.schema.json` is draft-04.
+pub fn schema(schema_file: &str) -> jsonschema::Validator {
+    let schema = read_json(&shared_dir().join("schemas").join(schema_file));
+    match schema_file {
+        "local.settings.schema.json" => jsonschema::draft4::new(&schema),
+        _ => jsonschema::draft7::new(&schema),
+    }
+    .unwrap_or_else(|e| panic!("{schema_file}: {e}"))
+}
+
+/// A validator for `shared/schemas/function.schema.json` (see [`schema`]).
 pub fn function_schema() -> jsonschema::Validator {
-    let schema = read_json(&shared_dir().join("schemas/function.schema.json"));
-    jsonschema::draft7::new(&schema).expect("function.schema.json compiles")
+    schema("function.schema.json")
 }
 
 /// Every way `instance` fails `validator`, as readable lines; empty when it is valid.
