@@ -50,6 +50,11 @@ fn main() {{
 
 const GET_ANONYMOUS: &str = r#"methods = ["get"], auth_level = "anonymous""#;
 const RUN: &str = "azfn::run();";
+/// A `hello` body with a type error.
+const DOES_NOT_COMPILE: &str =
+    "let broken: u32 = \"not a number\";\n    format!(\"Broken, {name}!\")";
+/// A `main` body whose handler panics before it listens.
+const CRASHES_AT_START: &str = r#"panic!("this handler never starts");"#;
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -124,16 +129,7 @@ async fn watch_rebuilds_restarts_and_survives_a_broken_edit() {
 
     // 2. An edit that does not compile: the compiler's error is printed and the previous
     // build keeps serving, with the handler it had.
-    std::fs::write(
-        &main,
-        main_rs(
-            GET_ANONYMOUS,
-            "let broken: u32 = \"not a number\";\n    format!(\"Broken, {name}!\")",
-            "",
-            RUN,
-        ),
-    )
-    .unwrap();
+    std::fs::write(&main, main_rs(GET_ANONYMOUS, DOES_NOT_COMPILE, "", RUN)).unwrap();
     host.wait_for("failed rebuild", REBUILD, |log| {
         log.contains("Rebuild failed").then_some(())
     })
@@ -159,7 +155,7 @@ async fn watch_rebuilds_restarts_and_survives_a_broken_edit() {
             GET_ANONYMOUS,
             r#"format!("Crashed, {name}!")"#,
             "",
-            r#"panic!("this handler never starts");"#,
+            CRASHES_AT_START,
         ),
     )
     .unwrap();
@@ -243,16 +239,7 @@ async fn watch_waits_for_a_fix_when_the_first_build_fails() {
     let manifest = new_http_project(&dir.path().join("watch-broken-app"));
     let project = manifest.parent().unwrap();
     let main = project.join("src/main.rs");
-    std::fs::write(
-        &main,
-        main_rs(
-            GET_ANONYMOUS,
-            "let broken: u32 = \"not a number\";\n    format!(\"Broken, {name}!\")",
-            "",
-            RUN,
-        ),
-    )
-    .unwrap();
+    std::fs::write(&main, main_rs(GET_ANONYMOUS, DOES_NOT_COMPILE, "", RUN)).unwrap();
     let target = new_projects_target_dir();
     let mut host = StartProcess::watch(&manifest, &target, &[]);
     host.wait_for("the first build failing", FIRST_BUILD, |log| {
@@ -302,7 +289,7 @@ async fn watch_waits_for_a_fix_when_the_first_handler_crashes() {
             GET_ANONYMOUS,
             r#"format!("Crashed, {name}!")"#,
             "",
-            r#"panic!("this handler never starts");"#,
+            CRASHES_AT_START,
         ),
     )
     .unwrap();
