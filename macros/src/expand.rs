@@ -298,9 +298,11 @@ fn http_entry_point(model: &FunctionModel) -> TokenStream {
             fn __azfn_entry(
                 __request: ::azfn::__private::HttpRequest,
             ) -> ::azfn::__private::BoxFuture<::azfn::__private::Response> {
+                // Split outside the future, which would otherwise keep the whole request
+                // beside its parts for the invocation's length.
+                #[allow(unused_mut)]
+                let (mut __parts, __body) = __request.into_parts();
                 ::std::boxed::Box::pin(async move {
-                    #[allow(unused_mut)]
-                    let (mut __parts, __body) = __request.into_parts();
                     let __sink = ::azfn::__private::OutputSink::from_parts(&__parts);
                     #(#inputs)*
                     #consume

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use serde_json::Map;
+use tokio::task::futures::TaskLocalFuture;
 
 use crate::context::Context;
 use crate::error::{OutputError, PayloadError};
@@ -43,9 +44,10 @@ tokio::task_local! {
 }
 
 impl PayloadParts {
-    /// Runs `call` with these parts in scope.
-    pub(crate) async fn scope<F: Future>(self, call: F) -> F::Output {
-        PAYLOAD_PARTS.scope(self, call).await
+    /// Runs `call` with these parts in scope (a plain function for the reason given at
+    /// [`crate::logging::LogBuffer::scope`]).
+    pub(crate) fn scope<F: Future>(self, call: F) -> TaskLocalFuture<PayloadParts, F> {
+        PAYLOAD_PARTS.scope(self, call)
     }
 
     /// Calls `f` with the payload-mode parts of the invocation being served, or `None` outside

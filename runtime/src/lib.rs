@@ -30,6 +30,7 @@
 pub mod context;
 pub mod encode;
 pub mod error;
+mod http_json;
 mod http_output;
 pub mod invocation;
 pub mod logging;
@@ -67,7 +68,8 @@ pub use trigger::{Metadata, TimerInfo};
 
 /// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
 pub mod http {
-    pub use axum::Json;
+    pub use crate::http_json::JsonRejection;
+    pub use crate::output::Json;
     pub use axum::body::{Body, Bytes};
     pub use axum::extract::{Path, Query, Request};
     pub use axum::response::{IntoResponse, Response};
@@ -104,12 +106,17 @@ pub mod __private {
     }
 
     /// Runs the last extractor, which may consume the body; its rejection becomes the response.
-    pub async fn from_request<T: FromRequest<(), M>, M>(
+    /// A plain function, not an `async fn`, which would keep the request's parts in its state
+    /// beside the extractor's future holding them too (generated handlers are allocated per
+    /// request).
+    // The rejection is the response the function answers with, as in axum's handlers.
+    #[allow(clippy::result_large_err)]
+    pub fn from_request<T: FromRequest<(), M>, M>(
         parts: http::request::Parts,
         body: axum::body::Body,
-    ) -> Result<T, Response> {
+    ) -> impl Future<Output = Result<T, Response>> + Send {
+        use futures_util::FutureExt as _;
         T::from_request(http::Request::from_parts(parts, body), &())
-            .await
-            .map_err(IntoResponse::into_response)
+            .map(|result| result.map_err(IntoResponse::into_response))
     }
 }

@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
+use tokio::task::futures::TaskLocalFuture;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::Layer;
@@ -85,9 +86,11 @@ impl LogBuffer {
         lines
     }
 
-    /// Runs `future` with its events collected into this buffer.
-    pub(crate) async fn scope<F: Future>(self, future: F) -> F::Output {
-        INVOCATION_LOGS.scope(self, future).await
+    /// Runs `future` with its events collected into this buffer. A plain function, not an
+    /// `async fn`: that would hold `future` twice in its state (argument and awaitee), and the
+    /// invocation future is allocated per request.
+    pub(crate) fn scope<F: Future>(self, future: F) -> TaskLocalFuture<LogBuffer, F> {
+        INVOCATION_LOGS.scope(self, future)
     }
 }
 

@@ -100,7 +100,8 @@ impl<T: OutputItem> IntoOutputValue for Vec<T> {
 }
 
 /// JSON input and output: `Json<T>` reads a binding as JSON into `T`, and writes `T` as compact
-/// JSON. In HTTP functions, use axum's `Json` (re-exported as `azfn::http::Json`) instead.
+/// JSON. In HTTP functions it is also the JSON body extractor and response (also named
+/// `azfn::http::Json`), answering as axum's `Json` does; see [`crate::http::JsonRejection`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Json<T>(pub T);
 

@@ -6,10 +6,14 @@ use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
+use std::future::{Future, Ready};
+
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt as _;
+use futures_util::future::Either;
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
@@ -17,12 +21,13 @@ use tower::ServiceExt as _;
 use crate::context::{Context, INVOCATION_ID_HEADER};
 use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
+use crate::http_json::read_body;
 use crate::http_output::{HttpOutputObject, InputRejected, InputSource, OutputSink, PayloadParts};
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
 use crate::payload::InvocationRequest;
-use crate::registry::{FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
+use crate::registry::{BoxFuture, FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
 use crate::state::SharedState;
 
 /// The route prefix the host uses when `host.json` does not set `extensions.http.routePrefix`.
@@ -32,17 +37,30 @@ pub const DEFAULT_ROUTE_PREFIX: &str = "api";
 /// plus room for base64 and the envelope.
 const MAX_PAYLOAD_BYTES: usize = 160 * 1024 * 1024;
 
-/// What the server dispatches with: the functions, their routers, the shared state.
+/// What the server dispatches with: the functions payload mode invokes, the router of forwarded
+/// requests, the shared state.
 struct Dispatcher {
-    registry: Registry,
-    /// Per HTTP function, a router holding only its route, so `Path` works in payload mode too.
-    function_routers: HashMap<String, Router>,
-    /// HTTP functions whose route has no parameters: payload mode calls them directly, as
-    /// routing would find nothing to extract.
-    direct: HashMap<String, HttpHandlerFn>,
+    /// Every function, by its exact name (the host's path casing).
+    invocable: HashMap<String, Arc<Invocable>>,
     /// Real requests forwarded or proxied by the host, on their original paths.
     front: Router,
     state: SharedState,
+}
+
+/// One function as payload mode invokes it.
+struct Invocable {
+    function: Arc<Function>,
+    /// How an HTTP function receives the request rebuilt from `Data`; `None` for other triggers.
+    http: Option<HttpCall>,
+}
+
+/// How payload mode calls an HTTP function with the rebuilt request.
+enum HttpCall {
+    /// The route has no parameters, so routing would find nothing to extract: the generated
+    /// handler is called directly.
+    Direct(HttpHandlerFn),
+    /// A router holding only this function's route, so `Path` works in payload mode too.
+    Routed(Router),
 }
 
 type RouterLayer = Box<dyn FnOnce(Router) -> Router + Send>;
@@ -200,35 +218,35 @@ pub fn router_with_prefix(route_prefix: &str) -> Result<Router, ServeError> {
 
 fn build_router(route_prefix: &str, state: SharedState) -> Result<Router, ServeError> {
     let registry = Registry::build(&FUNCTIONS)?;
-    let mut function_routers = HashMap::new();
-    let mut direct = HashMap::new();
+    let mut invocable = HashMap::new();
     let mut front = Router::new();
-    for function in registry.functions.values() {
-        let Handler::Http(handler) = function.handler else {
-            continue;
-        };
-        let template = http_route_template(&function.record);
-        if !template.contains('{') {
-            direct.insert(function.record.name.clone(), handler);
-        }
-        let paths = route_paths(route_prefix, &template);
-        let mut own = Router::new();
-        for path in &paths {
-            own = own.route(path, axum::routing::any(guarded(handler)));
-            // Only HTTP-in/HTTP-out functions are ever forwarded or proxied by the host (§4).
-            if function.record.function.is_http_in_and_out() {
-                front = front.route(path, axum::routing::any(guarded(handler)));
+    for (name, function) in registry.functions {
+        let http = match function.handler {
+            Handler::Http(handler) => {
+                let template = http_route_template(&function.record);
+                let paths = route_paths(route_prefix, &template);
+                let mut own = Router::new();
+                for path in &paths {
+                    own = own.route(path, axum::routing::any(guarded(handler)));
+                    // Only HTTP-in/HTTP-out functions are ever forwarded or proxied by the host (§4).
+                    if function.record.function.is_http_in_and_out() {
+                        front = front.route(path, axum::routing::any(guarded(handler)));
+                    }
+                }
+                Some(if template.contains('{') {
+                    // The host's `Url` might not carry the prefix we expect; the function still runs.
+                    HttpCall::Routed(own.fallback(guarded(handler)))
+                } else {
+                    HttpCall::Direct(handler)
+                })
             }
-        }
-        // The host's `Url` might not carry the prefix we expect; the function still runs.
-        own = own.fallback(guarded(handler));
-        function_routers.insert(function.record.name.clone(), own);
+            Handler::Event(_) => None,
+        };
+        invocable.insert(name, Arc::new(Invocable { function, http }));
     }
     front = front.fallback(not_found);
     let dispatcher = Arc::new(Dispatcher {
-        registry,
-        function_routers,
-        direct,
+        invocable,
         front,
         state,
     });
@@ -351,76 +369,61 @@ async fn not_found(request: Request) -> Response {
         .into_response()
 }
 
-async fn dispatch(State(app): State<Arc<Dispatcher>>, mut request: Request) -> Response {
+/// Routes one request from the host. Not an `async fn`: the future it returns is allocated for
+/// every request, and an `async fn` would keep the whole request in it for the invocation's
+/// length. Only the body and the invocation id travel on.
+fn dispatch(
+    State(app): State<Arc<Dispatcher>>,
+    request: Request,
+) -> Either<Ready<Response>, Either<impl Future<Output = Response>, BoxFuture<Response>>> {
     let path = request.uri().path();
     if path == "/" && request.method() == Method::GET {
         // The host's readiness probe and health ping: any answer, quickly.
-        return StatusCode::OK.into_response();
+        return Either::Left(std::future::ready(StatusCode::OK.into_response()));
     }
     if request.method() == Method::POST
         && let Some(name) = path.strip_prefix('/')
-        && let Some(function) = app.registry.functions.get(name)
+        && let Some(target) = app.invocable.get(name)
     {
-        let function = function.clone();
-        return invoke_payload(&app, &function, request).await;
+        let target = target.clone();
+        let (parts, body) = request.into_parts();
+        let invocation_id = invocation_id(&parts.headers);
+        return Either::Right(Either::Left(invoke_payload(
+            app,
+            target,
+            invocation_id,
+            body,
+        )));
     }
+    let mut request = request;
     request.extensions_mut().insert(app.state.clone());
-    app.front.clone().oneshot(request).await.into_response()
+    let front = app.front.clone();
+    Either::Right(Either::Right(Box::pin(async move {
+        front.oneshot(request).await.into_response()
+    })))
 }
 
 fn failure(status: StatusCode, message: &str) -> Response {
     (status, axum::Json(json!({ "error": message }))).into_response()
 }
 
-fn invocation_id(request: &Request) -> Option<Arc<str>> {
-    request
-        .headers()
+fn invocation_id(headers: &http::HeaderMap) -> Option<Arc<str>> {
+    headers
         .get(INVOCATION_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(Arc::from)
 }
 
-async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request) -> Response {
-    let record = &function.record;
-    let invocation_id = invocation_id(&request);
+/// One invocation in payload mode: the host's body in, the answer (or the failure) out.
+async fn invoke_payload(
+    app: Arc<Dispatcher>,
+    target: Arc<Invocable>,
+    invocation_id: Option<Arc<str>>,
+    body: Body,
+) -> Response {
+    let record = &target.function.record;
     let logs = LogBuffer::new(invocation_id.clone());
-    let result = logs
-        .clone()
-        .scope(async {
-            let body = axum::body::to_bytes(request.into_body(), MAX_PAYLOAD_BYTES)
-                .await
-                .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
-            let context = |payload: &mut InvocationRequest| {
-                Context::with_raw_metadata(
-                    invocation_id.clone(),
-                    record.clone(),
-                    payload.take_metadata(),
-                )
-            };
-            match function.handler {
-                Handler::Event(handler) => {
-                    let mut payload = InvocationRequest::from_bytes(body)?;
-                    let context = context(&mut payload);
-                    let invocation =
-                        Invocation::new(record.clone(), payload, context, app.state.clone());
-                    match AssertUnwindSafe(handler(invocation)).catch_unwind().await {
-                        Ok(result) => result.map(|i| Answer::from(i.finish())),
-                        Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
-                    }
-                }
-                Handler::Http(_) => {
-                    let trigger = record
-                        .function
-                        .trigger()
-                        .expect("registry checked that HTTP functions have an httpTrigger");
-                    let (mut payload, request) =
-                        InvocationRequest::parse_http(body, &trigger.name)?;
-                    let context = context(&mut payload);
-                    invoke_http_payload(app, record, payload, request, context).await
-                }
-            }
-        })
-        .await;
+    let result = invoke(&app, &target, invocation_id.clone(), &logs, body).await;
     let id = invocation_id.as_deref().unwrap_or("-");
     match result {
         Ok(answer) => answer.into_response(&logs.take()),
@@ -435,39 +438,75 @@ async fn invoke_payload(app: &Dispatcher, function: &Function, request: Request)
     }
 }
 
-async fn invoke_http_payload<'r>(
+async fn invoke<'r>(
     app: &Dispatcher,
-    record: &'r Arc<FunctionRecord>,
-    payload: InvocationRequest,
-    request: Request,
-    context: Context,
+    target: &'r Invocable,
+    invocation_id: Option<Arc<str>>,
+    logs: &LogBuffer,
+    body: Body,
 ) -> Result<Answer<'r>, InvocationFailure> {
-    let sink = OutputSink::default();
-    let payload_parts = PayloadParts {
-        sink: sink.clone(),
-        context,
-        inputs: InputSource {
-            record: record.clone(),
-            payload: Arc::new(payload),
-        },
-        state: app.state.clone(),
+    let record = &target.function.record;
+    let body = read_body(body, MAX_PAYLOAD_BYTES)
+        .await
+        .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
+    let context = |payload: &mut InvocationRequest| {
+        Context::with_raw_metadata(invocation_id, record.clone(), payload.take_metadata())
     };
-    let call = async {
-        match app.direct.get(&record.name) {
-            Some(handler) => call_guarded(*handler, request).await,
-            None => app
-                .function_routers
-                .get(&record.name)
-                .expect("every HTTP function has a router")
-                .clone()
-                .oneshot(request)
-                .await
-                .into_response(),
+    match (target.function.handler, &target.http) {
+        (Handler::Http(_), Some(http)) => {
+            let trigger = record
+                .function
+                .trigger()
+                .expect("registry checked that HTTP functions have an httpTrigger");
+            let (mut payload, request) = InvocationRequest::parse_http(body, &trigger.name)?;
+            let sink = OutputSink::default();
+            let payload_parts = PayloadParts {
+                sink: sink.clone(),
+                context: context(&mut payload),
+                inputs: InputSource {
+                    record: record.clone(),
+                    payload: Arc::new(payload),
+                },
+                state: app.state.clone(),
+            };
+            // The function's future is made here, outside the awaits, so the request it owns
+            // is not also kept in this invocation's state.
+            let call: BoxFuture<Response> = match http {
+                HttpCall::Direct(handler) => handler(request),
+                HttpCall::Routed(router) => {
+                    let call = router.clone().oneshot(request);
+                    Box::pin(async move { call.await.into_response() })
+                }
+            };
+            let call = AssertUnwindSafe(call).catch_unwind();
+            let response = match logs.clone().scope(payload_parts.scope(call)).await {
+                Ok(response) => response,
+                Err(panic) => panic_response(&*panic),
+            };
+            http_answer(record, &sink, response).await
         }
-    };
-    let response = payload_parts.scope(call).await;
+        (Handler::Event(handler), _) => {
+            let mut payload = InvocationRequest::from_bytes(body)?;
+            let context = context(&mut payload);
+            let invocation = Invocation::new(record.clone(), payload, context, app.state.clone());
+            let call = AssertUnwindSafe(handler(invocation)).catch_unwind();
+            match logs.clone().scope(call).await {
+                Ok(result) => result.map(|i| Answer::from(i.finish())),
+                Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
+            }
+        }
+        (Handler::Http(_), None) => unreachable!("every HTTP function has an HttpCall"),
+    }
+}
+
+/// The answer of an HTTP function: its response as the `http` output, and its `Out` values.
+async fn http_answer<'r>(
+    record: &'r FunctionRecord,
+    sink: &OutputSink,
+    response: Response,
+) -> Result<Answer<'r>, InvocationFailure> {
     let (parts, body) = response.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX)
+    let body = read_body(body, usize::MAX)
         .await
         .map_err(|e| InvocationError::Function(e.into()))?;
     if let Some(PanicMarker(message)) = parts.extensions.get::<PanicMarker>() {

@@ -222,6 +222,48 @@ async fn a_payload_for_another_binding_name_is_refused_with_the_missing_field() 
     );
 }
 
+#[tokio::test]
+async fn a_payload_that_is_not_utf8_is_refused_with_where_it_stops_being_text() {
+    let mut payload = vector("http-trigger.request.json");
+    let at = payload.windows(5).position(|w| w == b"black").unwrap();
+    payload[at] = 0xff;
+    let (status, response) = invoke("order", payload).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let error = response["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("invocation payload is not valid JSON"),
+        "{error}"
+    );
+    assert!(error.contains(&format!("from {at}")), "{error}");
+}
+
+#[tokio::test]
+async fn json_bodies_past_axums_default_limit_reach_the_function() {
+    // axum's `Json` refuses bodies over 2 MB; the host accepts up to 100 MB, so azfn's does too.
+    let mut payload: Value = serde_json::from_slice(&vector("http-trigger.request.json")).unwrap();
+    let color = "x".repeat(3 * 1024 * 1024);
+    payload["Data"]["req"]["Body"] =
+        json!(json!({"id": 1, "quantity": 2, "color": color}).to_string());
+    let (status, response) = invoke("order", serde_json::to_vec(&payload).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{}", &response.to_string()[..200]);
+    assert!(http_body(&response, "res").ends_with(&color));
+}
+
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_is_the_functions_422_not_a_failed_invocation() {
+    let mut payload: Value = serde_json::from_slice(&vector("http-trigger.request.json")).unwrap();
+    payload["Data"]["req"]["Body"] = json!(r#"{"id": "1005"}"#);
+    let (status, response) = invoke("order", serde_json::to_vec(&payload).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{response}");
+    assert_eq!(response["Outputs"]["res"]["statusCode"], 422);
+    assert_eq!(
+        http_body(&response, "res"),
+        "Failed to deserialize the JSON body into the target type: id: invalid type: string \"1005\", \
+         expected u64 at line 1 column 13"
+    );
+    assert!(response["Outputs"].get("message").is_none());
+}
+
 #[test]
 fn every_request_vector_decodes() {
     let names = [
