@@ -360,6 +360,50 @@ async fn tower_layers_wrap_every_invocation() {
     assert_eq!(LAYER_SAW.load(Ordering::SeqCst) - before, 2);
 }
 
+static SERVED_LAYER_SAW: AtomicUsize = AtomicUsize::new(0);
+
+/// Served over a socket, an app with a layer runs its requests through the layer (without
+/// layers the server skips axum's router; this is the other way).
+#[tokio::test]
+async fn served_apps_with_layers_run_payloads_and_probes_through_them() {
+    let layer = tower::util::MapRequestLayer::new(|request: azfn::http::Request| {
+        SERVED_LAYER_SAW.fetch_add(1, Ordering::SeqCst);
+        request
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(
+        App::new()
+            .layer(layer)
+            .serve_with_shutdown(listener, async {
+                let _ = stopped.await;
+            }),
+    );
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let payload = r#"{"Data":{"item":"\"x\""},"Metadata":{}}"#;
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "GET / HTTP/1.1\r\nHost: x\r\n\r\nPOST /nothing HTTP/1.1\r\nHost: x\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n{payload}",
+                payload.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut answers = String::new();
+    stream.read_to_string(&mut answers).await.unwrap();
+    assert_eq!(answers.matches("HTTP/1.1 200").count(), 2, "{answers}");
+    assert!(answers.contains(r#""Outputs":{}"#), "{answers}");
+    assert_eq!(SERVED_LAYER_SAW.load(Ordering::SeqCst), 2);
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
 #[derive(serde::Deserialize)]
 struct Reading {
     temperature: f64,
