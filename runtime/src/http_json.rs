@@ -85,9 +85,13 @@ impl<T: DeserializeOwned, S: Send + Sync> OptionalFromRequest<S> for Json<T> {
 impl<T: DeserializeOwned> Json<T> {
     /// Deserializes a JSON body, refusing it as the extractor does.
     pub fn from_bytes(body: &[u8]) -> Result<Self, JsonRejection> {
-        match serde_json::from_slice(body) {
-            Ok(value) => Ok(Self(value)),
-            Err(_) => Err(rejection_of::<T>(body)),
+        // UTF-8 checked once for the whole body, not string by string as from bytes.
+        let parsed = std::str::from_utf8(body)
+            .ok()
+            .and_then(|text| serde_json::from_str(text).ok());
+        match parsed {
+            Some(value) => Ok(Self(value)),
+            None => Err(rejection_of::<T>(body)),
         }
     }
 }
@@ -248,6 +252,12 @@ mod tests {
         );
         let syntax = Json::<Foo>::from_bytes(b"{").unwrap_err();
         assert_eq!(syntax.status(), StatusCode::BAD_REQUEST);
+        let not_utf8 = Json::<String>::from_bytes(b"\"\xff\"").unwrap_err();
+        assert_eq!(not_utf8.status(), StatusCode::BAD_REQUEST);
+        assert!(
+            not_utf8.to_string().contains("invalid unicode code point"),
+            "{not_utf8}"
+        );
         let trailing =
             Json::<serde_json::Value>::from_bytes(br#"{ "foo": "bar" } baz "#).unwrap_err();
         assert_eq!(trailing.status(), StatusCode::BAD_REQUEST);

@@ -935,14 +935,16 @@ fn http_request_from_parts(
 
 /// The host base64-encodes bodies of exactly these content types (§2.4).
 fn is_base64_content_type(headers: &http::HeaderMap) -> bool {
-    headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|ct| {
-            let ct = ct.trim().to_ascii_lowercase();
-            ct.starts_with("application/octet-stream") || ct.starts_with("multipart/")
-        })
-        .unwrap_or(false)
+    let Some(value) = headers.get(http::header::CONTENT_TYPE) else {
+        return false;
+    };
+    let value = value.as_bytes().trim_ascii();
+    let starts_with = |prefix: &[u8]| {
+        value
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    starts_with(b"application/octet-stream") || starts_with(b"multipart/")
 }
 
 /// Splits `scheme://authority/path?query` into the authority and `/path?query`.
@@ -1064,6 +1066,26 @@ mod tests {
         let ok = InvocationRequest::parse(br#"{"data": {"a": 1}}"#).unwrap();
         assert_eq!(ok.data("a"), Some(Value::from(1)));
         assert!(ok.raw_metadata().is_none());
+    }
+
+    #[test]
+    fn base64_bodies_are_recognised_by_content_type_in_any_case() {
+        let with = |value: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_str(value).unwrap(),
+            );
+            is_base64_content_type(&headers)
+        };
+        assert!(with("application/octet-stream"));
+        assert!(with(" Application/Octet-Stream; x=1"));
+        assert!(with("multipart/form-data; boundary=b"));
+        assert!(with("MULTIPART/mixed"));
+        assert!(!with("application/json"));
+        assert!(!with("application/octet"));
+        assert!(!with("text/multipart/"));
+        assert!(!is_base64_content_type(&http::HeaderMap::new()));
     }
 
     fn http(payload: &str) -> Result<http::Request<axum::body::Body>, PayloadError> {
