@@ -155,7 +155,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Context {
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
         if let Some(context) =
-            crate::http_output::PayloadParts::with(|payload| payload.map(|p| p.context.clone()))
+            crate::http_output::PayloadParts::with(|payload| payload.map(|p| p.context()))
         {
             return Ok(context);
         }

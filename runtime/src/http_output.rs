@@ -1,7 +1,8 @@
 //! HTTP functions in payload mode: outputs set inside the function, and the response turned
 //! into the host's HTTP output object (§3.4).
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use serde_json::Map;
@@ -14,29 +15,45 @@ use crate::output::{OutParam, OutputValue};
 use crate::payload::{FromBindingValue, InvocationRequest};
 use crate::state::SharedState;
 
-/// Collects the `Out` parameters of an HTTP function. The runtime puts one in the request's
-/// extensions; generated code finds it there, so HTTP functions keep plain axum signatures.
-#[derive(Clone, Debug, Default)]
-pub struct OutputSink {
-    state: Arc<Mutex<SinkState>>,
-}
+/// Where the `Out` parameters of an HTTP function go: the invocation's [`PayloadParts`], found
+/// through the task-local they are in while the function runs, so HTTP functions keep plain
+/// axum signatures. Outside payload mode (a forwarded or proxied request, whose function has no
+/// outputs besides the response) values set are dropped.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OutputSink;
 
+/// The values and errors of an invocation's `Out` parameters.
 #[derive(Debug, Default)]
-struct SinkState {
+pub(crate) struct SinkState {
     values: Vec<(&'static str, OutputValue)>,
     errors: Vec<OutputError>,
 }
 
+impl SinkState {
+    /// What was recorded: the values, or the first error.
+    pub(crate) fn into_values(mut self) -> Result<Vec<(&'static str, OutputValue)>, OutputError> {
+        if self.errors.is_empty() {
+            Ok(self.values)
+        } else {
+            Err(self.errors.swap_remove(0))
+        }
+    }
+}
+
 /// Everything payload mode hands an HTTP function besides the request itself. It is in scope
-/// (a task-local) while the runtime calls the function: the call happens inside the runtime's
-/// own invocation future, below any user layer, so the extractors find it without a request
-/// extension (whose map and boxes showed in profiles).
-#[derive(Clone, Debug)]
+/// (a task-local) while the runtime calls the function, and taken back afterwards: the call
+/// happens inside the runtime's own invocation future, below any user layer, so the
+/// extractors find it without a request extension, and nothing in it needs sharing (the
+/// `Arc`s and boxes either would need showed in profiles).
+#[derive(Debug)]
 pub(crate) struct PayloadParts {
-    pub(crate) sink: OutputSink,
-    pub(crate) context: Context,
+    pub(crate) outputs: RefCell<SinkState>,
     pub(crate) inputs: InputSource,
     pub(crate) state: SharedState,
+    invocation_id: Option<Arc<str>>,
+    raw_metadata: Option<Bytes>,
+    /// Made on first use: most functions do not take a `Context`.
+    context: OnceLock<Context>,
 }
 
 tokio::task_local! {
@@ -44,8 +61,38 @@ tokio::task_local! {
 }
 
 impl PayloadParts {
-    /// Runs `call` with these parts in scope (a plain function for the reason given at
-    /// [`crate::logging::LogBuffer::scope`]).
+    pub(crate) fn new(
+        record: Arc<FunctionRecord>,
+        mut payload: InvocationRequest,
+        invocation_id: Option<Arc<str>>,
+        state: SharedState,
+    ) -> Self {
+        Self {
+            outputs: RefCell::default(),
+            raw_metadata: payload.take_metadata(),
+            inputs: InputSource { record, payload },
+            state,
+            invocation_id,
+            context: OnceLock::new(),
+        }
+    }
+
+    /// The invocation's context; every extraction in one invocation shares it.
+    pub(crate) fn context(&self) -> Context {
+        self.context
+            .get_or_init(|| {
+                Context::with_raw_metadata(
+                    self.invocation_id.clone(),
+                    self.inputs.record.clone(),
+                    self.raw_metadata.clone(),
+                )
+            })
+            .clone()
+    }
+
+    /// Runs `call` with these parts in scope; take them back with
+    /// [`TaskLocalFuture::take_value`] once it is done. A plain function for the reason given
+    /// at [`crate::logging::LogBuffer::scope`].
     pub(crate) fn scope<F: Future>(self, call: F) -> TaskLocalFuture<PayloadParts, F> {
         PAYLOAD_PARTS.scope(self, call)
     }
@@ -63,41 +110,36 @@ impl PayloadParts {
 }
 
 impl OutputSink {
-    /// The sink of this request, or a detached one when the runtime did not install any (a
-    /// forwarded request, whose function has no outputs besides the response).
+    /// The sink of this request.
     pub fn from_parts(_parts: &http::request::Parts) -> Self {
-        PayloadParts::with(|payload| payload.map(|p| p.sink.clone()).unwrap_or_default())
+        Self
     }
 
     /// Records the value of an `Out` parameter.
     pub fn set<P: OutParam>(&self, name: &'static str, out: P) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        match out.into_output() {
-            Ok(Some(value)) => state.values.push((name, value)),
-            Ok(None) => {}
-            Err(source) => state.errors.push(OutputError::Json {
-                binding: name.to_owned(),
-                source,
-            }),
-        }
-    }
-
-    /// Takes what was recorded: the values, or the first error.
-    pub(crate) fn take(&self) -> Result<Vec<(&'static str, OutputValue)>, OutputError> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if !state.errors.is_empty() {
-            return Err(state.errors.swap_remove(0));
-        }
-        Ok(std::mem::take(&mut state.values))
+        PayloadParts::with(|payload| {
+            let Some(payload) = payload else {
+                return;
+            };
+            let mut outputs = payload.outputs.borrow_mut();
+            match out.into_output() {
+                Ok(Some(value)) => outputs.values.push((name, value)),
+                Ok(None) => {}
+                Err(source) => outputs.errors.push(OutputError::Json {
+                    binding: name.to_owned(),
+                    source,
+                }),
+            }
+        });
     }
 }
 
-/// The input bindings of an HTTP function in payload mode (`Data` besides the request), put in
-/// the request's extensions so generated code can read them next to axum extractors.
-#[derive(Clone, Debug)]
+/// The input bindings of an HTTP function in payload mode (`Data` besides the request), in the
+/// invocation's [`PayloadParts`] so generated code can read them next to axum extractors.
+#[derive(Debug)]
 pub struct InputSource {
     pub(crate) record: Arc<FunctionRecord>,
-    pub(crate) payload: Arc<InvocationRequest>,
+    pub(crate) payload: InvocationRequest,
 }
 
 impl InputSource {

@@ -24,7 +24,7 @@ use crate::context::{Context, INVOCATION_ID_HEADER};
 use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
 use crate::http_json::read_body;
-use crate::http_output::{HttpOutputObject, InputRejected, InputSource, OutputSink, PayloadParts};
+use crate::http_output::{HttpOutputObject, InputRejected, PayloadParts, SinkState};
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
@@ -483,26 +483,15 @@ async fn invoke<'r>(
     let body = read_body(body, MAX_PAYLOAD_BYTES)
         .await
         .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
-    let context = |payload: &mut InvocationRequest| {
-        Context::with_raw_metadata(invocation_id, record.clone(), payload.take_metadata())
-    };
     match (target.function.handler, &target.http) {
         (Handler::Http(_), Some(http)) => {
             let trigger = record
                 .function
                 .trigger()
                 .expect("registry checked that HTTP functions have an httpTrigger");
-            let (mut payload, request) = InvocationRequest::parse_http(body, &trigger.name)?;
-            let sink = OutputSink::default();
-            let payload_parts = PayloadParts {
-                sink: sink.clone(),
-                context: context(&mut payload),
-                inputs: InputSource {
-                    record: record.clone(),
-                    payload: Arc::new(payload),
-                },
-                state: app.state.clone(),
-            };
+            let (payload, request) = InvocationRequest::parse_http(body, &trigger.name)?;
+            let payload_parts =
+                PayloadParts::new(record.clone(), payload, invocation_id, app.state.clone());
             // The function's future is made here, outside the awaits, so the request it owns
             // is not also kept in this invocation's state.
             let call: BoxFuture<Response> = match http {
@@ -512,16 +501,31 @@ async fn invoke<'r>(
                     Box::pin(async move { call.await.into_response() })
                 }
             };
-            let call = AssertUnwindSafe(call).catch_unwind();
-            let response = match logs.clone().scope(payload_parts.scope(call)).await {
-                Ok(response) => response,
-                Err(panic) => panic_response(&*panic),
+            // In a block of its own, so that the finished call is not kept in this future's
+            // state beside what comes after.
+            let (response, outputs) = {
+                let call = AssertUnwindSafe(call).catch_unwind();
+                let mut call = std::pin::pin!(payload_parts.scope(logs.clone().scope(call)));
+                let response = match call.as_mut().await {
+                    Ok(response) => response,
+                    Err(panic) => panic_response(&*panic),
+                };
+                let payload_parts = call
+                    .as_mut()
+                    .take_value()
+                    .expect("the parts are taken back once, after the call");
+                (response, payload_parts.outputs.into_inner())
             };
-            http_answer(record, &sink, response).await
+            let (parts, body) = response.into_parts();
+            let body = read_body(body, usize::MAX)
+                .await
+                .map_err(|e| InvocationError::Function(e.into()))?;
+            http_answer(record, outputs, parts, body)
         }
         (Handler::Event(handler), _) => {
             let mut payload = InvocationRequest::from_bytes(body)?;
-            let context = context(&mut payload);
+            let context =
+                Context::with_raw_metadata(invocation_id, record.clone(), payload.take_metadata());
             let invocation = Invocation::new(record.clone(), payload, context, app.state.clone());
             let call = AssertUnwindSafe(handler(invocation)).catch_unwind();
             match logs.clone().scope(call).await {
@@ -534,15 +538,12 @@ async fn invoke<'r>(
 }
 
 /// The answer of an HTTP function: its response as the `http` output, and its `Out` values.
-async fn http_answer<'r>(
+fn http_answer<'r>(
     record: &'r FunctionRecord,
-    sink: &OutputSink,
-    response: Response,
+    outputs: SinkState,
+    parts: http::response::Parts,
+    body: axum::body::Bytes,
 ) -> Result<Answer<'r>, InvocationFailure> {
-    let (parts, body) = response.into_parts();
-    let body = read_body(body, usize::MAX)
-        .await
-        .map_err(|e| InvocationError::Function(e.into()))?;
     if let Some(PanicMarker(message)) = parts.extensions.get::<PanicMarker>() {
         return Err(InvocationError::Panic(message.clone()).into());
     }
@@ -554,7 +555,7 @@ async fn http_answer<'r>(
         let object = HttpOutputObject::new(&http_binding.name, parts.status, parts.headers, body)?;
         answer.set(Cow::Borrowed(&http_binding.name), AnswerValue::Http(object));
     }
-    for (name, value) in sink.take()? {
+    for (name, value) in outputs.into_values()? {
         let binding = record
             .function
             .binding(name)
