@@ -198,7 +198,7 @@ pub fn run(options: &Options) -> Result<Report, BenchError> {
             }
         ),
         format!(
-            "cold start: spawned as the host does (app folder as working directory, FUNCTIONS_CUSTOMHANDLER_PORT...; node as `node server.js`), `GET /` probed every 1 ms, then the order posted on the same connection; median of {}",
+            "cold start: spawned as the host does (app folder as working directory, FUNCTIONS_CUSTOMHANDLER_PORT...; node as `node server.js`), `GET /` probed every 0.1 ms, then the order posted on the same connection; median of {}",
             plan.cold_starts
         ),
         "ratios are azfn / other; targets hold azfn to the baseline only".into(),
