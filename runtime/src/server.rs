@@ -29,7 +29,7 @@ use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
 use crate::payload::InvocationRequest;
-use crate::registry::{BoxFuture, FUNCTIONS, Function, Handler, HttpHandlerFn, Registry};
+use crate::registry::{BoxFuture, EventHandlerFn, FUNCTIONS, Handler, HttpHandlerFn, Registry};
 use crate::state::SharedState;
 
 /// The route prefix the host uses when `host.json` does not set `extensions.http.routePrefix`.
@@ -51,12 +51,19 @@ struct Dispatcher {
 
 /// One function as payload mode invokes it.
 struct Invocable {
-    function: Arc<Function>,
-    /// How an HTTP function receives the request rebuilt from `Data`; `None` for other triggers.
-    http: Option<HttpCall>,
+    record: Arc<FunctionRecord>,
+    call: Call,
 }
 
-/// How payload mode calls an HTTP function with the rebuilt request.
+/// How payload mode calls a function.
+enum Call {
+    /// An HTTP function, with the request rebuilt from `Data`.
+    Http(HttpCall),
+    /// Any other trigger.
+    Event(EventHandlerFn),
+}
+
+/// How an HTTP function receives the request rebuilt from `Data`.
 enum HttpCall {
     /// The route has no parameters, so routing would find nothing to extract: the generated
     /// handler is called directly.
@@ -237,7 +244,7 @@ fn build_dispatcher(route_prefix: &str, state: SharedState) -> Result<DispatchSe
     let mut invocable = HashMap::new();
     let mut front = Router::new();
     for (name, function) in registry.functions {
-        let http = match function.handler {
+        let call = match function.handler {
             Handler::Http(handler) => {
                 let template = http_route_template(&function.record);
                 let paths = route_paths(route_prefix, &template);
@@ -249,16 +256,17 @@ fn build_dispatcher(route_prefix: &str, state: SharedState) -> Result<DispatchSe
                         front = front.route(path, axum::routing::any(guarded(handler)));
                     }
                 }
-                Some(if template.contains('{') {
+                Call::Http(if template.contains('{') {
                     // The host's `Url` might not carry the prefix we expect; the function still runs.
                     HttpCall::Routed(own.fallback(guarded(handler)))
                 } else {
                     HttpCall::Direct(handler)
                 })
             }
-            Handler::Event(_) => None,
+            Handler::Event(handler) => Call::Event(handler),
         };
-        invocable.insert(name, Arc::new(Invocable { function, http }));
+        let record = function.record.clone();
+        invocable.insert(name, Arc::new(Invocable { record, call }));
     }
     front = front.fallback(not_found);
     let dispatcher = Arc::new(Dispatcher {
@@ -455,7 +463,7 @@ async fn invoke_payload(
     invocation_id: Option<Arc<str>>,
     body: Body,
 ) -> Response {
-    let record = &target.function.record;
+    let record = &target.record;
     let logs = LogBuffer::new(invocation_id.clone());
     let result = invoke(&app, &target, invocation_id.clone(), &logs, body).await;
     let id = invocation_id.as_deref().unwrap_or("-");
@@ -479,12 +487,12 @@ async fn invoke<'r>(
     logs: &LogBuffer,
     body: Body,
 ) -> Result<Answer<'r>, InvocationFailure> {
-    let record = &target.function.record;
+    let record = &target.record;
     let body = read_body(body, MAX_PAYLOAD_BYTES)
         .await
         .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
-    match (target.function.handler, &target.http) {
-        (Handler::Http(_), Some(http)) => {
+    match &target.call {
+        Call::Http(http) => {
             let trigger = record
                 .function
                 .trigger()
@@ -522,7 +530,7 @@ async fn invoke<'r>(
                 .map_err(|e| InvocationError::Function(e.into()))?;
             http_answer(record, outputs, parts, body)
         }
-        (Handler::Event(handler), _) => {
+        Call::Event(handler) => {
             let mut payload = InvocationRequest::from_bytes(body)?;
             let context =
                 Context::with_raw_metadata(invocation_id, record.clone(), payload.take_metadata());
@@ -533,7 +541,6 @@ async fn invoke<'r>(
                 Err(panic) => Err(InvocationError::Panic(panic_message(&*panic)).into()),
             }
         }
-        (Handler::Http(_), None) => unreachable!("every HTTP function has an HttpCall"),
     }
 }
 
