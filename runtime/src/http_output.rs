@@ -121,8 +121,10 @@ impl OutputSink {
             let Some(payload) = payload else {
                 return;
             };
+            // Converted before the borrow: user `Serialize` code runs in `into_output`.
+            let output = out.into_output();
             let mut outputs = payload.outputs.borrow_mut();
-            match out.into_output() {
+            match output {
                 Ok(Some(value)) => outputs.values.push((name, value)),
                 Ok(None) => {}
                 Err(source) => outputs.errors.push(OutputError::Json {
