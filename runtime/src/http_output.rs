@@ -15,7 +15,7 @@ use crate::output::{OutParam, OutputValue};
 use crate::payload::{FromBindingValue, InvocationRequest};
 use crate::state::SharedState;
 
-/// Where the `Out` parameters of an HTTP function go: the invocation's [`PayloadParts`], found
+/// Where the `Out` parameters of an HTTP function go: the invocation's payload-mode parts, found
 /// through the task-local they are in while the function runs, so HTTP functions keep plain
 /// axum signatures. Outside payload mode (a forwarded or proxied request, whose function has no
 /// outputs besides the response) values set are dropped.
@@ -137,7 +137,7 @@ impl OutputSink {
 }
 
 /// The input bindings of an HTTP function in payload mode (`Data` besides the request), in the
-/// invocation's [`PayloadParts`] so generated code can read them next to axum extractors.
+/// invocation's payload-mode parts so generated code can read them next to axum extractors.
 #[derive(Debug)]
 pub struct InputSource {
     pub(crate) record: Arc<FunctionRecord>,
