@@ -154,11 +154,7 @@ impl App {
     /// The router the server runs, for tests and for embedding.
     pub fn into_router(self) -> Result<Router, ServeError> {
         let (service, layers) = self.into_parts()?;
-        let mut router = Router::new().fallback_service(service);
-        for layer in layers {
-            router = layer(router);
-        }
-        Ok(router)
+        Ok(layered(service, layers))
     }
 
     /// The dispatching service and the layers to wrap it in.
@@ -199,11 +195,7 @@ impl App {
                 .with_graceful_shutdown(shutdown)
                 .await?;
         } else {
-            let mut router = Router::new().fallback_service(service);
-            for layer in layers {
-                router = layer(router);
-            }
-            axum::serve(listener, router)
+            axum::serve(listener, layered(service, layers))
                 .with_graceful_shutdown(shutdown)
                 .await?;
         }
@@ -277,6 +269,15 @@ fn build_dispatcher(route_prefix: &str, state: SharedState) -> Result<DispatchSe
     Ok(DispatchService(dispatcher))
 }
 
+/// The dispatcher as a router's fallback, wrapped in the app's layers.
+fn layered(service: DispatchService, layers: Vec<RouterLayer>) -> Router {
+    let mut router = Router::new().fallback_service(service);
+    for layer in layers {
+        router = layer(router);
+    }
+    router
+}
+
 /// The service every request from the host reaches: routes it with [`dispatch`].
 #[derive(Clone)]
 struct DispatchService(Arc<Dispatcher>);
@@ -306,11 +307,11 @@ fn http_route_template(record: &FunctionRecord) -> String {
 }
 
 /// Calls a generated handler; a panic becomes a 500 marked as one, not a dropped connection.
-async fn call_guarded(handler: HttpHandlerFn, request: Request) -> Response {
-    match AssertUnwindSafe(handler(request)).catch_unwind().await {
-        Ok(response) => response,
-        Err(panic) => panic_response(&*panic),
-    }
+/// The handler's future is made before this returns, so the request is not kept beside it.
+fn call_guarded(handler: HttpHandlerFn, request: Request) -> impl Future<Output = Response> {
+    AssertUnwindSafe(handler(request))
+        .catch_unwind()
+        .map(|result| result.unwrap_or_else(|panic| panic_response(&*panic)))
 }
 
 fn panic_response(panic: &(dyn std::any::Any + Send)) -> Response {
@@ -501,23 +502,20 @@ async fn invoke<'r>(
             let payload_parts =
                 PayloadParts::new(record.clone(), payload, invocation_id, app.state.clone());
             // The function's future is made here, outside the awaits, so the request it owns
-            // is not also kept in this invocation's state.
-            let call: BoxFuture<Response> = match http {
-                HttpCall::Direct(handler) => handler(request),
+            // is not also kept in this invocation's state. Both ways guard against panics: the
+            // routed one through the router's `guarded` handlers.
+            let call = match http {
+                HttpCall::Direct(handler) => Either::Left(call_guarded(*handler, request)),
                 HttpCall::Routed(router) => {
                     let call = router.clone().oneshot(request);
-                    Box::pin(async move { call.await.into_response() })
+                    Either::Right(Box::pin(call.map(IntoResponse::into_response)))
                 }
             };
             // In a block of its own, so that the finished call is not kept in this future's
             // state beside what comes after.
             let (response, outputs) = {
-                let call = AssertUnwindSafe(call).catch_unwind();
                 let mut call = std::pin::pin!(payload_parts.scope(logs.clone().scope(call)));
-                let response = match call.as_mut().await {
-                    Ok(response) => response,
-                    Err(panic) => panic_response(&*panic),
-                };
+                let response = call.as_mut().await;
                 let payload_parts = call
                     .as_mut()
                     .take_value()
