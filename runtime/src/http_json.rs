@@ -135,16 +135,19 @@ impl<T: Serialize> IntoResponse for Json<T> {
     }
 }
 
+/// The media type of a request's `Content-Type`: the value before any parameters, trimmed (as
+/// bytes, so that no check on the header's text runs first).
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<&[u8]> {
+    let value = headers.get(header::CONTENT_TYPE)?.as_bytes();
+    let essence = value.split(|&b| b == b';').next().unwrap_or_default();
+    Some(essence.trim_ascii())
+}
+
 /// `application/json` or `application/<anything>+json`, with any parameters.
 fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+    let Some(essence) = media_type(headers) else {
         return false;
     };
-    let essence = value
-        .as_bytes()
-        .split(|&b| b == b';')
-        .next()
-        .unwrap_or_default();
     let Some(slash) = essence.iter().position(|&b| b == b'/') else {
         return false;
     };

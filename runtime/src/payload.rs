@@ -935,10 +935,9 @@ fn http_request_from_parts(
 
 /// The host base64-encodes bodies of exactly these content types (§2.4).
 fn is_base64_content_type(headers: &http::HeaderMap) -> bool {
-    let Some(value) = headers.get(http::header::CONTENT_TYPE) else {
+    let Some(value) = crate::http_json::media_type(headers) else {
         return false;
     };
-    let value = value.as_bytes().trim_ascii();
     let starts_with = |prefix: &[u8]| {
         value
             .get(..prefix.len())
