@@ -8,7 +8,7 @@ mod common;
 
 use azfn::payload::InvocationRequest;
 use azfn_benches::vectors::{ORDER_VECTOR, host_body};
-use common::{answer, baseline, order_request};
+use common::{answer, order_request};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -34,13 +34,10 @@ fn per_call(mut f: impl FnMut()) -> (u64, u64) {
 fn main() {
     // Counting only: no profile file is written in testing mode.
     let _profiler = dhat::Profiler::builder().testing().build();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a Tokio runtime");
+    let runtime = common::runtime();
     let body = host_body(ORDER_VECTOR).expect("the order vector");
-    let azfn_router = azfn::router_with_prefix("api").expect("azfn's router");
-    let baseline_router = baseline::router();
+    let azfn_router = common::router("azfn").expect("azfn's router");
+    let baseline_router = common::router("baseline").expect("the baseline's router");
 
     println!("allocations per `order` invocation, in-process (request construction excluded)");
     println!("{:<34} {:>8} {:>8}", "", "blocks", "bytes");

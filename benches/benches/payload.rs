@@ -16,7 +16,7 @@ use azfn::metadata::{Binding, Direction};
 use azfn::output::OutputValue;
 use azfn::payload::{InvocationRequest, decode_value};
 use azfn_benches::vectors::{ORDER_VECTOR, all_vectors, host_body, read_vector};
-use common::{answer, baseline, order_request};
+use common::{answer, order_request};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use serde_json::{Map, Value};
 
@@ -145,13 +145,10 @@ fn encode(c: &mut Criterion) {
 /// One whole `order` invocation in-process: the host's request into each router, the answer
 /// collected. The difference between the two is azfn's own cost, without the network.
 fn invoke(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a Tokio runtime");
+    let runtime = common::runtime();
     let body = host_body(ORDER_VECTOR).expect("the order vector");
-    let azfn_router = azfn::router_with_prefix("api").expect("azfn's router");
-    let baseline_router = baseline::router();
+    let azfn_router = common::router("azfn").expect("azfn's router");
+    let baseline_router = common::router("baseline").expect("the baseline's router");
     let mut group = c.benchmark_group("invoke_order");
     for (name, router) in [("azfn", azfn_router), ("baseline", baseline_router)] {
         group.bench_function(name, |b| {

@@ -15,7 +15,7 @@
 mod common;
 
 use azfn_benches::vectors::{ORDER_VECTOR, host_body};
-use common::{answer, baseline, order_request};
+use common::{answer, order_request};
 use serde_json::Value;
 
 #[global_allocator]
@@ -28,19 +28,12 @@ const TCACHE_MAX_BYTES: u64 = 1032;
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_else(|| "azfn".to_owned());
-    let router = match which.as_str() {
-        "azfn" => azfn::router_with_prefix("api").expect("azfn's router"),
-        "baseline" => baseline::router(),
-        other => {
-            eprintln!("usage: alloc_sites azfn|baseline (not {other:?})");
-            std::process::exit(2);
-        }
+    let Some(router) = common::router(&which) else {
+        eprintln!("usage: alloc_sites azfn|baseline (not {which:?})");
+        std::process::exit(2);
     };
     let body = host_body(ORDER_VECTOR).expect("the order vector");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a Tokio runtime");
+    let runtime = common::runtime();
     // Built before profiling starts, so the harness's own requests are not counted.
     let requests: Vec<_> = (0..INVOCATIONS).map(|_| order_request(&body)).collect();
     let file = std::env::temp_dir().join(format!("azfn-alloc-sites-{which}.json"));

@@ -15,25 +15,18 @@
 mod common;
 
 use azfn_benches::vectors::{ORDER_VECTOR, host_body};
-use common::{answer, baseline, order_request};
+use common::{answer, order_request};
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "azfn".to_owned());
     let count: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
-    let router = match which.as_str() {
-        "azfn" => azfn::router_with_prefix("api").expect("azfn's router"),
-        "baseline" => baseline::router(),
-        other => {
-            eprintln!("usage: profile_invoke azfn|baseline [COUNT] (not {other:?})");
-            std::process::exit(2);
-        }
+    let Some(router) = common::router(&which) else {
+        eprintln!("usage: profile_invoke azfn|baseline [COUNT] (not {which:?})");
+        std::process::exit(2);
     };
     let body = host_body(ORDER_VECTOR).expect("the order vector");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a Tokio runtime");
+    let runtime = common::runtime();
     runtime.block_on(async {
         for _ in 0..count {
             std::hint::black_box(answer(&router, order_request(&body)).await);

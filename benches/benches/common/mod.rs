@@ -31,6 +31,23 @@ async fn order(
     "Order enqueued"
 }
 
+/// The router of an in-process contender: `azfn` (serving `order` above) or `baseline`.
+pub(crate) fn router(which: &str) -> Option<axum::Router> {
+    match which {
+        "azfn" => Some(azfn::router_with_prefix("api").expect("azfn's router")),
+        "baseline" => Some(baseline::router()),
+        _ => None,
+    }
+}
+
+/// The single-threaded runtime in-process invocations run on.
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+}
+
 /// The host's `POST /order` with `body`, as the server sees it after hyper parsed it.
 pub(crate) fn order_request(body: &bytes::Bytes) -> http::Request<axum::body::Body> {
     http::Request::post("/order")
