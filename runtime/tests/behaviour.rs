@@ -340,15 +340,23 @@ async fn a_returned_struct_feeds_several_outputs() {
     );
 }
 
+/// A layer that counts the requests it sees in `seen`.
+fn counting_layer(
+    seen: &'static AtomicUsize,
+) -> tower::util::MapRequestLayer<
+    impl Fn(azfn::http::Request) -> azfn::http::Request + Clone + Send + Sync + 'static,
+> {
+    tower::util::MapRequestLayer::new(move |request: azfn::http::Request| {
+        seen.fetch_add(1, Ordering::SeqCst);
+        request
+    })
+}
+
 static LAYER_SAW: AtomicUsize = AtomicUsize::new(0);
 
 #[tokio::test]
 async fn tower_layers_wrap_every_invocation() {
-    let layer = tower::util::MapRequestLayer::new(|request: azfn::http::Request| {
-        LAYER_SAW.fetch_add(1, Ordering::SeqCst);
-        request
-    });
-    let client = TestClient::from_app(App::new().layer(layer)).unwrap();
+    let client = TestClient::from_app(App::new().layer(counting_layer(&LAYER_SAW))).unwrap();
     let before = LAYER_SAW.load(Ordering::SeqCst);
     client.queue("nothing", "x").send().await.unwrap();
     client
@@ -366,10 +374,7 @@ static SERVED_LAYER_SAW: AtomicUsize = AtomicUsize::new(0);
 /// layers the server skips axum's router; this is the other way).
 #[tokio::test]
 async fn served_apps_with_layers_run_payloads_and_probes_through_them() {
-    let layer = tower::util::MapRequestLayer::new(|request: azfn::http::Request| {
-        SERVED_LAYER_SAW.fetch_add(1, Ordering::SeqCst);
-        request
-    });
+    let layer = counting_layer(&SERVED_LAYER_SAW);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
