@@ -53,8 +53,15 @@ const RUN: &str = "azfn::run();";
 /// A `hello` body with a type error.
 const DOES_NOT_COMPILE: &str =
     "let broken: u32 = \"not a number\";\n    format!(\"Broken, {name}!\")";
-/// A `main` body whose handler panics before it listens.
-const CRASHES_AT_START: &str = r#"panic!("this handler never starts");"#;
+/// An app whose handler panics before it listens.
+fn crashing_main_rs() -> String {
+    main_rs(
+        GET_ANONYMOUS,
+        r#"format!("Crashed, {name}!")"#,
+        "",
+        r#"panic!("this handler never starts");"#,
+    )
+}
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -149,16 +156,7 @@ async fn watch_rebuilds_restarts_and_survives_a_broken_edit() {
 
     // 3. An edit that compiles but whose handler dies at start-up: the host tries it three
     // times, as the Functions host does, then waits for the next edit instead of stopping.
-    std::fs::write(
-        &main,
-        main_rs(
-            GET_ANONYMOUS,
-            r#"format!("Crashed, {name}!")"#,
-            "",
-            CRASHES_AT_START,
-        ),
-    )
-    .unwrap();
+    std::fs::write(&main, crashing_main_rs()).unwrap();
     host.wait_for("handler failing three times", REBUILD, |log| {
         log.contains("waiting for a change to rebuild it")
             .then_some(())
@@ -283,16 +281,7 @@ async fn watch_waits_for_a_fix_when_the_first_handler_crashes() {
     let dir = tempfile::tempdir().unwrap();
     let manifest = new_http_project(&dir.path().join("watch-crash-app"));
     let main = manifest.parent().unwrap().join("src/main.rs");
-    std::fs::write(
-        &main,
-        main_rs(
-            GET_ANONYMOUS,
-            r#"format!("Crashed, {name}!")"#,
-            "",
-            CRASHES_AT_START,
-        ),
-    )
-    .unwrap();
+    std::fs::write(&main, crashing_main_rs()).unwrap();
     let target = new_projects_target_dir();
     let mut host = StartProcess::watch(&manifest, &target, &[]);
     host.wait_for(
