@@ -10,11 +10,11 @@ use syn::parse::{Parse, ParseStream, Parser as _};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitStr, Token, bracketed, parenthesized};
 
-use crate::catalog::{
-    self, BindingKind, Direction, RETRY_SETTINGS, Role, Rule, Setting, ValueKind,
-};
 use crate::errors::Errors;
 use crate::values::{self, Problem};
+use azfn_spec::catalog::{
+    self, BindingKind, Direction, RETRY_SETTINGS, Role, Rule, Setting, ValueKind,
+};
 
 /// One `key = value`, `key(...)` or bare `key` in an attribute.
 pub(crate) struct Arg {
@@ -1135,7 +1135,7 @@ fn quoted_list(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{
+    use azfn_spec::catalog::{
         COSMOS_DB_INPUT, EVENT_GRID_OUTPUT, GENERIC_BINDING, HTTP_TRIGGER, QUEUE_OUTPUT,
         QUEUE_TRIGGER, SERVICE_BUS_TRIGGER, TIMER_TRIGGER,
     };

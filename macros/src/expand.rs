@@ -5,8 +5,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::ItemFn;
 use syn::spanned::Spanned as _;
 
-use crate::catalog::BindingKind;
 use crate::function::{self, FunctionModel, Location, ParamRole};
+use azfn_spec::catalog::BindingKind;
 
 /// Expands a trigger attribute. Errors come out as `compile_error!`s next to the user's
 /// function, which is always emitted so the IDE keeps working.
@@ -83,7 +83,7 @@ pub(crate) fn expand_binding_on_fn(
         a.path()
             .segments
             .last()
-            .is_some_and(|s| crate::catalog::trigger_by_attr(&s.ident.to_string()).is_some())
+            .is_some_and(|s| azfn_spec::catalog::trigger_by_attr(&s.ident.to_string()).is_some())
     });
     let Some(trigger_at) = trigger_at else {
         let error = syn::Error::new(

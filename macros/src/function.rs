@@ -6,9 +6,9 @@ use syn::spanned::Spanned as _;
 use syn::{FnArg, Ident, ItemFn, LitStr, Pat, Type};
 
 use crate::attr::{self, ResolvedBinding};
-use crate::catalog::{self, BindingKind, Direction, Role};
 use crate::errors::Errors;
 use crate::values;
+use azfn_spec::catalog::{self, BindingKind, Direction, Role};
 
 /// Where the trigger attribute was written, for the build tool's messages.
 #[derive(Clone, Debug)]
@@ -937,7 +937,7 @@ pub(crate) fn rust_ident(item: &ItemFn) -> &Ident {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::{HTTP_TRIGGER, QUEUE_TRIGGER};
+    use azfn_spec::catalog::{HTTP_TRIGGER, QUEUE_TRIGGER};
     use quote::quote;
 
     fn location() -> Location {

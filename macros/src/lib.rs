@@ -3,7 +3,7 @@
 //! is listed in the README's attribute reference, which is generated from `catalog.rs`.
 
 mod attr;
-mod catalog;
+use azfn_spec::catalog;
 mod errors;
 mod expand;
 mod function;

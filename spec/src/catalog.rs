@@ -1,7 +1,6 @@
 //! The binding types azfn knows, with their settings: the single table that the macros
-//! validate against and build `function.json` from, and that the README's attribute reference
-//! is generated from (`tests/tests/readme.rs` compiles this file on its own, so it depends on
-//! nothing else in the crate).
+//! validate against and build `function.json` from, that the runtime and the build tool read
+//! binding facts from, and that each attribute's documentation is generated from.
 //!
 //! Setting names follow the v4 extension bundle's documentation. Where the template catalog
 //! (`shared/bindings/bindings-bundle-v4.json`) still lists an older extension's name (Cosmos DB's
@@ -10,15 +9,18 @@
 
 /// Which way a binding's data flows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Direction {
+pub enum Direction {
+    /// `"in"`: triggers and inputs.
     In,
+    /// `"out"`: outputs.
     Out,
+    /// `"inout"`: read and written (the generic attribute only).
     InOut,
 }
 
 impl Direction {
     /// The `function.json` spelling.
-    pub(crate) fn as_json(self) -> &'static str {
+    pub fn as_json(self) -> &'static str {
         match self {
             Self::In => "in",
             Self::Out => "out",
@@ -29,7 +31,7 @@ impl Direction {
 
 /// What an attribute declares, which decides where it may stand and how its parameter is bound.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Role {
+pub enum Role {
     /// On the `async fn`: the function's one trigger.
     Trigger,
     /// On a parameter the function reads.
@@ -40,7 +42,7 @@ pub(crate) enum Role {
 
 /// The kind of value a setting takes.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum ValueKind {
+pub enum ValueKind {
     /// Any string.
     Str,
     /// `true` or `false`.
@@ -70,26 +72,24 @@ pub(crate) enum ValueKind {
 
 /// One setting of a binding attribute.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Setting {
+pub struct Setting {
     /// The Rust spelling, as written in the attribute.
-    pub(crate) key: &'static str,
+    pub key: &'static str,
     /// The `function.json` spelling.
-    pub(crate) json: &'static str,
-    pub(crate) value: ValueKind,
-    pub(crate) required: bool,
+    pub json: &'static str,
+    /// What the setting takes; the macros check the value against it.
+    pub value: ValueKind,
+    /// Whether the attribute must give it.
+    pub required: bool,
     /// Written to `function.json` when the user gives no value.
-    pub(crate) default: Option<&'static str>,
+    pub default: Option<&'static str>,
     /// One line for the README.
-    #[allow(
-        dead_code,
-        reason = "read by tests/tests/readme.rs, which renders the README"
-    )]
-    pub(crate) doc: &'static str,
+    pub doc: &'static str,
 }
 
 /// A constraint between settings, beyond "required".
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Rule {
+pub enum Rule {
     /// Exactly one of these groups: every setting of the chosen group, none of the others'.
     OneOf(&'static [&'static [&'static str]]),
     /// At most one of these settings.
@@ -100,38 +100,30 @@ pub(crate) enum Rule {
 
 /// A binding attribute.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct BindingKind {
+pub struct BindingKind {
     /// The attribute name, e.g. `queue_output`.
-    pub(crate) attr: &'static str,
+    pub attr: &'static str,
     /// The `function.json` `type`; empty for the generic attributes, where the user gives it.
-    pub(crate) json_type: &'static str,
-    pub(crate) direction: Direction,
-    pub(crate) role: Role,
+    pub json_type: &'static str,
+    /// The `function.json` `direction`.
+    pub direction: Direction,
+    /// Where the attribute stands and how its parameter is bound.
+    pub role: Role,
     /// The service, for the README table ("Storage queue").
-    #[allow(
-        dead_code,
-        reason = "read by tests/tests/readme.rs, which renders the README"
-    )]
-    pub(crate) title: &'static str,
+    pub title: &'static str,
     /// What the attribute is and what the parameter takes, for the README.
-    #[allow(
-        dead_code,
-        reason = "read by tests/tests/readme.rs, which renders the README"
-    )]
-    pub(crate) doc: &'static str,
-    pub(crate) settings: &'static [Setting],
-    pub(crate) rules: &'static [Rule],
+    pub doc: &'static str,
+    /// The attribute's own settings, beyond `name` (and, on triggers, `disabled` and `retry`).
+    pub settings: &'static [Setting],
+    /// Constraints between the settings.
+    pub rules: &'static [Rule],
     /// Older extensions' names of settings: `(old, current key)`.
-    pub(crate) renamed: &'static [(&'static str, &'static str)],
+    pub renamed: &'static [(&'static str, &'static str)],
     /// Whether the host applies a function-level `retry` policy to this trigger.
-    pub(crate) retry: bool,
+    pub retry: bool,
     /// A complete annotated function, for the README; `tests/ui/pass/attribute_examples.rs`
     /// must contain it verbatim, so it is known to compile.
-    #[allow(
-        dead_code,
-        reason = "read by tests/tests/readme.rs, which renders the README"
-    )]
-    pub(crate) example: &'static str,
+    pub example: &'static str,
 }
 
 const fn opt(
@@ -284,14 +276,15 @@ const RABBITMQ_RULES: &[Rule] = &[Rule::OneOf(&[
 ])];
 
 /// HTTP methods the host accepts in `methods`.
-pub(crate) const HTTP_METHODS: &[&str] = &[
+pub const HTTP_METHODS: &[&str] = &[
     "get", "post", "put", "delete", "head", "patch", "options", "trace",
 ];
 
 // ---------------------------------------------------------------------------------------------
 // Triggers
 
-pub(crate) const HTTP_TRIGGER: BindingKind = BindingKind {
+/// The `#[http_trigger]` attribute.
+pub const HTTP_TRIGGER: BindingKind = BindingKind {
     attr: "http_trigger",
     json_type: "httpTrigger",
     direction: Direction::In,
@@ -336,7 +329,8 @@ async fn get_order(Path(id): Path<u64>) -> String {
 }"#,
 };
 
-pub(crate) const TIMER_TRIGGER: BindingKind = BindingKind {
+/// The `#[timer_trigger]` attribute.
+pub const TIMER_TRIGGER: BindingKind = BindingKind {
     attr: "timer_trigger",
     json_type: "timerTrigger",
     direction: Direction::In,
@@ -372,7 +366,8 @@ async fn every_five_minutes(timer: TimerInfo) {
 }"#,
 };
 
-pub(crate) const QUEUE_TRIGGER: BindingKind = BindingKind {
+/// The `#[queue_trigger]` attribute.
+pub const QUEUE_TRIGGER: BindingKind = BindingKind {
     attr: "queue_trigger",
     json_type: "queueTrigger",
     direction: Direction::In,
@@ -393,7 +388,8 @@ async fn on_order(order: azfn::Json<serde_json::Value>) {
 }"#,
 };
 
-pub(crate) const BLOB_TRIGGER: BindingKind = BindingKind {
+/// The `#[blob_trigger]` attribute.
+pub const BLOB_TRIGGER: BindingKind = BindingKind {
     attr: "blob_trigger",
     json_type: "blobTrigger",
     direction: Direction::In,
@@ -424,7 +420,8 @@ async fn on_upload(ctx: Context, content: Vec<u8>) {
 }"#,
 };
 
-pub(crate) const SERVICE_BUS_TRIGGER: BindingKind = BindingKind {
+/// The `#[service_bus_trigger]` attribute.
+pub const SERVICE_BUS_TRIGGER: BindingKind = BindingKind {
     attr: "service_bus_trigger",
     json_type: "serviceBusTrigger",
     direction: Direction::In,
@@ -474,7 +471,8 @@ async fn bill(message: String) {
 }"#,
 };
 
-pub(crate) const EVENT_HUB_TRIGGER: BindingKind = BindingKind {
+/// The `#[event_hub_trigger]` attribute.
+pub const EVENT_HUB_TRIGGER: BindingKind = BindingKind {
     attr: "event_hub_trigger",
     json_type: "eventHubTrigger",
     direction: Direction::In,
@@ -506,7 +504,8 @@ async fn on_telemetry(events: azfn::Json<Vec<serde_json::Value>>) {
 }"#,
 };
 
-pub(crate) const EVENT_GRID_TRIGGER: BindingKind = BindingKind {
+/// The `#[event_grid_trigger]` attribute.
+pub const EVENT_GRID_TRIGGER: BindingKind = BindingKind {
     attr: "event_grid_trigger",
     json_type: "eventGridTrigger",
     direction: Direction::In,
@@ -523,7 +522,8 @@ async fn on_event(event: serde_json::Value) {
 }"#,
 };
 
-pub(crate) const COSMOS_DB_TRIGGER: BindingKind = BindingKind {
+/// The `#[cosmos_db_trigger]` attribute.
+pub const COSMOS_DB_TRIGGER: BindingKind = BindingKind {
     attr: "cosmos_db_trigger",
     json_type: "cosmosDBTrigger",
     direction: Direction::In,
@@ -638,7 +638,8 @@ async fn on_order_change(documents: azfn::Json<Vec<serde_json::Value>>) {
 }"#,
 };
 
-pub(crate) const SQL_TRIGGER: BindingKind = BindingKind {
+/// The `#[sql_trigger]` attribute.
+pub const SQL_TRIGGER: BindingKind = BindingKind {
     attr: "sql_trigger",
     json_type: "sqlTrigger",
     direction: Direction::In,
@@ -663,7 +664,8 @@ async fn on_product_change(changes: serde_json::Value) {
 }"#,
 };
 
-pub(crate) const MYSQL_TRIGGER: BindingKind = BindingKind {
+/// The `#[mysql_trigger]` attribute.
+pub const MYSQL_TRIGGER: BindingKind = BindingKind {
     attr: "mysql_trigger",
     json_type: "mysqlTrigger",
     direction: Direction::In,
@@ -683,7 +685,8 @@ async fn on_mysql_change(changes: serde_json::Value) {
 }"#,
 };
 
-pub(crate) const KAFKA_TRIGGER: BindingKind = BindingKind {
+/// The `#[kafka_trigger]` attribute.
+pub const KAFKA_TRIGGER: BindingKind = BindingKind {
     attr: "kafka_trigger",
     json_type: "kafkaTrigger",
     direction: Direction::In,
@@ -743,7 +746,8 @@ async fn on_click(record: String) {
 }"#,
 };
 
-pub(crate) const RABBITMQ_TRIGGER: BindingKind = BindingKind {
+/// The `#[rabbitmq_trigger]` attribute.
+pub const RABBITMQ_TRIGGER: BindingKind = BindingKind {
     attr: "rabbitmq_trigger",
     json_type: "rabbitMQTrigger",
     direction: Direction::In,
@@ -760,7 +764,8 @@ async fn on_job(job: String) {
 }"#,
 };
 
-pub(crate) const WARMUP_TRIGGER: BindingKind = BindingKind {
+/// The `#[warmup_trigger]` attribute.
+pub const WARMUP_TRIGGER: BindingKind = BindingKind {
     attr: "warmup_trigger",
     json_type: "warmupTrigger",
     direction: Direction::In,
@@ -777,7 +782,8 @@ async fn warmup(warmup_context: serde_json::Value) {
 }"#,
 };
 
-pub(crate) const ORCHESTRATION_TRIGGER: BindingKind = BindingKind {
+/// The `#[orchestration_trigger]` attribute.
+pub const ORCHESTRATION_TRIGGER: BindingKind = BindingKind {
     attr: "orchestration_trigger",
     json_type: "orchestrationTrigger",
     direction: Direction::In,
@@ -798,7 +804,8 @@ async fn orchestrate(context: serde_json::Value) {
 }"#,
 };
 
-pub(crate) const ACTIVITY_TRIGGER: BindingKind = BindingKind {
+/// The `#[activity_trigger]` attribute.
+pub const ACTIVITY_TRIGGER: BindingKind = BindingKind {
     attr: "activity_trigger",
     json_type: "activityTrigger",
     direction: Direction::In,
@@ -819,7 +826,8 @@ async fn say_hello(name: azfn::Json<String>) {
 }"#,
 };
 
-pub(crate) const ENTITY_TRIGGER: BindingKind = BindingKind {
+/// The `#[entity_trigger]` attribute.
+pub const ENTITY_TRIGGER: BindingKind = BindingKind {
     attr: "entity_trigger",
     json_type: "entityTrigger",
     direction: Direction::In,
@@ -841,7 +849,8 @@ async fn counter(operation: serde_json::Value) {
 };
 
 /// The escape hatch for triggers azfn has no attribute for.
-pub(crate) const GENERIC_TRIGGER: BindingKind = BindingKind {
+/// The `#[generic_trigger]` attribute.
+pub const GENERIC_TRIGGER: BindingKind = BindingKind {
     attr: "generic_trigger",
     json_type: "",
     direction: Direction::In,
@@ -862,7 +871,8 @@ async fn on_news(message: String) {
 // ---------------------------------------------------------------------------------------------
 // Input bindings
 
-pub(crate) const BLOB_INPUT: BindingKind = BindingKind {
+/// The `#[blob_input]` attribute.
+pub const BLOB_INPUT: BindingKind = BindingKind {
     attr: "blob_input",
     json_type: "blob",
     direction: Direction::In,
@@ -890,7 +900,8 @@ async fn resize(
 }"#,
 };
 
-pub(crate) const TABLE_INPUT: BindingKind = BindingKind {
+/// The `#[table_input]` attribute.
+pub const TABLE_INPUT: BindingKind = BindingKind {
     attr: "table_input",
     json_type: "table",
     direction: Direction::In,
@@ -922,7 +933,8 @@ async fn get_person(
 }"#,
 };
 
-pub(crate) const COSMOS_DB_INPUT: BindingKind = BindingKind {
+/// The `#[cosmos_db_input]` attribute.
+pub const COSMOS_DB_INPUT: BindingKind = BindingKind {
     attr: "cosmos_db_input",
     json_type: "cosmosDB",
     direction: Direction::In,
@@ -961,7 +973,8 @@ async fn lookup(
 }"#,
 };
 
-pub(crate) const SQL_INPUT: BindingKind = BindingKind {
+/// The `#[sql_input]` attribute.
+pub const SQL_INPUT: BindingKind = BindingKind {
     attr: "sql_input",
     json_type: "sql",
     direction: Direction::In,
@@ -986,7 +999,8 @@ async fn products_by_cost(
 }"#,
 };
 
-pub(crate) const MYSQL_INPUT: BindingKind = BindingKind {
+/// The `#[mysql_input]` attribute.
+pub const MYSQL_INPUT: BindingKind = BindingKind {
     attr: "mysql_input",
     json_type: "mysql",
     direction: Direction::In,
@@ -1011,7 +1025,8 @@ async fn hourly_report(
 }"#,
 };
 
-pub(crate) const SIGNALR_CONNECTION_INFO_INPUT: BindingKind = BindingKind {
+/// The `#[signalr_connection_info_input]` attribute.
+pub const SIGNALR_CONNECTION_INFO_INPUT: BindingKind = BindingKind {
     attr: "signalr_connection_info_input",
     json_type: "signalRConnectionInfo",
     direction: Direction::In,
@@ -1045,7 +1060,8 @@ async fn negotiate(
 }"#,
 };
 
-pub(crate) const DURABLE_CLIENT_INPUT: BindingKind = BindingKind {
+/// The `#[durable_client_input]` attribute.
+pub const DURABLE_CLIENT_INPUT: BindingKind = BindingKind {
     attr: "durable_client_input",
     json_type: "durableClient",
     direction: Direction::In,
@@ -1072,7 +1088,8 @@ async fn start(#[durable_client_input] client: serde_json::Value) -> String {
 // ---------------------------------------------------------------------------------------------
 // Output bindings
 
-pub(crate) const HTTP_OUTPUT: BindingKind = BindingKind {
+/// The `#[http_output]` attribute.
+pub const HTTP_OUTPUT: BindingKind = BindingKind {
     attr: "http_output",
     json_type: "http",
     direction: Direction::Out,
@@ -1091,7 +1108,8 @@ async fn answers_through_return() -> &'static str {
 }"#,
 };
 
-pub(crate) const QUEUE_OUTPUT: BindingKind = BindingKind {
+/// The `#[queue_output]` attribute.
+pub const QUEUE_OUTPUT: BindingKind = BindingKind {
     attr: "queue_output",
     json_type: "queue",
     direction: Direction::Out,
@@ -1113,7 +1131,8 @@ async fn relay(item: String) -> String {
 }"#,
 };
 
-pub(crate) const BLOB_OUTPUT: BindingKind = BindingKind {
+/// The `#[blob_output]` attribute.
+pub const BLOB_OUTPUT: BindingKind = BindingKind {
     attr: "blob_output",
     json_type: "blob",
     direction: Direction::Out,
@@ -1141,7 +1160,8 @@ async fn archive(
 }"#,
 };
 
-pub(crate) const TABLE_OUTPUT: BindingKind = BindingKind {
+/// The `#[table_output]` attribute.
+pub const TABLE_OUTPUT: BindingKind = BindingKind {
     attr: "table_output",
     json_type: "table",
     direction: Direction::Out,
@@ -1171,7 +1191,8 @@ async fn add_person(
 }"#,
 };
 
-pub(crate) const SERVICE_BUS_OUTPUT: BindingKind = BindingKind {
+/// The `#[service_bus_output]` attribute.
+pub const SERVICE_BUS_OUTPUT: BindingKind = BindingKind {
     attr: "service_bus_output",
     json_type: "serviceBus",
     direction: Direction::Out,
@@ -1198,7 +1219,8 @@ async fn forward(item: String) -> String {
 }"#,
 };
 
-pub(crate) const EVENT_HUB_OUTPUT: BindingKind = BindingKind {
+/// The `#[event_hub_output]` attribute.
+pub const EVENT_HUB_OUTPUT: BindingKind = BindingKind {
     attr: "event_hub_output",
     json_type: "eventHub",
     direction: Direction::Out,
@@ -1227,7 +1249,8 @@ async fn heartbeat(
 }"#,
 };
 
-pub(crate) const EVENT_GRID_OUTPUT: BindingKind = BindingKind {
+/// The `#[event_grid_output]` attribute.
+pub const EVENT_GRID_OUTPUT: BindingKind = BindingKind {
     attr: "event_grid_output",
     json_type: "eventGrid",
     direction: Direction::Out,
@@ -1265,7 +1288,8 @@ async fn publish(event: azfn::Json<serde_json::Value>) -> azfn::Json<serde_json:
 }"#,
 };
 
-pub(crate) const COSMOS_DB_OUTPUT: BindingKind = BindingKind {
+/// The `#[cosmos_db_output]` attribute.
+pub const COSMOS_DB_OUTPUT: BindingKind = BindingKind {
     attr: "cosmos_db_output",
     json_type: "cosmosDB",
     direction: Direction::Out,
@@ -1320,7 +1344,8 @@ async fn save_order(
 }"#,
 };
 
-pub(crate) const SQL_OUTPUT: BindingKind = BindingKind {
+/// The `#[sql_output]` attribute.
+pub const SQL_OUTPUT: BindingKind = BindingKind {
     attr: "sql_output",
     json_type: "sql",
     direction: Direction::Out,
@@ -1341,7 +1366,8 @@ async fn store_product(product: azfn::Json<serde_json::Value>) -> azfn::Json<ser
 }"#,
 };
 
-pub(crate) const MYSQL_OUTPUT: BindingKind = BindingKind {
+/// The `#[mysql_output]` attribute.
+pub const MYSQL_OUTPUT: BindingKind = BindingKind {
     attr: "mysql_output",
     json_type: "mysql",
     direction: Direction::Out,
@@ -1362,7 +1388,8 @@ async fn store_mysql_product(product: azfn::Json<serde_json::Value>) -> azfn::Js
 }"#,
 };
 
-pub(crate) const KAFKA_OUTPUT: BindingKind = BindingKind {
+/// The `#[kafka_output]` attribute.
+pub const KAFKA_OUTPUT: BindingKind = BindingKind {
     attr: "kafka_output",
     json_type: "kafka",
     direction: Direction::Out,
@@ -1445,7 +1472,8 @@ async fn produce(
 }"#,
 };
 
-pub(crate) const RABBITMQ_OUTPUT: BindingKind = BindingKind {
+/// The `#[rabbitmq_output]` attribute.
+pub const RABBITMQ_OUTPUT: BindingKind = BindingKind {
     attr: "rabbitmq_output",
     json_type: "rabbitMQ",
     direction: Direction::Out,
@@ -1463,7 +1491,8 @@ async fn enqueue_job(job: String) -> String {
 }"#,
 };
 
-pub(crate) const SIGNALR_OUTPUT: BindingKind = BindingKind {
+/// The `#[signalr_output]` attribute.
+pub const SIGNALR_OUTPUT: BindingKind = BindingKind {
     attr: "signalr_output",
     json_type: "signalR",
     direction: Direction::Out,
@@ -1488,7 +1517,8 @@ async fn broadcast(text: String) -> azfn::Json<serde_json::Value> {
 }"#,
 };
 
-pub(crate) const SENDGRID_OUTPUT: BindingKind = BindingKind {
+/// The `#[sendgrid_output]` attribute.
+pub const SENDGRID_OUTPUT: BindingKind = BindingKind {
     attr: "sendgrid_output",
     json_type: "sendGrid",
     direction: Direction::Out,
@@ -1516,7 +1546,8 @@ async fn welcome(user: azfn::Json<serde_json::Value>) -> azfn::Json<serde_json::
 }"#,
 };
 
-pub(crate) const TWILIO_SMS_OUTPUT: BindingKind = BindingKind {
+/// The `#[twilio_sms_output]` attribute.
+pub const TWILIO_SMS_OUTPUT: BindingKind = BindingKind {
     attr: "twilio_sms_output",
     json_type: "twilioSms",
     direction: Direction::Out,
@@ -1549,7 +1580,8 @@ async fn notify(order: azfn::Json<serde_json::Value>) -> azfn::Json<serde_json::
 };
 
 /// The escape hatch for bindings azfn has no attribute for.
-pub(crate) const GENERIC_BINDING: BindingKind = BindingKind {
+/// The `#[binding]` attribute.
+pub const GENERIC_BINDING: BindingKind = BindingKind {
     attr: "binding",
     json_type: "",
     direction: Direction::InOut,
@@ -1572,7 +1604,7 @@ async fn product(
 };
 
 /// Every trigger attribute, in the README's order.
-pub(crate) const TRIGGERS: &[BindingKind] = &[
+pub const TRIGGERS: &[BindingKind] = &[
     HTTP_TRIGGER,
     TIMER_TRIGGER,
     QUEUE_TRIGGER,
@@ -1594,7 +1626,7 @@ pub(crate) const TRIGGERS: &[BindingKind] = &[
 
 /// Every binding attribute that may stand on a parameter or on the function, in the README's
 /// order.
-pub(crate) const BINDINGS: &[BindingKind] = &[
+pub const BINDINGS: &[BindingKind] = &[
     BLOB_INPUT,
     TABLE_INPUT,
     COSMOS_DB_INPUT,
@@ -1622,11 +1654,7 @@ pub(crate) const BINDINGS: &[BindingKind] = &[
 
 /// The settings every trigger takes besides its own: they go to the top level of
 /// `function.json`. `(key, what it is)`.
-#[allow(
-    dead_code,
-    reason = "read by tests/tests/readme.rs, which renders the README"
-)]
-pub(crate) const FUNCTION_SETTINGS: &[(&str, &str)] = &[
+pub const FUNCTION_SETTINGS: &[(&str, &str)] = &[
     ("name", "the Azure function name; default: the Rust name"),
     ("disabled", "`true` keeps the function from being triggered"),
     (
@@ -1637,7 +1665,7 @@ pub(crate) const FUNCTION_SETTINGS: &[(&str, &str)] = &[
 ];
 
 /// The settings of `retry(...)`, with their `function.json` spelling.
-pub(crate) const RETRY_SETTINGS: &[Setting] = &[
+pub const RETRY_SETTINGS: &[Setting] = &[
     req(
         "strategy",
         "strategy",
@@ -1671,18 +1699,18 @@ pub(crate) const RETRY_SETTINGS: &[Setting] = &[
 ];
 
 /// Finds a binding attribute by the last segment of its path.
-pub(crate) fn binding_by_attr(name: &str) -> Option<&'static BindingKind> {
+pub fn binding_by_attr(name: &str) -> Option<&'static BindingKind> {
     BINDINGS.iter().find(|b| b.attr == name)
 }
 
 /// Finds a trigger attribute by the last segment of its path.
-pub(crate) fn trigger_by_attr(name: &str) -> Option<&'static BindingKind> {
+pub fn trigger_by_attr(name: &str) -> Option<&'static BindingKind> {
     TRIGGERS.iter().find(|b| b.attr == name)
 }
 
 /// The dedicated attributes for a `function.json` type (compared ignoring case, as the host
 /// does), for steering the generic attributes away from types azfn checks.
-pub(crate) fn attrs_for_type(json_type: &str) -> Vec<&'static str> {
+pub fn attrs_for_type(json_type: &str) -> Vec<&'static str> {
     TRIGGERS
         .iter()
         .chain(BINDINGS)
@@ -1692,6 +1720,78 @@ pub(crate) fn attrs_for_type(json_type: &str) -> Vec<&'static str> {
 }
 
 /// Whether a `function.json` type is a trigger's, by the rule the runtime and the host use.
-pub(crate) fn is_trigger_type(json_type: &str) -> bool {
+pub fn is_trigger_type(json_type: &str) -> bool {
     json_type.ends_with("Trigger")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_is_consistent() {
+        let all: Vec<&BindingKind> = TRIGGERS.iter().chain(BINDINGS).collect();
+        let mut attrs: Vec<&str> = all.iter().map(|k| k.attr).collect();
+        attrs.sort();
+        attrs.dedup();
+        assert_eq!(attrs.len(), all.len(), "attribute names are unique");
+        for kind in &all {
+            let keys: Vec<&str> = kind.settings.iter().map(|s| s.key).collect();
+            for (i, setting) in kind.settings.iter().enumerate() {
+                assert!(
+                    !keys[..i].contains(&setting.key),
+                    "`{}` lists `{}` twice",
+                    kind.attr,
+                    setting.key
+                );
+                assert!(
+                    !["name", "disabled", "retry"].contains(&setting.key),
+                    "`{}`: `{}` is a common key",
+                    kind.attr,
+                    setting.key
+                );
+                assert!(
+                    !(setting.required && setting.default.is_some()),
+                    "`{}`: a required setting has no default",
+                    kind.attr
+                );
+            }
+            for rule in kind.rules {
+                let named: Vec<&str> = match rule {
+                    Rule::OneOf(groups) => groups.iter().flat_map(|g| g.iter().copied()).collect(),
+                    Rule::AtMostOne(items) => items.to_vec(),
+                    Rule::Requires(a, b) => vec![a, b],
+                };
+                for key in named {
+                    assert!(keys.contains(&key), "`{}`: rule names `{key}`", kind.attr);
+                    let setting = kind.settings.iter().find(|s| s.key == key).unwrap();
+                    assert!(
+                        !setting.required,
+                        "`{}`: `{key}` is in a rule, so it cannot also be plainly required",
+                        kind.attr
+                    );
+                }
+            }
+            for (old, new) in kind.renamed {
+                assert!(
+                    keys.contains(new),
+                    "`{}`: `{old}` renamed to `{new}`",
+                    kind.attr
+                );
+                assert!(
+                    !keys.contains(old),
+                    "`{}`: `{old}` is still valid",
+                    kind.attr
+                );
+            }
+            if kind.role == Role::Trigger && !kind.json_type.is_empty() {
+                assert!(kind.json_type.ends_with("Trigger"), "{}", kind.attr);
+            }
+            assert!(
+                kind.example.contains(&format!("#[{}", kind.attr)),
+                "the example of `#[{}]` uses it",
+                kind.attr
+            );
+        }
+    }
 }

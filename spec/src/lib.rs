@@ -1,0 +1,13 @@
+//! The Azure Functions host's rules, each written once: the binding catalog the attributes are
+//! checked against, and the other rules the macros, the runtime, the build tool and the local
+//! host must agree on.
+//!
+//! A plain library: no proc-macro, no async runtime, no HTTP stack, so every crate of the
+//! workspace can depend on it, the proc-macro crate included.
+//!
+//! ```
+//! let queue = azfn_spec::catalog::trigger_by_attr("queue_trigger").unwrap();
+//! assert_eq!(queue.json_type, "queueTrigger");
+//! ```
+
+pub mod catalog;
