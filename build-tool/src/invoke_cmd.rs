@@ -33,8 +33,8 @@ use serde_json::{Value, json};
 use crate::BuildOptions;
 use crate::cli::CargoArgs;
 use crate::host::{
-    App, Delivered, Function, Handler, HandlerOptions, HostError, Invocation, OutputStream,
-    RETURN_BINDING, encode_bytes, encode_text, encode_value,
+    App, Delivered, Function, Handler, HandlerOptions, HostError, HttpOutput, Invocation,
+    OutputStream, RETURN_BINDING, encode_bytes, encode_text, encode_value,
 };
 use crate::start::StartError;
 
@@ -283,16 +283,19 @@ impl Received {
             Delivered::Items(items) => Received::Items {
                 items: items.clone(),
             },
-            Delivered::Http(h) => Received::Http {
-                status: h.status.as_u16(),
-                headers: h
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                    .collect(),
-                body: h.text().into_owned(),
-                problem: h.problem.clone(),
-            },
+        }
+    }
+
+    fn from_http(h: &HttpOutput) -> Received {
+        Received::Http {
+            status: h.status.as_u16(),
+            headers: h
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                .collect(),
+            body: h.text().into_owned(),
+            problem: h.problem.clone(),
         }
     }
 }
@@ -354,16 +357,28 @@ impl Report {
         if let Ok(invocation) = outcome {
             report.return_value = invocation.return_value.clone();
             report.logs = invocation.logs.clone();
-            for (name, delivered) in &invocation.outputs {
+            let received = invocation
+                .outputs
+                .iter()
+                .map(|(name, d)| (name, Received::from_delivered(d)))
+                .chain(
+                    invocation
+                        .http_outputs
+                        .iter()
+                        .map(|(name, h)| (name, Received::from_http(h))),
+                );
+            for (name, received) in received {
                 report.outputs.push(OutputReport {
                     binding: name.clone(),
                     kind: function
                         .output(name)
                         .map(|b| b.kind.clone())
                         .unwrap_or_default(),
-                    received: Received::from_delivered(delivered),
+                    received,
                 });
             }
+            // In binding-name order, as one map of them would list them.
+            report.outputs.sort_by(|a, b| a.binding.cmp(&b.binding));
         }
         report
     }

@@ -30,127 +30,19 @@ use serde_json::{Map, Value, json};
 use tower::ServiceExt as _;
 
 use crate::error::ServeError;
+use azfn_spec::answer::{Answer, HttpOutput, OutputBinding};
+use azfn_spec::encoding::{encode_bytes, encode_text};
+
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING, decode_record};
 use crate::registry::FUNCTIONS;
 use crate::server::App;
 
 /// Rules of the Functions host that decide what a binding receives.
 pub mod host_rules {
-    /// `System.Convert.FromBase64String`: the decoded bytes, or `None` where .NET throws.
-    ///
-    /// The host applies it to every output string of a binding without `dataType: binary`
-    /// (§3.3). Its rules: space, tab, CR and LF are ignored anywhere; the other characters
-    /// must be base64 letters, a multiple of 4 with the padding; `=` only at the end, at most
-    /// two; the empty string decodes to no bytes; unused low bits need not be zero.
-    pub fn from_base64_string(text: &str) -> Option<Vec<u8>> {
-        let mut sextets = Vec::with_capacity(text.len());
-        let mut padding = 0usize;
-        for c in text.chars() {
-            match c {
-                ' ' | '\t' | '\r' | '\n' => {}
-                '=' => padding += 1,
-                _ if padding > 0 => return None,
-                _ => sextets.push(sextet(c)?),
-            }
-        }
-        if padding > 2 || !(sextets.len() + padding).is_multiple_of(4) {
-            return None;
-        }
-        let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
-        let mut acc = 0u32;
-        let mut bits = 0u32;
-        for s in sextets {
-            acc = (acc << 6) | u32::from(s);
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        Some(out)
-    }
-
-    fn sextet(c: char) -> Option<u8> {
-        Some(match c {
-            'A'..='Z' => c as u8 - b'A',
-            'a'..='z' => c as u8 - b'a' + 26,
-            '0'..='9' => c as u8 - b'0' + 52,
-            '+' => 62,
-            '/' => 63,
-            _ => return None,
-        })
-    }
+    pub use azfn_spec::dotnet::from_base64_string;
 }
 
-/// What an output binding receives from the host.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Delivered {
-    /// Bytes: a string the host base64-decoded.
-    Bytes(Vec<u8>),
-    /// A string passed on as is.
-    Text(String),
-    /// A JSON object or other non-string value passed on as is.
-    Json(Value),
-    /// Several items (a JSON array), each passed on as is.
-    Items(Vec<Value>),
-}
-
-impl Delivered {
-    /// What a text consumer of the binding reads (a queue message, a blob read as text).
-    pub fn text(&self) -> String {
-        match self {
-            Self::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-            Self::Text(t) => t.clone(),
-            Self::Json(v) => v.to_string(),
-            Self::Items(items) => Value::Array(items.clone()).to_string(),
-        }
-    }
-
-    /// The bytes the binding writes.
-    pub fn bytes(&self) -> Vec<u8> {
-        match self {
-            Self::Bytes(b) => b.clone(),
-            other => other.text().into_bytes(),
-        }
-    }
-
-    /// The value read as JSON.
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> serde_json::Result<T> {
-        match self {
-            Self::Json(v) => serde_json::from_value(v.clone()),
-            Self::Items(items) => serde_json::from_value(Value::Array(items.clone())),
-            other => serde_json::from_slice(&other.bytes()),
-        }
-    }
-
-    /// The items of a multi-item output as text (a single value is one item).
-    pub fn items(&self) -> Vec<String> {
-        match self {
-            Self::Items(items) => items
-                .iter()
-                .map(|i| match i {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect(),
-            other => vec![other.text()],
-        }
-    }
-
-    /// Applies the host's `GetBindingValue` rule (§3.3) to a value sent for `binding`.
-    pub fn from_sent(binding: &Binding, sent: &Value) -> Self {
-        match sent {
-            Value::String(s) if binding.is_binary() => Self::Text(s.clone()),
-            Value::String(s) => match host_rules::from_base64_string(s) {
-                Some(bytes) => Self::Bytes(bytes),
-                None => Self::Text(s.clone()),
-            },
-            Value::Array(items) => Self::Items(items.clone()),
-            other => Self::Json(other.clone()),
-        }
-    }
-}
+pub use azfn_spec::answer::Delivered;
 
 /// Why a test invocation did not produce outputs.
 #[derive(Debug, thiserror::Error)]
@@ -246,7 +138,7 @@ impl TestClient {
     pub fn queue(&self, function: &str, message: impl Into<String>) -> EventInvocation<'_> {
         let message = message.into();
         self.event(function)
-            .trigger_value(Value::String(Value::String(message).to_string()))
+            .trigger_value(encode_text(&message))
             .metadata("DequeueCount", json!("1"))
             .metadata("Id", json!("\"00000000-0000-0000-0000-000000000001\""))
             .metadata("PopReceipt", json!("\"test\""))
@@ -270,14 +162,13 @@ impl TestClient {
             .and_then(|r| r.function.trigger())
             .is_some_and(Binding::is_binary);
         let value = if binary {
-            Value::String(BASE64.encode(content))
+            encode_bytes(content)
         } else {
-            Value::String(Value::String(String::from_utf8_lossy(content).into_owned()).to_string())
+            encode_text(&String::from_utf8_lossy(content))
         };
-        self.event(function).trigger_value(value).metadata(
-            "name",
-            Value::String(Value::String(name.to_owned()).to_string()),
-        )
+        self.event(function)
+            .trigger_value(value)
+            .metadata("name", encode_text(name))
     }
 
     /// An HTTP request to an HTTP function, delivered in payload mode.
@@ -343,9 +234,7 @@ impl TestClient {
                 message,
             });
         }
-        let answer: Value = serde_json::from_slice(&bytes)
-            .map_err(|e| TestError::Contract(format!("the answer is not JSON: {e}")))?;
-        InvocationResult::read(record, &answer)
+        InvocationResult::read(record, &bytes)
     }
 }
 
@@ -448,59 +337,30 @@ pub struct InvocationResult {
 }
 
 impl InvocationResult {
-    fn read(record: &FunctionRecord, answer: &Value) -> Result<Self, TestError> {
-        let Value::Object(answer) = answer else {
-            return Err(TestError::Contract(
-                "the answer is not a JSON object".into(),
-            ));
-        };
-        let member = |name: &str| {
-            answer
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        };
-        let mut result = Self::default();
-        let outputs = member("Outputs").and_then(Value::as_object);
-        for binding in record.function.outputs() {
-            if binding.kind == "http" && binding.name != RETURN_BINDING {
-                if let Some(object) = outputs.and_then(|o| o.get(&binding.name)) {
-                    result.http = Some(HttpResult::from_output_object(object)?);
-                }
-                continue;
-            }
-            if let Some(sent) = outputs.and_then(|o| o.get(&binding.name)) {
-                result
-                    .outputs
-                    .insert(binding.name.clone(), Delivered::from_sent(binding, sent));
-            }
-        }
-        if let Some(sent) = member("ReturnValue").filter(|v| !v.is_null()) {
-            match record.function.outputs().find(|b| b.name == RETURN_BINDING) {
-                Some(b) if b.kind == "http" => {
-                    result.http = Some(HttpResult::from_output_object(sent)?);
-                }
-                Some(b) => result.return_value = Some(Delivered::from_sent(b, sent)),
-                None => {
-                    return Err(TestError::Contract(
-                        "a ReturnValue was sent but the function has no `$return` binding".into(),
-                    ));
-                }
-            }
-        }
-        if let Some(Value::Array(lines)) = member("Logs") {
-            for line in lines {
-                match line {
-                    Value::String(s) => result.logs.push(s.clone()),
-                    other => {
-                        return Err(TestError::Contract(format!(
-                            "a log entry is not a string: {other}"
-                        )));
-                    }
-                }
-            }
-        }
-        Ok(result)
+    /// Reads the answer by the host's rules ([`azfn_spec::answer`]), as the local host does.
+    fn read(record: &FunctionRecord, body: &[u8]) -> Result<Self, TestError> {
+        let bindings: Vec<OutputBinding<'_>> = record
+            .function
+            .outputs()
+            .map(|b| OutputBinding {
+                name: &b.name,
+                kind: &b.kind,
+                binary: b.is_binary(),
+            })
+            .collect();
+        let mut answer =
+            Answer::read(body, &bindings).map_err(|e| TestError::Contract(e.to_string()))?;
+        let return_value = answer.outputs.remove(RETURN_BINDING);
+        Ok(Self {
+            http: answer
+                .http
+                .into_values()
+                .next()
+                .map(HttpResult::from_output),
+            outputs: answer.outputs,
+            return_value,
+            logs: answer.logs,
+        })
     }
 
     /// What the output binding `name` receives, if the function set it.
@@ -641,10 +501,11 @@ impl HttpInvocation<'_> {
         }))
         .expect("a JSON value serializes");
         let result = client.dispatch(&record, body, None).await?;
-        let mut http = result
-            .http
-            .clone()
-            .ok_or_else(|| TestError::Contract("the HTTP function sent no response".into()))?;
+        // Without a response set the host's middleware answers `OkResult`: 200, empty.
+        let mut http = result.http.clone().unwrap_or_else(|| HttpResult {
+            status: 200,
+            ..HttpResult::default()
+        });
         http.outputs = result.outputs;
         http.logs = result.logs;
         Ok(http)
@@ -657,49 +518,31 @@ pub struct HttpResult {
     status: u16,
     headers: BTreeMap<String, String>,
     body: String,
+    bytes: Bytes,
     outputs: BTreeMap<String, Delivered>,
     logs: Vec<String>,
 }
 
 impl HttpResult {
-    fn from_output_object(object: &Value) -> Result<Self, TestError> {
-        let Value::Object(object) = object else {
-            return Err(TestError::Contract(format!(
-                "the HTTP output is not an object: {object}"
-            )));
-        };
-        let field = |name: &str| {
-            object
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v)
-        };
-        let status = match field("statusCode") {
-            Some(Value::Number(n)) => n.as_u64().unwrap_or(200) as u16,
-            Some(Value::String(s)) => s.parse().unwrap_or(200),
-            _ => 200,
-        };
-        let mut headers = BTreeMap::new();
-        if let Some(Value::Object(map)) = field("headers") {
-            for (name, value) in map {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                headers.insert(name.to_ascii_lowercase(), text);
-            }
+    fn from_output(output: HttpOutput) -> Self {
+        let mut headers: BTreeMap<String, String> = BTreeMap::new();
+        for (name, value) in &output.headers {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            headers
+                .entry(name.as_str().to_owned())
+                .and_modify(|joined| {
+                    joined.push_str(", ");
+                    joined.push_str(&value);
+                })
+                .or_insert_with(|| value.into_owned());
         }
-        let body = match field("body") {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => serde_json::to_string_pretty(other).expect("a JSON value serializes"),
-        };
-        Ok(Self {
-            status,
+        Self {
+            status: output.status.as_u16(),
             headers,
-            body,
+            body: output.text().into_owned(),
+            bytes: output.body,
             ..Self::default()
-        })
+        }
     }
 
     /// The status code.
@@ -714,9 +557,14 @@ impl HttpResult {
             .map(String::as_str)
     }
 
-    /// The body text.
+    /// The body text (lossy UTF-8).
     pub fn text(&self) -> &str {
         &self.body
+    }
+
+    /// The body bytes, exactly as the caller receives them.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
     }
 
     /// The body read as JSON.
@@ -732,32 +580,5 @@ impl HttpResult {
     /// The invocation's `Logs`.
     pub fn logs(&self) -> &[String] {
         &self.logs
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_rules::from_base64_string;
-
-    #[test]
-    fn dotnet_base64_rules() {
-        let cases: &[(&str, Option<&[u8]>)] = &[
-            ("abcd", Some(&[0x69, 0xb7, 0x1d])),
-            ("", Some(&[])),
-            ("  ", Some(&[])),
-            ("YQ==", Some(b"a")),
-            ("YR==", Some(b"a")),
-            ("Y Q = =", Some(b"a")),
-            ("YQ=", None),
-            ("Y===", None),
-            ("abc", None),
-            ("hello world", None),
-            ("ab=c", None),
-            ("a\u{a0}bc", None),
-            ("true", Some(&[0xb6, 0xbb, 0x9e])),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(from_base64_string(text).as_deref(), *expected, "{text:?}");
-        }
     }
 }

@@ -10,4 +10,7 @@
 //! assert_eq!(queue.json_type, "queueTrigger");
 //! ```
 
+pub mod answer;
 pub mod catalog;
+pub mod dotnet;
+pub mod encoding;

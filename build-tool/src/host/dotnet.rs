@@ -5,31 +5,7 @@
 //! enough to deserve their own tests, and because a handler author may want to ask "would the
 //! host turn this string into bytes?" directly.
 
-/// `System.Convert.FromBase64String`: the decoded bytes, or `None` where .NET throws
-/// `FormatException`.
-///
-/// This decides whether the host turns an output binding's string into bytes (§3.3). The rules,
-/// from .NET's `Convert.TryFromBase64Chars`:
-///
-/// * space, tab, CR and LF are ignored anywhere (no other whitespace is);
-/// * the remaining characters must be `A–Z a–z 0–9 + /`, a multiple of 4 in number;
-/// * `=` padding may only end the input, at most two of them (whitespace between or after them
-///   is still ignored);
-/// * the empty string (or whitespace only) is valid and decodes to no bytes;
-/// * unused low bits of the last character need not be zero (`"YR=="` decodes like `"YQ=="`):
-///   .NET does not check them, unlike strict RFC 4648 decoders.
-///
-/// ```
-/// use cargo_azfn::host::dotnet::from_base64_string;
-/// assert_eq!(from_base64_string("abcd").as_deref(), Some(&[0x69, 0xb7, 0x1d][..]));
-/// assert_eq!(from_base64_string("hello world"), None);
-/// assert_eq!(from_base64_string("").as_deref(), Some(&[][..]));
-/// ```
-pub fn from_base64_string(text: &str) -> Option<Vec<u8>> {
-    // One implementation of the rule, shared with `azfn::testing`, whose harness reads
-    // outputs by the same rule.
-    azfn::testing::host_rules::from_base64_string(text)
-}
+pub use azfn_spec::dotnet::{from_base64_string, int_try_parse, long_try_parse};
 
 /// `System.Environment.ExpandEnvironmentVariables` as implemented on Unix: every `%NAME%` whose
 /// `NAME` is defined (case-sensitively) is replaced by its value; undefined ones stay as written.
@@ -164,35 +140,6 @@ fn next_argument(chars: &[char], i: &mut usize) -> String {
         *i += 1;
     }
     current
-}
-
-/// `int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)`: optional leading
-/// and trailing white space, an optional sign, ASCII digits, within `i32`.
-///
-/// ```
-/// use cargo_azfn::host::dotnet::int_try_parse;
-/// assert_eq!(int_try_parse(" +201 "), Some(201));
-/// assert_eq!(int_try_parse("201.0"), None);
-/// ```
-pub fn int_try_parse(text: &str) -> Option<i32> {
-    long_try_parse(text).and_then(|v| i32::try_from(v).ok())
-}
-
-/// `long.TryParse` with the same rules as [`int_try_parse`], within `i64`.
-pub fn long_try_parse(text: &str) -> Option<i64> {
-    // NumberStyles.AllowLeadingWhite/AllowTrailingWhite mean U+0009..U+000D and U+0020.
-    let is_white = |c: char| c == ' ' || ('\t'..='\r').contains(&c);
-    let text = text.trim_matches(is_white);
-    let (negative, digits) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let magnitude: i128 = digits.parse().ok()?;
-    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
 }
 
 /// `System.Text.Encodings.Web.UrlEncoder.Default.Encode`: percent-encodes (UTF-8, upper-case

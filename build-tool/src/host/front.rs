@@ -165,8 +165,7 @@ impl Handler {
         // With no response set (no http output, or one the handler left unset) the host's
         // middleware answers `OkResult`: 200, empty.
         let response = http_binding
-            .and_then(|b| invocation.output(&b.name))
-            .and_then(|d| d.as_http())
+            .and_then(|b| invocation.http_outputs.get(&b.name))
             .map_or_else(
                 || bare(StatusCode::OK, HttpTrace::default()),
                 |o| o.to_response(),

@@ -1,73 +1,20 @@
 //! Payload-mode invocations: the §2.1 envelope out, the §3 rules on the way back.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use base64::Engine as _;
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode, Uri};
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
+use azfn_spec::answer::{Answer, AnswerError, OutputBinding};
+pub use azfn_spec::answer::{Delivered, HttpOutput};
+pub use azfn_spec::encoding::{encode_bytes, encode_text, encode_value};
+
 use super::HostError;
-use super::app::{Function, HttpMode, RETURN_BINDING};
+use super::app::{Function, HttpMode};
 use super::client::{OutBody, new_guid, new_traceparent, send, utc_now};
-use super::dotnet::from_base64_string;
 use super::process::Handler;
-use super::render::{Bound, HttpOutput, from_outputs, from_return, kind};
-
-/// What an output binding would receive from one invocation.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Delivered {
-    /// A string that .NET's `Convert.FromBase64String` accepts, decoded, on a binding without
-    /// `dataType: binary` (§3.3): `"abcd"` arrives as three bytes, not as text.
-    Bytes(Bytes),
-    /// A string passed on unchanged (not valid base64, or the binding is `dataType: binary`).
-    Text(String),
-    /// A number, boolean or object passed on unchanged.
-    Json(Value),
-    /// A JSON array: the binding receives one item per element (e.g. several queue
-    /// messages); elements are never base64-decoded.
-    Items(Vec<Value>),
-    /// An `http` output: the response a caller would get.
-    Http(HttpOutput),
-}
-
-impl Delivered {
-    fn from_bound(bound: Bound) -> Delivered {
-        match bound {
-            Bound::Bytes(b) => Delivered::Bytes(b),
-            Bound::Value(Value::String(s)) => Delivered::Text(s),
-            Bound::Value(Value::Array(items)) => Delivered::Items(items),
-            Bound::Value(v) => Delivered::Json(v),
-        }
-    }
-
-    /// The text, for [`Delivered::Text`].
-    pub fn as_text(&self) -> Option<&str> {
-        match self {
-            Delivered::Text(t) => Some(t),
-            _ => None,
-        }
-    }
-
-    /// The bytes, for [`Delivered::Bytes`].
-    pub fn as_bytes(&self) -> Option<&[u8]> {
-        match self {
-            Delivered::Bytes(b) => Some(b),
-            _ => None,
-        }
-    }
-
-    /// The response, for [`Delivered::Http`].
-    pub fn as_http(&self) -> Option<&HttpOutput> {
-        match self {
-            Delivered::Http(h) => Some(h),
-            _ => None,
-        }
-    }
-}
 
 /// The handler's raw answer to an invocation request.
 #[derive(Clone, Debug)]
@@ -96,9 +43,12 @@ pub struct Invocation {
     pub function: String,
     /// The `X-Azure-Functions-InvocationId` sent.
     pub invocation_id: String,
-    /// Per output binding name, what it receives; a binding that receives nothing (missing or
-    /// null value) is absent. `$return` appears here when function.json declares it.
+    /// Per output binding name (not `http`), what it receives; a binding that receives
+    /// nothing (missing or null value) is absent. `$return` appears here when function.json
+    /// declares it.
     pub outputs: BTreeMap<String, Delivered>,
+    /// Per `http` output binding (`$return` included), the response a caller would get.
+    pub http_outputs: BTreeMap<String, HttpOutput>,
     /// `ReturnValue` as sent (before any binding rule).
     pub return_value: Option<Value>,
     /// `Logs`, in order: the host writes each at Information level after the response (§3.6).
@@ -115,29 +65,8 @@ impl Invocation {
 
     /// The HTTP response of the function's `http` output, if it has one that was set.
     pub fn http(&self) -> Option<&HttpOutput> {
-        self.outputs.values().find_map(Delivered::as_http)
+        self.http_outputs.values().next()
     }
-}
-
-/// Encodes a binding value the way the host puts it in `Data` or `Metadata` (§2.3): objects
-/// stay objects; everything else (strings, numbers, arrays, null) becomes a JSON string holding
-/// its JSON text, so `"aaaaa"` travels as `"\"aaaaa\""`.
-pub fn encode_value(value: &Value) -> Value {
-    match value {
-        Value::Object(_) => value.clone(),
-        other => Value::String(other.to_string()),
-    }
-}
-
-/// Encodes a text trigger or input value (a queue message, a blob read as string): §2.3's
-/// double encoding.
-pub fn encode_text(text: &str) -> Value {
-    encode_value(&Value::String(text.to_string()))
-}
-
-/// Encodes binary data (`dataType: binary`) as the host does: a base64 string.
-pub fn encode_bytes(bytes: &[u8]) -> Value {
-    Value::String(base64::engine::general_purpose::STANDARD.encode(bytes))
 }
 
 /// Turns a trigger's binding data into `Metadata` (§2.2): drops null values and every key
@@ -333,36 +262,6 @@ fn resolve_location(base: &Uri, location: &str) -> Result<Uri, HostError> {
     text.parse().map_err(|_| unsupported("not a valid URI"))
 }
 
-/// The response body's top-level members, in document order (a `serde_json::Map` would sort
-/// them, and with case-insensitive names the last spelling must win).
-struct Members(Option<Vec<(String, Value)>>);
-
-impl<'de> Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object (HttpScriptInvocationResult)")
-            }
-            fn visit_unit<E>(self) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_none<E>(self) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(entry) = map.next_entry::<String, Value>()? {
-                    members.push(entry);
-                }
-                Ok(Members(Some(members)))
-            }
-        }
-        deserializer.deserialize_any(MembersVisitor)
-    }
-}
-
 fn interpret(
     function: &Function,
     invocation_id: &str,
@@ -399,138 +298,29 @@ fn interpret(
             }
         });
     }
-    let body = response.body.clone();
-    let text = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
-    if text.iter().all(u8::is_ascii_whitespace) {
-        return Err(HostError::NullResult);
-    }
-    let deserialize = |reason: String| HostError::Deserialize {
-        reason,
-        body: body.clone(),
-    };
-    let Members(members) = serde_json::from_slice(text).map_err(|e| deserialize(e.to_string()))?;
-    let members = members.ok_or(HostError::NullResult)?;
-
-    let mut return_value = None;
-    let mut outputs: Option<Map<String, Value>> = None;
-    let mut logs = Vec::new();
-    for (name, value) in members {
-        if name.eq_ignore_ascii_case("ReturnValue") {
-            return_value = (!value.is_null()).then_some(value);
-        } else if name.eq_ignore_ascii_case("Outputs") {
-            outputs = match value {
-                Value::Null => None,
-                Value::Object(o) => Some(o),
-                other => {
-                    return Err(deserialize(format!(
-                        "`Outputs` must be an object, not a JSON {}",
-                        kind(&other)
-                    )));
-                }
-            };
-        } else if name.eq_ignore_ascii_case("Logs") {
-            logs = match value {
-                Value::Null => Vec::new(),
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::String(s) => Ok(s),
-                        // Newtonsoft's ReadAsString takes scalars as their JSON text; a null
-                        // entry is logged by ILogger as "[null]".
-                        Value::Null => Ok("[null]".to_string()),
-                        v @ (Value::Number(_) | Value::Bool(_)) => Ok(v.to_string()),
-                        other => Err(deserialize(format!(
-                            "`Logs` entries must be strings, found a JSON {}",
-                            kind(&other)
-                        ))),
-                    })
-                    .collect::<Result<_, _>>()?,
-                other => {
-                    return Err(deserialize(format!(
-                        "`Logs` must be an array of strings, not a JSON {}",
-                        kind(&other)
-                    )));
-                }
-            };
-        }
-    }
-
-    let mut delivered = BTreeMap::new();
-    for binding in function.outputs() {
-        if binding.name == RETURN_BINDING {
-            continue;
-        }
-        // `GetOutputValue` compares the type case-sensitively here.
-        if binding.kind == "http" {
-            if let Some(outputs) = &outputs {
-                let output = from_outputs(&binding.name, outputs.get(&binding.name))?;
-                delivered.insert(binding.name.clone(), Delivered::Http(output));
-            }
-            continue;
-        }
-        if let Some(bound) = outputs
-            .as_ref()
-            .and_then(|o| o.get(&binding.name))
-            .and_then(|v| binding_value(binding.is_binary(), v))
-        {
-            delivered.insert(binding.name.clone(), Delivered::from_bound(bound));
-        }
-    }
-    match function.output(RETURN_BINDING) {
-        Some(binding) => {
-            if let Some(bound) = return_value
-                .as_ref()
-                .and_then(|v| binding_value(binding.is_binary(), v))
-            {
-                let value = if binding.kind.eq_ignore_ascii_case("http") {
-                    Delivered::Http(from_return(bound))
-                } else {
-                    Delivered::from_bound(bound)
-                };
-                delivered.insert(RETURN_BINDING.to_string(), value);
-            }
-        }
-        None => {
-            // (derived) `HandleOutputDictionary`: without a `$return` binding, the members of
-            // an object ReturnValue overwrite the outputs of the same name, raw.
-            if let Some(Value::Object(members)) = &return_value {
-                for (name, value) in members {
-                    let Some(binding) = function.output(name) else {
-                        continue;
-                    };
-                    if value.is_null() {
-                        delivered.remove(name);
-                    } else if binding.kind.eq_ignore_ascii_case("http") {
-                        let output = from_return(Bound::Value(value.clone()));
-                        delivered.insert(name.clone(), Delivered::Http(output));
-                    } else {
-                        let bound = Bound::Value(value.clone());
-                        delivered.insert(name.clone(), Delivered::from_bound(bound));
-                    }
-                }
-            }
-        }
-    }
-
+    let bindings: Vec<OutputBinding<'_>> = function
+        .outputs()
+        .map(|b| OutputBinding {
+            name: &b.name,
+            kind: &b.kind,
+            binary: b.is_binary(),
+        })
+        .collect();
+    let answer = Answer::read(&response.body, &bindings).map_err(|e| match e {
+        AnswerError::NullResult => HostError::NullResult,
+        AnswerError::Deserialize { reason } => HostError::Deserialize {
+            reason,
+            body: response.body.clone(),
+        },
+        AnswerError::HttpOutput { binding, reason } => HostError::HttpOutput { binding, reason },
+    })?;
     Ok(Invocation {
         function: function.name.clone(),
         invocation_id: invocation_id.to_string(),
-        outputs: delivered,
-        return_value,
-        logs,
+        outputs: answer.outputs,
+        http_outputs: answer.http,
+        return_value: answer.return_value,
+        logs: answer.logs,
         response,
     })
-}
-
-/// `GetBindingValue` (§3.3): unchanged for `dataType: binary`; otherwise a string that
-/// `Convert.FromBase64String` accepts becomes bytes. Null means "not set".
-fn binding_value(binary: bool, value: &Value) -> Option<Bound> {
-    match value {
-        Value::Null => None,
-        Value::String(s) if !binary => Some(match from_base64_string(s) {
-            Some(bytes) => Bound::Bytes(Bytes::from(bytes)),
-            None => Bound::Value(value.clone()),
-        }),
-        other => Some(Bound::Value(other.clone())),
-    }
 }

@@ -57,7 +57,6 @@ mod error;
 mod front;
 mod invoke;
 mod process;
-mod render;
 mod route;
 
 pub use app::{
@@ -67,14 +66,13 @@ pub use app::{
 pub use error::HostError;
 pub use front::{DEFAULT_HOST, HttpTrace};
 pub use invoke::{
-    Delivered, Invocation, RawResponse, encode_bytes, encode_text, encode_value,
+    Delivered, HttpOutput, Invocation, RawResponse, encode_bytes, encode_text, encode_value,
     metadata_from_binding_data,
 };
 pub use process::{
     DEFAULT_HOST_VERSION, DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_REQUEST_BODY, Handler, HandlerOptions,
     Launch, LineKind, LogLevel, OutputLine, OutputStream, READY_POLL_INTERVAL,
 };
-pub use render::HttpOutput;
 
 // Ids and clocks stamped like the host's, for `cargo azfn start`'s own invocations.
 pub(crate) use app::get_ci;

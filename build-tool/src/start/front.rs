@@ -224,8 +224,8 @@ fn warn_dropped(shared: &Shared, function: &Function, invocation: &Invocation) {
             }
         }
     }
-    for delivered in invocation.outputs.values() {
-        if let Some(problem) = delivered.as_http().and_then(|h| h.problem.as_deref()) {
+    for output in invocation.http_outputs.values() {
+        if let Some(problem) = output.problem.as_deref() {
             shared.console().warn(format_args!(
                 "`{}`: the host answers 500 because {problem}",
                 function.name

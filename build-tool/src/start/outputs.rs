@@ -105,11 +105,10 @@ fn items(delivered: &Delivered) -> Vec<Bytes> {
         }
     };
     match delivered {
-        Delivered::Bytes(b) => vec![b.clone()],
+        Delivered::Bytes(b) => vec![Bytes::from(b.clone())],
         Delivered::Text(t) => vec![Bytes::from(t.clone())],
         Delivered::Json(v) => vec![json(v)],
         Delivered::Items(values) => values.iter().map(json).collect(),
-        Delivered::Http(_) => Vec::new(),
     }
 }
 
@@ -196,6 +195,5 @@ pub(crate) fn describe(delivered: &Delivered) -> String {
         Delivered::Items(items) => {
             format!("{} item(s): {}", items.len(), Value::Array(items.clone()))
         }
-        Delivered::Http(h) => format!("HTTP {} ({} bytes)", h.status, h.body.len()),
     }
 }
