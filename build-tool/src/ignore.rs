@@ -1,166 +1,61 @@
-//! The `.gitignore` pattern language, as far as `.funcignore` files use it, so that
-//! `cargo azfn pack` leaves out exactly what `func azure functionapp publish` leaves out.
+//! `.funcignore` files, read with the `.gitignore` pattern language as `func azure functionapp
+//! publish` reads them, so that `cargo azfn pack` leaves out exactly what it would.
 //!
-//! Supported: comments, blank lines, `!` negation, a trailing `/` for folders only, patterns
-//! anchored by a `/` at the start or in the middle, `*`, `?`, `[...]` classes and `**`. As in
-//! git, the last matching pattern wins, and nothing inside an ignored folder can be brought
-//! back.
+//! The patterns are matched by the `ignore` crate's gitignore matcher. Two git behaviours sit
+//! on top of it: nothing inside an ignored folder can be brought back by a later `!` pattern
+//! (the crate answers for the path alone), and a pattern git would take literally (an unclosed
+//! `[`) is matched literally instead of being dropped as invalid.
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// A parsed ignore file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct IgnoreRules {
-    rules: Vec<Rule>,
+    matcher: Gitignore,
 }
 
-#[derive(Debug, Clone)]
-struct Rule {
-    negate: bool,
-    dir_only: bool,
-    /// Matched against the whole relative path rather than the last component.
-    anchored: bool,
-    pattern: Vec<char>,
+impl Default for IgnoreRules {
+    fn default() -> Self {
+        Self {
+            matcher: Gitignore::empty(),
+        }
+    }
 }
 
 impl IgnoreRules {
     /// Parses the text of an ignore file.
     pub(crate) fn parse(text: &str) -> Self {
-        let rules = text.lines().filter_map(parse_line).collect();
-        Self { rules }
+        let mut builder = GitignoreBuilder::new("");
+        for line in text.lines() {
+            if builder.add_line(None, line).is_err() {
+                // git matches a pattern it cannot read as a glob character for character.
+                let literal: String = line
+                    .chars()
+                    .flat_map(|c| {
+                        let special = matches!(c, '[' | ']' | '*' | '?' | '{' | '}' | '\\');
+                        special.then_some('\\').into_iter().chain([c])
+                    })
+                    .collect();
+                // Escaped, every glob is valid; a line that still fails cannot match anything.
+                let _ = builder.add_line(None, &literal);
+            }
+        }
+        let matcher = builder.build().unwrap_or_else(|_| Gitignore::empty());
+        Self { matcher }
     }
 
     /// Whether `path` (relative to the folder of the ignore file, `/`-separated) is ignored,
     /// either itself or because a folder above it is.
     pub(crate) fn is_ignored(&self, path: &str, is_dir: bool) -> bool {
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
-        for end in 1..parts.len() {
-            if self.matches(&parts[..end].join("/"), true) {
-                return true;
-            }
-        }
-        self.matches(&parts.join("/"), is_dir)
+        (1..parts.len()).any(|end| self.matches(&parts[..end].join("/"), true))
+            || self.matches(&parts.join("/"), is_dir)
     }
 
     /// Whether the last rule that matches `path` itself ignores it.
     fn matches(&self, path: &str, is_dir: bool) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let mut ignored = false;
-        for rule in &self.rules {
-            if rule.dir_only && !is_dir {
-                continue;
-            }
-            let subject = if rule.anchored { path } else { name };
-            let subject: Vec<char> = subject.chars().collect();
-            if glob(&rule.pattern, &subject) {
-                ignored = !rule.negate;
-            }
-        }
-        ignored
+        self.matcher.matched(path, is_dir).is_ignore()
     }
-}
-
-fn parse_line(line: &str) -> Option<Rule> {
-    let line = line.trim_end();
-    if line.is_empty() || line.starts_with('#') {
-        return None;
-    }
-    let (negate, line) = match line.strip_prefix('!') {
-        Some(rest) => (true, rest),
-        None => (false, line.strip_prefix('\\').unwrap_or(line)),
-    };
-    let (dir_only, line) = match line.strip_suffix('/') {
-        Some(rest) => (true, rest),
-        None => (false, line),
-    };
-    let anchored = line.contains('/');
-    let line = line.strip_prefix('/').unwrap_or(line);
-    if line.is_empty() {
-        return None;
-    }
-    Some(Rule {
-        negate,
-        dir_only,
-        anchored,
-        pattern: line.chars().collect(),
-    })
-}
-
-/// Matches a gitignore glob against a whole subject.
-fn glob(pattern: &[char], subject: &[char]) -> bool {
-    match pattern.split_first() {
-        None => subject.is_empty(),
-        Some(('*', rest)) if rest.first() == Some(&'*') => {
-            // `**/` also matches no folder at all; `**` matches across `/`.
-            let rest = &rest[1..];
-            if let Some(after_slash) = rest.strip_prefix(&['/'])
-                && glob(after_slash, subject)
-            {
-                return true;
-            }
-            (0..=subject.len()).any(|i| glob(rest, &subject[i..]))
-        }
-        Some(('*', rest)) => {
-            for i in 0..=subject.len() {
-                if glob(rest, &subject[i..]) {
-                    return true;
-                }
-                if subject.get(i) == Some(&'/') {
-                    break;
-                }
-            }
-            false
-        }
-        Some(('?', rest)) => match subject.split_first() {
-            Some((c, tail)) if *c != '/' => glob(rest, tail),
-            _ => false,
-        },
-        Some(('[', rest)) => match (class(rest), subject.split_first()) {
-            (Some((matches, after)), Some((c, tail))) if *c != '/' && matches(*c) => {
-                glob(after, tail)
-            }
-            (Some(_), _) => false,
-            // An unclosed `[` is a literal, as in git.
-            (None, Some(('[', tail))) => glob(rest, tail),
-            (None, _) => false,
-        },
-        Some(('\\', rest)) if !rest.is_empty() => match subject.split_first() {
-            Some((c, tail)) if *c == rest[0] => glob(&rest[1..], tail),
-            _ => false,
-        },
-        Some((p, rest)) => match subject.split_first() {
-            Some((c, tail)) if c == p => glob(rest, tail),
-            _ => false,
-        },
-    }
-}
-
-type ClassMatch = Box<dyn Fn(char) -> bool>;
-
-/// Parses a `[...]` class whose `[` has been consumed: a predicate and the pattern after `]`.
-fn class(pattern: &[char]) -> Option<(ClassMatch, &[char])> {
-    let (negate, body) = match pattern.first() {
-        Some('!' | '^') => (true, &pattern[1..]),
-        _ => (false, pattern),
-    };
-    // A `]` right after the opening is a member, not the end.
-    let start = usize::from(body.first() == Some(&']'));
-    let close = start + body[start..].iter().position(|c| *c == ']')?;
-    let members = body[..close].to_vec();
-    let rest = &body[close + 1..];
-    let matches = move |c: char| {
-        let mut i = 0;
-        let mut found = false;
-        while i < members.len() {
-            if i + 2 < members.len() && members[i + 1] == '-' {
-                found |= (members[i]..=members[i + 2]).contains(&c);
-                i += 3;
-            } else {
-                found |= members[i] == c;
-                i += 1;
-            }
-        }
-        found != negate
-    };
-    Some((Box::new(matches), rest))
 }
 
 #[cfg(test)]

@@ -227,9 +227,12 @@ fn collect(
             continue;
         }
         let is_dir = file_type.is_dir();
-        // The settings hold local secrets; half-written files and azfn's cache are not the
-        // app.
-        let never = path == LOCAL_SETTINGS || path == CACHE_FILE || name.ends_with(TEMP_SUFFIX);
+        // The settings hold local secrets, at any depth and in any casing (`Local.Settings.json`
+        // *is* the settings file on a case-insensitive file system); half-written files and
+        // azfn's cache are not the app.
+        let never = name.eq_ignore_ascii_case(LOCAL_SETTINGS)
+            || path == CACHE_FILE
+            || name.ends_with(TEMP_SUFFIX);
         if never || rules.is_ignored(&path, is_dir) {
             continue;
         }
@@ -348,6 +351,25 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["orders", "orders.zip"]);
+    }
+
+    #[test]
+    fn settings_files_stay_out_in_any_casing_and_at_any_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = app_folder(dir.path());
+        fs::remove_file(app.join(FUNCIGNORE)).ok();
+        fs::write(app.join("Local.Settings.json"), r#"{"Values": {}}"#).unwrap();
+        fs::write(app.join("hello/local.settings.json"), r#"{"Values": {}}"#).unwrap();
+        fs::write(app.join("hello/LOCAL.SETTINGS.JSON"), r#"{"Values": {}}"#).unwrap();
+        let zip = dir.path().join("orders.zip");
+        let report = pack(&PackOptions {
+            app_dir: app,
+            output: zip.clone(),
+        })
+        .unwrap();
+        assert_eq!(report.files, ["hello/function.json", "host.json", "orders"]);
+        let names: Vec<String> = entries(&zip).into_iter().map(|(n, _, _)| n).collect();
+        assert_eq!(names, ["hello/function.json", "host.json", "orders"]);
     }
 
     #[test]
