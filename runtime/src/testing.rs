@@ -22,8 +22,6 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use bytes::Bytes;
 use http_body_util::BodyExt as _;
 use serde_json::{Map, Value, json};
@@ -31,7 +29,9 @@ use tower::ServiceExt as _;
 
 use crate::error::ServeError;
 use azfn_spec::answer::{Answer, HttpOutput, OutputBinding};
-use azfn_spec::encoding::{encode_bytes, encode_text};
+use azfn_spec::encoding::{
+    HttpTriggerRequest, encode_bytes, encode_text, metadata_from_binding_data, parse_query,
+};
 
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING, decode_record};
 use crate::registry::FUNCTIONS;
@@ -292,39 +292,12 @@ impl EventInvocation<'_> {
     }
 }
 
-/// The metadata the host sends with an HTTP trigger (CONTRACT §2.4): each query parameter as
-/// its own JSON-encoded entry, `Query`, `Headers` with one string per name (several values
-/// joined with `, `), and `sys`.
-fn http_metadata(
-    function: &str,
-    query: &Map<String, Value>,
-    headers: &[(String, String)],
-) -> Value {
-    let mut metadata = Map::new();
-    for (key, value) in query {
-        metadata.insert(key.clone(), Value::String(value.to_string()));
-    }
-    metadata.insert("Query".into(), Value::Object(query.clone()));
-    let mut joined: Map<String, Value> = Map::new();
-    for (name, value) in headers {
-        match joined.get_mut(name) {
-            Some(Value::String(existing)) => {
-                existing.push_str(", ");
-                existing.push_str(value);
-            }
-            _ => {
-                joined.insert(name.clone(), Value::String(value.clone()));
-            }
-        }
-    }
-    metadata.insert("Headers".into(), Value::Object(joined));
-    metadata.insert("sys".into(), sys_metadata(function));
-    Value::Object(metadata)
-}
+/// The clock and GUID of the test host's `sys` metadata: fixed, so tests are repeatable.
+const TEST_UTC_NOW: &str = "2024-10-24T21:32:18.1974545Z";
+const TEST_RAND_GUID: &str = "d9ba2785-ee1a-4260-a83b-f57cb54b969e";
 
-/// `Metadata.sys` as the host writes it.
 fn sys_metadata(function: &str) -> Value {
-    json!({"MethodName": function, "UtcNow": "2024-10-24T21:32:18.1974545Z", "RandGuid": "d9ba2785-ee1a-4260-a83b-f57cb54b969e"})
+    json!({"MethodName": function, "UtcNow": TEST_UTC_NOW, "RandGuid": TEST_RAND_GUID})
 }
 
 /// The outcome of a successful invocation, as the host reads it.
@@ -446,58 +419,49 @@ impl HttpInvocation<'_> {
                 .to_owned();
             format!("/{}/{}", client.route_prefix, route).replace("//", "/")
         });
-        let mut headers: Map<String, Value> = Map::new();
+        let mut request = http::Request::builder()
+            .method(self.method.clone())
+            .uri(&path);
         for (name, value) in &self.headers {
-            headers
-                .entry(name.clone())
-                .or_insert_with(|| Value::Array(Vec::new()))
-                .as_array_mut()
-                .expect("header values are arrays")
-                .push(Value::String(value.clone()));
+            request = request.header(name, value);
         }
-        let content_type = self
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
-            .map(|(_, v)| v.to_ascii_lowercase())
-            .unwrap_or_default();
-        let query: Map<String, Value> = path
-            .split_once('?')
-            .map(|(_, q)| q)
-            .unwrap_or("")
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (k.to_owned(), Value::String(v.to_owned()))
-            })
-            .collect();
-        let mut req = json!({
-            "Url": format!("http://localhost{path}"),
-            "Method": self.method.as_str(),
-            "Query": query,
-            "Headers": headers,
-            "Params": {},
-        });
-        // §2.4: the host sends a body only when there is one, base64 for these content types.
-        if !self.body.is_empty() {
-            let body = if content_type.starts_with("application/octet-stream")
-                || content_type.starts_with("multipart/")
-            {
-                BASE64.encode(&self.body)
-            } else {
-                String::from_utf8_lossy(&self.body).into_owned()
-            };
-            req["Body"] = Value::String(body);
+        let mut request = request
+            .body(self.body.clone())
+            .map_err(|e| TestError::Contract(format!("not a valid HTTP request: {e}")))?;
+        // What a real client sends and the host's front door relies on.
+        let headers = request.headers_mut();
+        if !headers.contains_key(http::header::HOST) {
+            headers.insert(
+                http::header::HOST,
+                http::HeaderValue::from_static("localhost"),
+            );
         }
+        if !self.body.is_empty() && !headers.contains_key(http::header::CONTENT_LENGTH) {
+            headers.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(self.body.len()),
+            );
+        }
+        let query = parse_query(request.uri().query().unwrap_or(""));
+        let trigger_request = HttpTriggerRequest {
+            request: &request,
+            query: &query,
+            route_values: &[],
+        };
         let trigger = record
             .function
             .trigger()
             .map(|t| t.name.clone())
             .unwrap_or_else(|| "req".to_owned());
+        let metadata = metadata_from_binding_data(
+            &record.name,
+            trigger_request.binding_data(),
+            TEST_UTC_NOW,
+            TEST_RAND_GUID,
+        );
         let body = serde_json::to_vec(&json!({
-            "Data": {trigger: req},
-            "Metadata": http_metadata(&record.name, &query, &self.headers),
+            "Data": {trigger: trigger_request.data()},
+            "Metadata": metadata,
         }))
         .expect("a JSON value serializes");
         let result = client.dispatch(&record, body, None).await?;

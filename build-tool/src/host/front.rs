@@ -5,22 +5,22 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
 use bytes::Bytes;
 use http::header::{
     CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderName, HeaderValue, TRANSFER_ENCODING,
     USER_AGENT,
 };
 use http::{HeaderMap, Request, Response, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, json};
 
 use super::HostError;
 use super::app::{ConfigSection, Function, HttpMode, RouteMatch};
 use super::client::{OutBody, new_guid, send};
 use super::dotnet::url_encode;
-use super::invoke::{Invocation, encode_value, metadata_from_binding_data};
+use azfn_spec::encoding::{HttpTriggerRequest, content_length, parse_query};
+
+use super::invoke::{Invocation, metadata_from_binding_data};
 use super::process::Handler;
-use super::route::percent_decode;
 
 /// What the front door did with a request. Every response from [`Handler::http`] carries one
 /// in its extensions: `response.extensions().get::<HttpTrace>()`.
@@ -116,41 +116,14 @@ impl Handler {
             .http_trigger()
             .ok_or_else(|| HostError::UnknownFunction(function.name.clone()))?;
         let query = parse_query(request.uri().query().unwrap_or(""));
+        let trigger_request = HttpTriggerRequest {
+            request,
+            query: &query,
+            route_values: &route.values,
+        };
         let mut data = Map::new();
-        data.insert(
-            trigger.name.clone(),
-            request_object(request, &query, &route.values),
-        );
-
-        let mut binding_data = Map::new();
-        for (key, values) in &query {
-            if let Some(last) = values.last() {
-                binding_data.insert(key.clone(), encode_value(&Value::String(last.clone())));
-            }
-        }
-        for (name, value) in &route.values {
-            if let Some(value) = value {
-                binding_data.insert(name.clone(), encode_value(&Value::String(value.clone())));
-            }
-        }
-        binding_data.insert(
-            "Query".into(),
-            Value::Object(
-                query
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.clone(), Value::String(v.last()?.clone()))))
-                    .collect(),
-            ),
-        );
-        binding_data.insert(
-            "Headers".into(),
-            Value::Object(
-                header_groups(request.headers())
-                    .into_iter()
-                    .map(|(name, values)| (name, Value::String(values.join(","))))
-                    .collect(),
-            ),
-        );
+        data.insert(trigger.name.clone(), trigger_request.data());
+        let binding_data = trigger_request.binding_data();
         let envelope = json!({
             "Data": data,
             "Metadata": metadata_from_binding_data(&function.name, binding_data),
@@ -359,16 +332,6 @@ fn normalize(mut request: Request<Bytes>) -> Request<Bytes> {
     request
 }
 
-fn content_length(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(CONTENT_LENGTH)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
-}
-
 fn is_chunked(headers: &HeaderMap) -> bool {
     headers
         .get_all(TRANSFER_ENCODING)
@@ -436,218 +399,4 @@ fn relay(response: Response<Bytes>) -> Response<Bytes> {
         parts.headers.remove(name);
     }
     Response::from_parts(parts, body)
-}
-
-/// ASP.NET's query parsing (`QueryHelpers.ParseNullableQuery`): `&`-separated pairs, `+` and
-/// `%XX` decoded, a pair without `=` has an empty value, keys merge ignoring case (first
-/// spelling kept), values in order.
-fn parse_query(raw: &str) -> Vec<(String, Vec<String>)> {
-    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
-    for segment in raw.split('&').filter(|s| !s.is_empty()) {
-        let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
-        let key = percent_decode(key, true);
-        let value = percent_decode(value, true);
-        match pairs
-            .iter_mut()
-            .find(|(k, _)| k.to_lowercase() == key.to_lowercase())
-        {
-            Some((_, values)) => values.push(value),
-            None => pairs.push((key, vec![value])),
-        }
-    }
-    pairs
-}
-
-/// Header names as Kestrel reports them: canonical casing for the headers it knows, the
-/// received spelling otherwise (here lower case, which is all `http::HeaderMap` keeps).
-fn kestrel_name(name: &HeaderName) -> String {
-    const KNOWN: &[&str] = &[
-        "Accept",
-        "Accept-Charset",
-        "Accept-Encoding",
-        "Accept-Language",
-        "Access-Control-Request-Headers",
-        "Access-Control-Request-Method",
-        "Authorization",
-        "Baggage",
-        "Cache-Control",
-        "Connection",
-        "Content-Encoding",
-        "Content-Language",
-        "Content-Length",
-        "Content-Location",
-        "Content-MD5",
-        "Content-Range",
-        "Content-Type",
-        "Cookie",
-        "Correlation-Context",
-        "Expect",
-        "From",
-        "Host",
-        "If-Match",
-        "If-Modified-Since",
-        "If-None-Match",
-        "If-Range",
-        "If-Unmodified-Since",
-        "Keep-Alive",
-        "Max-Forwards",
-        "Origin",
-        "Pragma",
-        "Proxy-Authorization",
-        "Range",
-        "Referer",
-        "Request-Id",
-        "TE",
-        "Trailer",
-        "Traceparent",
-        "Tracestate",
-        "Transfer-Encoding",
-        "Translate",
-        "Upgrade",
-        "Upgrade-Insecure-Requests",
-        "User-Agent",
-        "Via",
-        "Warning",
-    ];
-    KNOWN
-        .iter()
-        .find(|k| k.eq_ignore_ascii_case(name.as_str()))
-        .map_or_else(|| name.as_str().to_string(), |k| k.to_string())
-}
-
-fn header_groups(headers: &HeaderMap) -> Vec<(String, Vec<String>)> {
-    headers
-        .keys()
-        .map(|name| {
-            let values = headers
-                .get_all(name)
-                .iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .collect();
-            (kestrel_name(name), values)
-        })
-        .collect()
-}
-
-/// `Data.req` (§2.4, `GetRequestAsJObject`).
-fn request_object(
-    request: &Request<Bytes>,
-    query: &[(String, Vec<String>)],
-    route_values: &[(String, Option<String>)],
-) -> Value {
-    let scheme = request.uri().scheme_str().unwrap_or("http");
-    let host = request
-        .headers()
-        .get(HOST)
-        .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
-        .unwrap_or_default();
-    let raw_query = request
-        .uri()
-        .query()
-        .filter(|q| !q.is_empty())
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
-    let mut req = Map::new();
-    req.insert(
-        "Url".into(),
-        format!("{scheme}://{host}{}{raw_query}", request.uri().path()).into(),
-    );
-    req.insert("Method".into(), request.method().as_str().into());
-    req.insert(
-        "Query".into(),
-        Value::Object(
-            query
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.join(","))))
-                .collect(),
-        ),
-    );
-    req.insert(
-        "Headers".into(),
-        Value::Object(
-            header_groups(request.headers())
-                .into_iter()
-                .map(|(k, v)| (k, Value::from(v)))
-                .collect(),
-        ),
-    );
-    // (derived) Optional parameters the path left out appear with a null value.
-    req.insert(
-        "Params".into(),
-        Value::Object(
-            route_values
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone().map_or(Value::Null, Value::String)))
-                .collect(),
-        ),
-    );
-    req.insert(
-        "Identities".into(),
-        json!([{
-            "AuthenticationType": null,
-            "IsAuthenticated": false,
-            "Actor": null,
-            "BootstrapContext": null,
-            "Claims": [],
-            "Label": null,
-            "Name": null,
-            "NameClaimType": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
-            "RoleClaimType": "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
-        }]),
-    );
-    // Only with Content-Length > 0: chunked uploads reach the handler without a body.
-    if content_length(request.headers()).is_some_and(|n| n > 0) {
-        let body = request.body();
-        let binary = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|t| t.to_str().ok())
-            .map(|t| {
-                t.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .is_some_and(|t| t == "application/octet-stream" || t.contains("multipart/"));
-        let value = if binary {
-            base64::engine::general_purpose::STANDARD.encode(body)
-        } else {
-            // `ReadAsStringAsync`: UTF-8, byte order mark dropped, invalid bytes replaced.
-            let text = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-            String::from_utf8_lossy(text).into_owned()
-        };
-        req.insert("Body".into(), Value::String(value));
-    }
-    Value::Object(req)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_keys_merge_ignoring_case() {
-        let q = parse_query("tag=red&Tag=green&flag&a+b=c%2Cd");
-        assert_eq!(
-            q,
-            vec![
-                (
-                    "tag".to_string(),
-                    vec!["red".to_string(), "green".to_string()]
-                ),
-                ("flag".to_string(), vec![String::new()]),
-                ("a b".to_string(), vec!["c,d".to_string()]),
-            ]
-        );
-    }
-
-    #[test]
-    fn known_headers_get_kestrel_casing() {
-        assert_eq!(kestrel_name(&CONTENT_TYPE), "Content-Type");
-        assert_eq!(
-            kestrel_name(&HeaderName::from_static("x-functions-key")),
-            "x-functions-key"
-        );
-    }
 }

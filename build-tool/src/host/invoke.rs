@@ -69,27 +69,13 @@ impl Invocation {
     }
 }
 
-/// Turns a trigger's binding data into `Metadata` (§2.2): drops null values and every key
-/// ending in `trigger` (any case), and adds `sys` unless present.
+/// Turns a trigger's binding data into `Metadata` (§2.2), stamping `sys` with this host's
+/// clock and a new GUID ([`azfn_spec::encoding::metadata_from_binding_data`]).
 pub fn metadata_from_binding_data(
     function: &str,
     binding_data: Map<String, Value>,
 ) -> Map<String, Value> {
-    let mut metadata: Map<String, Value> = binding_data
-        .into_iter()
-        .filter(|(k, v)| !v.is_null() && !k.to_ascii_lowercase().ends_with("trigger"))
-        .collect();
-    if !metadata.contains_key("sys") {
-        metadata.insert(
-            "sys".into(),
-            serde_json::json!({
-                "MethodName": function,
-                "UtcNow": utc_now(),
-                "RandGuid": new_guid(),
-            }),
-        );
-    }
-    metadata
+    azfn_spec::encoding::metadata_from_binding_data(function, binding_data, &utc_now(), &new_guid())
 }
 
 impl Handler {
