@@ -109,12 +109,15 @@ fn rejection_of<T: DeserializeOwned>(body: &[u8]) -> JsonRejection {
                 JsonRejection::JsonSyntax(axum::Error::new(error))
             }
         },
-        // The value parsed, so only trailing characters remain to fail on.
-        Ok(_) => JsonRejection::JsonSyntax(axum::Error::new(
-            deserializer
-                .end()
-                .expect_err("serde_json refused this body the first time"),
-        )),
+        // The value parsed, so what failed the first time is trailing characters, or invalid
+        // UTF-8 in a string `T` skips (serde_json does not check those when reading bytes).
+        Ok(_) => JsonRejection::JsonSyntax(match deserializer.end() {
+            Err(trailing) => axum::Error::new(trailing),
+            Ok(()) => match std::str::from_utf8(body) {
+                Err(not_utf8) => axum::Error::new(not_utf8),
+                Ok(_) => axum::Error::new("the body is not the JSON value expected"),
+            },
+        }),
     }
 }
 

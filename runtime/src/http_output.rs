@@ -163,7 +163,18 @@ impl InputSource {
         name: &str,
     ) -> Result<T, axum::response::Response> {
         use axum::response::IntoResponse as _;
-        let value = source.and_then(|s| s.payload.data(name));
+        let rejected = |error: PayloadError| {
+            let message = error.to_string();
+            let mut response = (http::StatusCode::BAD_REQUEST, message.clone()).into_response();
+            // In payload mode the invocation itself must fail (so the host retries it), not
+            // answer the caller with a 400 the host would count as a success.
+            response.extensions_mut().insert(InputRejected(message));
+            response
+        };
+        let value = match source.map(|s| s.payload.data(name)).transpose() {
+            Ok(value) => value.flatten(),
+            Err(error) => return Err(rejected(error)),
+        };
         let value = value.as_ref();
         let binding = source.and_then(|s| s.record.function.binding(name));
         let fallback;
@@ -180,7 +191,7 @@ impl InputSource {
             }
         };
         T::from_binding_value(binding, value).map_err(|reason| {
-            let error = if value.is_none() {
+            rejected(if value.is_none() {
                 PayloadError::MissingInput {
                     binding: name.to_owned(),
                 }
@@ -190,13 +201,7 @@ impl InputSource {
                     expected: T::EXPECTED,
                     reason,
                 }
-            };
-            let message = error.to_string();
-            let mut response = (http::StatusCode::BAD_REQUEST, message.clone()).into_response();
-            // In payload mode the invocation itself must fail (so the host retries it), not
-            // answer the caller with a 400 the host would count as a success.
-            response.extensions_mut().insert(InputRejected(message));
-            response
+            })
         })
     }
 }

@@ -89,7 +89,7 @@ impl Invocation {
     /// Reads the input binding `name` as `T`.
     pub fn input<T: FromBindingValue>(&self, name: &str) -> Result<T, InvocationFailure> {
         let binding = self.binding(name)?;
-        let value = self.request.data(name);
+        let value = self.request.data(name)?;
         let value = value.as_ref();
         T::from_binding_value(binding, value).map_err(|reason| {
             if value.is_none() {

@@ -119,10 +119,19 @@ impl InvocationRequest {
     }
 
     /// Input binding `name` in `Data`, parsed (still encoded by §2.3; see [`decode_value`]).
-    pub fn data(&self, name: &str) -> Option<Value> {
-        self.raw_data(name).map(|text| {
-            serde_json::from_str(text).expect("ranges hold the JSON values found while parsing")
-        })
+    ///
+    /// An error when the value, skipped over while the payload was read, is JSON serde_json
+    /// refuses as a value: nested deeper than 128, a number beyond `f64`, a broken `\u` escape.
+    pub fn data(&self, name: &str) -> Result<Option<Value>, PayloadError> {
+        self.raw_data(name)
+            .map(|text| {
+                serde_json::from_str(text).map_err(|e| PayloadError::Input {
+                    binding: name.to_owned(),
+                    expected: "a JSON value",
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
     }
 
     /// The binding names present in `Data`, in order.
@@ -771,7 +780,10 @@ impl HeaderValues<'_> {
     fn append<E: serde::de::Error>(&mut self, value: Cow<'_, str>) -> Result<(), E> {
         let value = http::HeaderValue::from_maybe_shared(view_or_copy(self.body, value))
             .map_err(|_| E::custom(format_args!("header {} has an invalid value", self.name)))?;
-        self.headers.append(self.name.clone(), value);
+        // `HeaderMap` holds at most 32,768 entries and panics past that.
+        self.headers
+            .try_append(self.name.clone(), value)
+            .map_err(|_| E::custom("the request has more headers than an HTTP request can hold"))?;
         Ok(())
     }
 }
@@ -904,7 +916,9 @@ fn http_request_from_parts(
     let url_text = std::str::from_utf8(&url).expect("`Url` was read as a JSON string");
     let (authority, path_and_query) = split_url(url_text);
     let uri = if path_and_query.starts_with('/') {
-        http::Uri::from_maybe_shared(url.slice_ref(path_and_query.as_bytes()))
+        // A view of `Url` when the path is part of it; `split_url` answers `/` for a URL
+        // without a path, which is not.
+        http::Uri::from_maybe_shared(view_or_copy(&url, Cow::Borrowed(path_and_query)))
     } else {
         http::Uri::try_from(format!("/{path_and_query}"))
     }
@@ -912,7 +926,8 @@ fn http_request_from_parts(
     let mut headers = parts.headers;
     if !headers.contains_key(http::header::HOST)
         && let Some(authority) = authority
-        && let Ok(v) = http::HeaderValue::from_maybe_shared(url.slice_ref(authority.as_bytes()))
+        && let Ok(v) =
+            http::HeaderValue::from_maybe_shared(view_or_copy(&url, Cow::Borrowed(authority)))
     {
         headers.insert(http::header::HOST, v);
     }
@@ -1065,7 +1080,7 @@ mod tests {
         let e = InvocationRequest::parse(br#"{"Data": 3}"#).unwrap_err();
         assert!(e.to_string().contains("`Data` is a number"), "{e}");
         let ok = InvocationRequest::parse(br#"{"data": {"a": 1}}"#).unwrap();
-        assert_eq!(ok.data("a"), Some(Value::from(1)));
+        assert_eq!(ok.data("a").unwrap(), Some(Value::from(1)));
         assert!(ok.raw_metadata().is_none());
     }
 

@@ -285,7 +285,7 @@ fn every_request_vector_decodes() {
     }
     let timer = InvocationRequest::parse(&vector("timer-trigger.request.json")).unwrap();
     assert_eq!(
-        decode_value(&timer.data("myTimer").unwrap()),
+        decode_value(&timer.data("myTimer").unwrap().unwrap()),
         DecodedValue::Json(
             json!({"Schedule": {"AdjustForDST": true}, "ScheduleStatus": null, "IsPastDue": false})
         )
@@ -293,20 +293,20 @@ fn every_request_vector_decodes() {
     let lookup =
         InvocationRequest::parse(&vector("queue-trigger-with-array-input.request.json")).unwrap();
     assert_eq!(
-        decode_value(&lookup.data("myQueueItem").unwrap()),
+        decode_value(&lookup.data("myQueueItem").unwrap().unwrap()),
         DecodedValue::Text("a1".into())
     );
     assert_eq!(
-        decode_value(&lookup.data("inputDocs").unwrap()),
+        decode_value(&lookup.data("inputDocs").unwrap().unwrap()),
         DecodedValue::Json(json!([{"id": "a1", "name": "first"}, {"id": "a2", "name": "second"}]))
     );
     assert_eq!(
-        decode_value(&lookup.data("missingBlob").unwrap()),
+        decode_value(&lookup.data("missingBlob").unwrap().unwrap()),
         DecodedValue::Null
     );
     let docs = InvocationRequest::parse(&vector("docs-queue.request.json")).unwrap();
     assert_eq!(
-        decode_value(&docs.data("myQueueItem").unwrap()),
+        decode_value(&docs.data("myQueueItem").unwrap().unwrap()),
         DecodedValue::Raw("{ message: \"Message sent\" }".into())
     );
 }
@@ -318,7 +318,8 @@ fn binary_blob_vector_decodes_to_its_bytes() {
         json!({"type": "blobTrigger", "direction": "in", "name": "myBlob", "dataType": "binary", "path": "samples-workitems/{name}"}),
     )
     .unwrap();
-    let bytes = Vec::<u8>::from_binding_value(&binding, blob.data("myBlob").as_ref()).unwrap();
+    let bytes =
+        Vec::<u8>::from_binding_value(&binding, blob.data("myBlob").unwrap().as_ref()).unwrap();
     assert_eq!(bytes, b"hello from blob\n");
 }
 
