@@ -13,6 +13,8 @@
 //!   .gitignore              created if missing: keeps local.settings.json out of git
 //!   .azfn-cache.json        the records read last time, so an unchanged executable is not
 //!                           read again (never deployed)
+//!   .azfn-functions         the function folders emit created: the only ones a later emit
+//!                           clears out when their function is gone (never deployed)
 //!   <function>/function.json, one folder per function
 //! ```
 //!
@@ -50,6 +52,7 @@ use crate::config::ProjectConfig;
 use crate::error::{EmitError, Warning};
 
 pub(crate) use cache::CACHE_FILE;
+pub(crate) use folder::OWNED_FOLDERS;
 pub(crate) use host_json::HostJson;
 
 /// What to emit and where.
@@ -309,8 +312,34 @@ impl Plan<'_> {
         let out_dir = &self.out_dir;
         folder::create_dir(out_dir)?;
         let names: Vec<&str> = self.app.records.iter().map(|r| r.name.as_str()).collect();
+        for name in &names {
+            folder::refuse_symlink(&out_dir.join(name))?;
+        }
         // Before writing, so that a folder renamed only in case is recreated with the new case.
-        let removed = folder::remove_stale_functions(out_dir, &names)?;
+        let owned = folder::owned_folders(out_dir);
+        let removals = folder::remove_stale_functions(out_dir, &names, &owned)?;
+        for removal in &removals {
+            match removal {
+                folder::Removal::Folder(path) => crate::shell::status(
+                    "Removed",
+                    format_args!("{} (its function no longer exists)", path.display()),
+                ),
+                folder::Removal::FunctionJsonOnly(path) => crate::shell::status(
+                    "Removed",
+                    format_args!(
+                        "{} (its function no longer exists; the folder holds other files and \
+                         stays)",
+                        path.join(folder::FUNCTION_JSON).display()
+                    ),
+                ),
+            }
+        }
+        let removed = removals
+            .into_iter()
+            .map(|r| match r {
+                folder::Removal::Folder(path) | folder::Removal::FunctionJsonOnly(path) => path,
+            })
+            .collect();
         let mut written = Vec::new();
 
         let executable = out_dir.join(&self.app.executable);
@@ -338,6 +367,12 @@ impl Plan<'_> {
                 written.push(path.clone());
             }
         }
+
+        // Every current function's folder is emit's from now on, to clear out once it is stale.
+        folder::write_if_changed(
+            &out_dir.join(folder::OWNED_FOLDERS),
+            &folder::owned_folders_contents(&names),
+        )?;
 
         // Last, so that a cache never describes a folder that was not fully written.
         if let Some(cache) =

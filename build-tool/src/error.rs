@@ -79,6 +79,16 @@ pub enum EmitError {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A function folder in the app folder is a symbolic link: writing through it would put
+    /// files outside the app folder.
+    #[error(
+        "`{}` is a symbolic link; emit writes function folders only inside the app folder (remove the link)",
+        path.display()
+    )]
+    SymlinkedFolder {
+        /// The link.
+        path: PathBuf,
+    },
     /// A file of the app could not be written.
     #[error("cannot write `{}`", path.display())]
     WriteFile {

@@ -27,8 +27,8 @@ use serde_json::Value;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::emit::CACHE_FILE;
 use crate::emit::ignore_files::{FUNCIGNORE, LOCAL_SETTINGS};
+use crate::emit::{CACHE_FILE, OWNED_FOLDERS};
 use crate::error::{PackError, Warning};
 use crate::ignore::IgnoreRules;
 
@@ -232,6 +232,7 @@ fn collect(
         // azfn's cache are not the app.
         let never = name.eq_ignore_ascii_case(LOCAL_SETTINGS)
             || path == CACHE_FILE
+            || path == OWNED_FOLDERS
             || name.ends_with(TEMP_SUFFIX);
         if never || rules.is_ignored(&path, is_dir) {
             continue;

@@ -38,6 +38,7 @@ fn emits_the_app_folder_for_the_orders_functions() {
         entries(&out),
         [
             ".azfn-cache.json",
+            ".azfn-functions",
             ".funcignore",
             ".gitignore",
             "MyQueueFunction",
@@ -161,6 +162,7 @@ fn emitting_again_removes_stale_functions_and_keeps_everything_else() {
         entries(&out),
         [
             ".azfn-cache.json",
+            ".azfn-functions",
             ".funcignore",
             ".gitignore",
             "Greet",
@@ -190,6 +192,67 @@ fn emitting_again_removes_stale_functions_and_keeps_everything_else() {
         read_json(&out.join("host.json"))
             .get("extensionBundle")
             .is_none()
+    );
+}
+
+/// Issue 15: `mkdir -p x/HttpTrigger1; echo code > x/HttpTrigger1/index.js;
+/// echo '{}' > x/HttpTrigger1/function.json; cargo azfn emit --bin-path ... --out x` deleted
+/// `index.js`. A folder emit did not create is never touched.
+#[test]
+fn a_function_folder_emit_did_not_create_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    fs::create_dir_all(out.join("HttpTrigger1")).unwrap();
+    fs::write(out.join("HttpTrigger1/index.js"), "code").unwrap();
+    fs::write(out.join("HttpTrigger1/function.json"), "{}").unwrap();
+    let bin = write_binary(
+        dir.path(),
+        "app",
+        ELF,
+        &[http_record("hello", "src/main.rs", 3)],
+    );
+
+    let report = emit_to(&bin, &out).unwrap();
+
+    assert!(report.removed.is_empty(), "{:?}", report.removed);
+    assert_eq!(
+        fs::read_to_string(out.join("HttpTrigger1/index.js")).unwrap(),
+        "code"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("HttpTrigger1/function.json")).unwrap(),
+        "{}"
+    );
+}
+
+/// Issue 15: a function folder that is a symbolic link made emit write outside `--out`.
+#[cfg(unix)]
+#[test]
+fn a_function_folder_that_is_a_symlink_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let out = dir.path().join("out");
+    fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("hello")).unwrap();
+    let bin = write_binary(
+        dir.path(),
+        "app",
+        ELF,
+        &[http_record("hello", "src/main.rs", 3)],
+    );
+
+    let error = emit_to(&bin, &out).unwrap_err();
+
+    assert!(
+        matches!(error, EmitError::SymlinkedFolder { .. }),
+        "{error}"
+    );
+    assert!(error.to_string().contains("symbolic link"), "{error}");
+    assert_eq!(
+        fs::read_dir(&elsewhere).unwrap().count(),
+        0,
+        "nothing written through it"
     );
 }
 

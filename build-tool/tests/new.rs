@@ -76,6 +76,7 @@ fn every_template_tests_builds_and_packs_as_generated() {
         .success();
         let mut expected = [
             ".azfn-cache.json",
+            ".azfn-functions",
             ".funcignore",
             ".gitignore",
             function,

@@ -129,43 +129,94 @@ fn make_executable(_file: &fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes every direct subfolder of `out_dir` that holds a `function.json` and is not named
-/// (exactly) after one of `current`; returns the removed folders. Everything else in `out_dir`
-/// is left alone: it may be the user's.
+/// The file in the app folder that lists the function folders emit created, one name a line:
+/// the only folders a later emit may clear out.
+pub(crate) const OWNED_FOLDERS: &str = ".azfn-functions";
+
+/// The function folders an earlier emit into `out_dir` created (none without its list).
+pub(super) fn owned_folders(out_dir: &Path) -> Vec<String> {
+    fs::read_to_string(out_dir.join(OWNED_FOLDERS))
+        .map(|text| {
+            text.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The content of [`OWNED_FOLDERS`] for these function folders.
+pub(super) fn owned_folders_contents(names: &[&str]) -> Vec<u8> {
+    let mut text = String::new();
+    for name in names {
+        text.push_str(name);
+        text.push('\n');
+    }
+    text.into_bytes()
+}
+
+/// What clearing out one stale function folder did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Removal {
+    /// The folder held nothing but the `function.json` emit wrote, and is gone.
+    Folder(PathBuf),
+    /// The folder also holds files emit did not write: only its `function.json` went, so the
+    /// host no longer loads a function from it, and the folder stays.
+    FunctionJsonOnly(PathBuf),
+}
+
+/// Clears out the function folders that an earlier emit created (`owned`) and whose function no
+/// longer exists (not named exactly after one of `current`). Nothing else in `out_dir` is
+/// touched: a folder emit did not create, a symbolic link, or a file emit did not write is the
+/// user's.
 ///
 /// Names are compared exactly, so a function renamed only in case (`Hello` to `hello`) gets a
 /// fresh folder even where the file system ignores case and would otherwise keep the old name.
 pub(super) fn remove_stale_functions(
     out_dir: &Path,
     current: &[&str],
-) -> Result<Vec<PathBuf>, EmitError> {
-    let list_error = |source| EmitError::ReadDir {
-        path: out_dir.to_owned(),
-        source,
-    };
-    let mut removed = Vec::new();
-    for entry in fs::read_dir(out_dir).map_err(list_error)? {
-        let entry = entry.map_err(list_error)?;
-        // `DirEntry::file_type` does not follow symbolic links: a link to a folder elsewhere
-        // is not ours to delete.
-        let is_dir = entry.file_type().map_err(list_error)?.is_dir();
-        let path = entry.path();
-        if !is_dir || !path.join(FUNCTION_JSON).is_file() {
+    owned: &[String],
+) -> Result<Vec<Removal>, EmitError> {
+    let mut removals = Vec::new();
+    for name in owned {
+        // A name with a separator did not come from emit, which writes plain function names.
+        if current.contains(&name.as_str()) || name.contains(['/', '\\']) || name == ".." {
             continue;
         }
-        let is_current = entry
-            .file_name()
-            .to_str()
-            .is_some_and(|name| current.contains(&name));
-        if !is_current {
-            fs::remove_dir_all(&path).map_err(|source| EmitError::RemoveStale {
-                path: path.clone(),
-                source,
-            })?;
-            removed.push(path);
+        let path = out_dir.join(name);
+        // `symlink_metadata` does not follow links: a link to a folder elsewhere is not ours.
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let function_json = path.join(FUNCTION_JSON);
+        if !meta.is_dir() || !function_json.is_file() {
+            continue;
+        }
+        let remove_error = |source| EmitError::RemoveStale {
+            path: path.clone(),
+            source,
+        };
+        fs::remove_file(&function_json).map_err(remove_error)?;
+        let empty = fs::read_dir(&path).map_err(remove_error)?.next().is_none();
+        if empty {
+            fs::remove_dir(&path).map_err(remove_error)?;
+            removals.push(Removal::Folder(path));
+        } else {
+            removals.push(Removal::FunctionJsonOnly(path));
         }
     }
-    Ok(removed)
+    Ok(removals)
+}
+
+/// Refuses to write into `dir` when it is a symbolic link: the files would land outside the app
+/// folder.
+pub(super) fn refuse_symlink(dir: &Path) -> Result<(), EmitError> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(EmitError::SymlinkedFolder {
+            path: dir.to_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -190,22 +241,47 @@ mod tests {
         // A file called function.json at the top is not a function folder either.
         fs::write(root.join(FUNCTION_JSON), "{}").unwrap();
 
-        let removed = remove_stale_functions(root, &["keep", "new"]).unwrap();
+        function_folder(root, "alone");
+        let owned = ["keep".to_owned(), "gone".to_owned(), "alone".to_owned()];
 
-        assert_eq!(removed, [root.join("gone")]);
-        assert!(!root.join("gone").exists());
+        let removed = remove_stale_functions(root, &["keep", "new"], &owned).unwrap();
+
+        assert_eq!(
+            removed,
+            [
+                Removal::FunctionJsonOnly(root.join("gone")),
+                Removal::Folder(root.join("alone"))
+            ]
+        );
+        // The user's notes stay; only the function.json emit wrote is gone.
+        assert!(root.join("gone").join("notes.txt").is_file());
+        assert!(!root.join("gone").join(FUNCTION_JSON).exists());
+        assert!(!root.join("alone").exists());
         assert!(root.join("keep").join(FUNCTION_JSON).is_file());
         assert!(root.join("assets").join("logo.png").is_file());
         assert!(root.join("README.md").is_file());
         assert!(root.join(FUNCTION_JSON).is_file());
     }
 
+    /// Issue 15: a folder the user made (an `index.js` beside a `function.json`) was deleted.
+    #[test]
+    fn folders_emit_did_not_create_are_never_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        function_folder(root, "HttpTrigger1");
+        fs::write(root.join("HttpTrigger1").join("index.js"), "code").unwrap();
+        let removed = remove_stale_functions(root, &["hello"], &[]).unwrap();
+        assert!(removed.is_empty());
+        assert!(root.join("HttpTrigger1").join("index.js").is_file());
+        assert!(root.join("HttpTrigger1").join(FUNCTION_JSON).is_file());
+    }
+
     #[test]
     fn a_folder_renamed_only_in_case_is_stale() {
         let dir = tempfile::tempdir().unwrap();
         function_folder(dir.path(), "Hello");
-        let removed = remove_stale_functions(dir.path(), &["hello"]).unwrap();
-        assert_eq!(removed, [dir.path().join("Hello")]);
+        let removed = remove_stale_functions(dir.path(), &["hello"], &["Hello".into()]).unwrap();
+        assert_eq!(removed, [Removal::Folder(dir.path().join("Hello"))]);
     }
 
     #[cfg(unix)]
@@ -216,7 +292,12 @@ mod tests {
         function_folder(elsewhere.path(), "theirs");
         std::os::unix::fs::symlink(elsewhere.path().join("theirs"), dir.path().join("link"))
             .unwrap();
-        assert!(remove_stale_functions(dir.path(), &[]).unwrap().is_empty());
+        let owned = ["link".to_owned()];
+        assert!(
+            remove_stale_functions(dir.path(), &[], &owned)
+                .unwrap()
+                .is_empty()
+        );
         assert!(
             elsewhere
                 .path()

@@ -24,6 +24,7 @@ pub(crate) const DEFAULT_FUNCIGNORE: &str = "\
 .vscode
 local.settings.json
 .azfn-cache.json
+.azfn-functions
 *.azfn-tmp
 ";
 
