@@ -3,6 +3,8 @@
 //! the whole reference `docs/attributes.md` (which README.md links to) and each attribute's
 //! rustdoc, `macros/docs/attributes/<attr>.md`, and compares them with the files. After changing
 //! the catalog, run `AZFN_BLESS=1 cargo test -p azfn-tests --test readme` to rewrite them.
+//! A new attribute's entry point includes its file at compile time, so create that file (empty)
+//! before the first bless.
 //!
 //! Every attribute's example must also appear verbatim in `ui/pass/attribute_examples.rs`,
 //! which trybuild compiles (`tests/compile.rs`) and `tests/corpus.rs` schema-checks.
@@ -390,4 +392,13 @@ fn every_attribute_is_exported_by_the_azfn_crate() {
             kind.attr
         );
     }
+}
+
+#[test]
+fn the_readme_links_the_generated_reference() {
+    let readme = std::fs::read_to_string(common::workspace_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("](docs/attributes.md)"),
+        "README.md must link the attribute reference, docs/attributes.md"
+    );
 }
