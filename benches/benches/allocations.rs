@@ -1,6 +1,6 @@
 //! Heap allocations per `order` invocation, in-process: azfn against the hand-written handler,
 //! and the payload parse alone. Allocation count is what most of azfn's extra CPU per
-//! invocation goes into (see the README's Benchmarks section).
+//! invocation goes into (see `benches/README.md`).
 //!
 //! Run with `cargo bench -p azfn-benches --bench allocations`.
 

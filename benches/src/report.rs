@@ -169,7 +169,7 @@ pub struct Report {
 }
 
 impl Report {
-    /// The table as GitHub markdown, ready to paste into the README.
+    /// The table as GitHub markdown, ready to paste into `benches/README.md`.
     pub fn table(&self) -> String {
         let mut header: Vec<String> = ["metric", "azfn", "baseline", "ratio", "target", "met?"]
             .map(str::to_owned)

@@ -9,7 +9,7 @@
 //!
 //! Both at once is an error ([`ConfigError::HostJsonTwice`]): silently preferring one would
 //! let the published folder disagree with a file the user can see. The emit step merges these
-//! settings into the `host.json` it writes (see the README's "cargo azfn" section for the
+//! settings into the `host.json` it writes (see `docs/cargo-azfn.md` for the
 //! rules).
 //!
 //! ```no_run

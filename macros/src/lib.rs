@@ -1,6 +1,7 @@
 //! Attribute macros for azfn. Depend on the `azfn` crate, which re-exports them; this crate
-//! only holds the proc-macro entry points. Every attribute, with its settings and an example,
-//! is listed in the README's attribute reference, which is generated from `catalog.rs`.
+//! only holds the proc-macro entry points. Each attribute's rustdoc (its settings, their rules
+//! and an example) is `docs/attributes/<attr>.md`, and the whole reference is the repository's
+//! `docs/attributes.md`: both generated from `azfn_spec::catalog` by `tests/tests/readme.rs`.
 
 mod attr;
 use azfn_spec::catalog;
@@ -25,6 +26,8 @@ fn location() -> function::Location {
 macro_rules! trigger_attribute {
     ($(#[doc = $doc:expr])* $name:ident => $kind:ident) => {
         $(#[doc = $doc])*
+        ///
+        #[doc = include_str!(concat!("../docs/attributes/", stringify!($name), ".md"))]
         #[proc_macro_attribute]
         pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
             expand::expand_trigger(&catalog::$kind, args.into(), item.into(), location()).into()
@@ -37,6 +40,8 @@ macro_rules! trigger_attribute {
 macro_rules! binding_attribute {
     ($(#[doc = $doc:expr])* $name:ident => $kind:ident) => {
         $(#[doc = $doc])*
+        ///
+        #[doc = include_str!(concat!("../docs/attributes/", stringify!($name), ".md"))]
         #[proc_macro_attribute]
         pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
             expand::expand_binding_on_fn(&catalog::$kind, args.into(), item.into()).into()

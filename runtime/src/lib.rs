@@ -1,8 +1,9 @@
 //! Azure Functions custom handlers in Rust: annotate plain `async fn`s, call [`run`], and the
 //! binary speaks the Functions host's custom-handler contract exactly.
 //!
-//! ```no_run
-//! use azfn::{Out, http_trigger, queue_trigger};
+//! ```
+//! use azfn::testing::TestClient;
+//! use azfn::{Out, http_trigger, queue_output, queue_trigger};
 //!
 //! /// `GET /api/hello` answers `hello world`; `POST` echoes the body.
 //! #[http_trigger(methods = ["get", "post"], auth_level = "anonymous")]
@@ -11,21 +12,61 @@
 //! }
 //!
 //! /// Copies each message of one queue to another.
-//! #[queue_trigger(queue_name = "incoming", connection = "AzureWebJobsStorage")]
+//! #[queue_trigger(queue_name = "incoming")]
 //! async fn relay(
 //!     item: String,
-//!     #[azfn::queue_output(queue_name = "outgoing")] copy: &mut Out<String>,
+//!     #[queue_output(queue_name = "outgoing")] copy: &mut Out<String>,
 //! ) {
 //!     copy.set(item);
 //! }
 //!
-//! fn main() {
-//!     azfn::run();
+//! // An app's `main` is `azfn::run();`, which serves these functions to the host. Here they
+//! // are invoked in-process instead, as a `#[tokio::test]` would, through the same dispatch.
+//! #[tokio::main(flavor = "current_thread")]
+//! async fn main() {
+//!     let client = TestClient::new();
+//!
+//!     let response = client.http("hello").get("/api/hello").send().await.unwrap();
+//!     assert_eq!(response.status(), 200);
+//!     assert_eq!(response.text(), "hello world");
+//!
+//!     let result = client.queue("relay", "order 1005").send().await.unwrap();
+//!     assert_eq!(result.output("copy").unwrap().text(), "order 1005");
 //! }
 //! ```
 //!
 //! `cargo azfn build` then writes the app folder (`host.json`, one `function.json` per
-//! function, the executable) from the metadata these attributes compiled into the binary.
+//! function, the executable) from the metadata these attributes compiled into the binary;
+//! `cargo azfn start` runs it locally as the host would, `cargo azfn pack` zips it for deploy.
+//!
+//! # Attributes
+//!
+//! One attribute per trigger and binding of the v4 extension bundle, listed under *Attribute
+//! Macros* below: each one's page has its settings, the rules between them and an example
+//! (start with [`http_trigger`], [`queue_trigger`], [`queue_output`] or [`blob_input`]). The
+//! same reference on one page, with a table of every attribute, is
+//! [`docs/attributes.md`](https://github.com/azfn/azfn/blob/HEAD/docs/attributes.md) in the
+//! repository, and the [guide](https://github.com/azfn/azfn/blob/HEAD/docs/guide.md) says how
+//! triggers, inputs and outputs are written.
+//!
+//! # Modules
+//!
+//! * [`http`]: the extractors and responses HTTP functions are written with (axum's, and
+//!   [`Json`]).
+//! * [`trigger`]: typed trigger values and metadata ([`TimerInfo`], [`Metadata`],
+//!   `QueueMetadata`, ...), so a function never reads the host's encodings.
+//! * [`context`]: the invocation context ([`Context`]): invocation id, function name, metadata.
+//! * [`output`]: values a function writes to output bindings: [`Out`] parameters, return
+//!   values, several outputs with [`derive@Outputs`].
+//! * [`testing`]: invoke functions in-process, as the host would, with [`testing::TestClient`].
+//! * [`logging`]: how `tracing` output reaches the host at every level.
+//! * [`error`]: the runtime's errors.
+//! * [`payload`], [`encode`], [`invocation`], [`metadata`]: the contract itself: decoding
+//!   invocation payloads, encoding outputs by the host's rules, driving one invocation, and
+//!   the function records the macros compile into the binary.
+//!
+//! Serving: [`run`] (or [`App`] for state and tower layers) serves every function compiled
+//! into the binary on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT`.
 
 pub mod context;
 pub mod encode;

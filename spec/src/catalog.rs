@@ -83,7 +83,7 @@ pub struct Setting {
     pub required: bool,
     /// Written to `function.json` when the user gives no value.
     pub default: Option<&'static str>,
-    /// One line for the README.
+    /// One line for the attribute reference.
     pub doc: &'static str,
 }
 
@@ -109,9 +109,9 @@ pub struct BindingKind {
     pub direction: Direction,
     /// Where the attribute stands and how its parameter is bound.
     pub role: Role,
-    /// The service, for the README table ("Storage queue").
+    /// The service, for the attribute reference's table ("Storage queue").
     pub title: &'static str,
-    /// What the attribute is and what the parameter takes, for the README.
+    /// What the attribute is and what the parameter takes, for the attribute reference.
     pub doc: &'static str,
     /// The attribute's own settings, beyond `name` (and, on triggers, `disabled` and `retry`).
     pub settings: &'static [Setting],
@@ -121,8 +121,8 @@ pub struct BindingKind {
     pub renamed: &'static [(&'static str, &'static str)],
     /// Whether the host applies a function-level `retry` policy to this trigger.
     pub retry: bool,
-    /// A complete annotated function, for the README; `tests/ui/pass/attribute_examples.rs`
-    /// must contain it verbatim, so it is known to compile.
+    /// A complete annotated function, for the attribute reference;
+    /// `tests/ui/pass/attribute_examples.rs` must contain it verbatim, so it is known to compile.
     pub example: &'static str,
 }
 
@@ -1603,7 +1603,7 @@ async fn product(
 }"#,
 };
 
-/// Every trigger attribute, in the README's order.
+/// Every trigger attribute, in the attribute reference's order.
 pub const TRIGGERS: &[BindingKind] = &[
     HTTP_TRIGGER,
     TIMER_TRIGGER,
@@ -1624,8 +1624,8 @@ pub const TRIGGERS: &[BindingKind] = &[
     GENERIC_TRIGGER,
 ];
 
-/// Every binding attribute that may stand on a parameter or on the function, in the README's
-/// order.
+/// Every binding attribute that may stand on a parameter or on the function, in the attribute
+/// reference's order.
 pub const BINDINGS: &[BindingKind] = &[
     BLOB_INPUT,
     TABLE_INPUT,

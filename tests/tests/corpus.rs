@@ -1,7 +1,7 @@
 //! `function.json` files written by others, written again with azfn: for every file of
 //! `shared/corpus/` whose bindings azfn supports, an annotated function in this test binary
 //! emits an equal `function.json` (the generic attributes only where no dedicated attribute
-//! exists). Every function compiled into this binary, the README's attribute examples and the
+//! exists). Every function compiled into this binary, the attribute reference's examples and the
 //! shapes of `ui/pass` included, must validate against the public schema.
 //!
 //! The records are read back the way `cargo azfn emit` reads them: from the bytes of this very
@@ -25,7 +25,8 @@ use serde_json::Value;
 /// without a second list.
 use azfn_spec::catalog;
 
-/// The README's examples; compiled here too, so their `function.json` is schema-checked.
+/// The attribute reference's examples; compiled here too, so their `function.json` is
+/// schema-checked.
 #[allow(dead_code, clippy::all)]
 mod attribute_examples {
     include!("../ui/pass/attribute_examples.rs");

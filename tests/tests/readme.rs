@@ -1,7 +1,10 @@
-//! The README's attribute reference is generated from the binding catalog the macros are built
-//! from, so the documentation cannot drift from the code: this test renders it from
-//! `spec/src/catalog.rs` and compares it with the README. After changing the catalog, run
-//! `AZFN_BLESS=1 cargo test -p azfn-tests --test readme` to rewrite the section.
+//! The attribute reference is generated from the binding catalog the macros are built from, so
+//! the documentation cannot drift from the code: this test renders, from `spec/src/catalog.rs`,
+//! the whole reference `docs/attributes.md` (which README.md links to) and each attribute's
+//! rustdoc, `macros/docs/attributes/<attr>.md`, and compares them with the files. After changing
+//! the catalog, run `AZFN_BLESS=1 cargo test -p azfn-tests --test readme` to rewrite them.
+//! A new attribute's entry point includes its file at compile time, so create that file (empty)
+//! before the first bless.
 //!
 //! Every attribute's example must also appear verbatim in `ui/pass/attribute_examples.rs`,
 //! which trybuild compiles (`tests/compile.rs`) and `tests/corpus.rs` schema-checks.
@@ -12,9 +15,6 @@ use std::fmt::Write as _;
 
 use azfn_spec::catalog;
 use azfn_spec::catalog::{BindingKind, Direction, Role, Rule, Setting, ValueKind};
-
-const START: &str = "<!-- attributes:start -->";
-const END: &str = "<!-- attributes:end -->";
 
 /// `|` ends a table cell even inside backticks.
 fn cell(text: &str) -> String {
@@ -125,8 +125,11 @@ fn settings_table(out: &mut String, settings: &[Setting]) {
     }
 }
 
-fn attribute_section(out: &mut String, kind: &BindingKind) {
-    writeln!(out, "#### `#[{}]`\n", kind.attr).unwrap();
+/// What an attribute is, where it goes, its settings, the rules between them and an example:
+/// the body of its section in `docs/attributes.md` and of its rustdoc. `headings` is the
+/// markdown heading prefix of the rustdoc's own sections (empty in the reference page, whose
+/// sections are the attributes).
+fn attribute_body(out: &mut String, kind: &BindingKind, example_fence: &str, headings: &str) {
     if kind.json_type.is_empty() {
         writeln!(out, "{} Goes on {}.\n", kind.doc, placement(kind)).unwrap();
     } else {
@@ -141,6 +144,9 @@ fn attribute_section(out: &mut String, kind: &BindingKind) {
         .unwrap();
     }
     if !kind.settings.is_empty() {
+        if !headings.is_empty() {
+            writeln!(out, "{headings} Settings\n").unwrap();
+        }
         settings_table(out, kind.settings);
         out.push('\n');
     }
@@ -165,23 +171,86 @@ fn attribute_section(out: &mut String, kind: &BindingKind) {
     if !notes.is_empty() {
         writeln!(out, "{}\n", notes.join(" ")).unwrap();
     }
-    writeln!(out, "```rust\n{}\n```\n", kind.example).unwrap();
+    // The reference page lists these once for all triggers; an attribute's rustdoc is read
+    // alone (an IDE hover), so it lists them itself.
+    if !headings.is_empty() && kind.role == Role::Trigger {
+        out.push_str("Every trigger also takes:\n\n");
+        function_settings(out, kind.retry);
+        if kind.retry {
+            retry_settings(out);
+        }
+    }
+    if !headings.is_empty() {
+        writeln!(out, "{headings} Example\n").unwrap();
+    }
+    writeln!(out, "```{example_fence}\n{}\n```\n", kind.example).unwrap();
 }
 
-/// The README section, from the catalog.
-fn render() -> String {
-    let mut out = String::new();
-    writeln!(
-        out,
+/// `name`, `disabled` and, `with_retry`, `retry`.
+fn function_settings(out: &mut String, with_retry: bool) {
+    out.push_str("| setting | |\n| --- | --- |\n");
+    for (key, doc) in catalog::FUNCTION_SETTINGS {
+        if *key == "retry" && !with_retry {
+            continue;
+        }
+        writeln!(out, "| `{key}` | {} |", cell(doc)).unwrap();
+    }
+    out.push('\n');
+}
+
+fn retry_settings(out: &mut String) {
+    out.push_str("`retry(...)` takes:\n\n");
+    settings_table(out, catalog::RETRY_SETTINGS);
+    out.push('\n');
+}
+
+fn every_attribute() -> impl Iterator<Item = &'static BindingKind> {
+    catalog::TRIGGERS.iter().chain(catalog::BINDINGS)
+}
+
+const BLESS: &str = "AZFN_BLESS=1 cargo test -p azfn-tests --test readme";
+
+/// `macros/src/lib.rs` includes `<attr>.md` from here as the rustdoc of the entry point of
+/// that name; inside the macros crate, so the published crate has them.
+const ATTRIBUTE_DOCS_DIR: &str = "macros/docs/attributes";
+
+fn generated_note() -> String {
+    format!(
         "<!-- Generated from spec/src/catalog.rs by tests/tests/readme.rs: edit the catalog, \
-         then run `AZFN_BLESS=1 cargo test -p azfn-tests --test readme`. -->\n"
+         then run `{BLESS}`. -->"
     )
-    .unwrap();
-    out.push_str("#### Triggers and bindings\n\n");
+}
+
+/// The rustdoc of one attribute. Its example is `rust,ignore`: the macros crate cannot run it
+/// (it does not depend on `azfn`), rustdoc does not run the doctests of items `azfn`
+/// re-exports, and `ui/pass/attribute_examples.rs` compiles every example already.
+fn attribute_doc(kind: &BindingKind) -> String {
+    let mut out = String::new();
+    attribute_body(&mut out, kind, "rust,ignore", "#");
+    out.push_str(&generated_note());
+    out.push('\n');
+    out
+}
+
+/// `docs/attributes.md`: the whole reference.
+fn reference_page() -> String {
+    let mut out = String::new();
+    writeln!(out, "{}\n", generated_note()).unwrap();
+    out.push_str(
+        "# Attribute reference\n\n\
+         Every trigger and binding attribute, with its settings and an example. It is generated \
+         from the table the macros check against (`spec/src/catalog.rs`), and a test keeps it \
+         so; each attribute's rustdoc (an IDE hover, docs.rs) carries its own section, and every \
+         example is compiled by the test suite (`tests/ui/pass/attribute_examples.rs`). How \
+         triggers, inputs and outputs are written is in the [guide](guide.md#writing-functions); \
+         [`examples/triggers`](../examples/triggers/README.md) has one function per trigger \
+         kind.\n\n",
+    );
+    out.push_str("## Triggers and bindings\n\n");
     out.push_str(
         "| attribute | for | `type` | direction | goes on |\n| --- | --- | --- | --- | --- |\n",
     );
-    for kind in catalog::TRIGGERS.iter().chain(catalog::BINDINGS) {
+    for kind in every_attribute() {
         let json_type = if kind.json_type.is_empty() {
             "as given".to_owned()
         } else {
@@ -198,50 +267,90 @@ fn render() -> String {
         )
         .unwrap();
     }
-    out.push_str("\n#### Settings of every trigger\n\n| setting | |\n| --- | --- |\n");
-    for (key, doc) in catalog::FUNCTION_SETTINGS {
-        writeln!(out, "| `{key}` | {} |", cell(doc)).unwrap();
+    out.push_str("\n## Settings of every trigger\n\n");
+    function_settings(&mut out, true);
+    retry_settings(&mut out);
+    for kind in every_attribute() {
+        writeln!(out, "## `#[{}]`\n", kind.attr).unwrap();
+        attribute_body(&mut out, kind, "rust", "");
     }
-    out.push_str("\n`retry(...)` takes:\n\n");
-    settings_table(&mut out, catalog::RETRY_SETTINGS);
-    out.push('\n');
-    for kind in catalog::TRIGGERS.iter().chain(catalog::BINDINGS) {
-        attribute_section(&mut out, kind);
+    format!("{}\n", out.trim_end())
+}
+
+/// Every generated file: its path from the workspace root and the content it must have.
+fn generated_files() -> Vec<(String, String)> {
+    let mut files = vec![("docs/attributes.md".to_owned(), reference_page())];
+    for kind in every_attribute() {
+        files.push((
+            format!("{ATTRIBUTE_DOCS_DIR}/{}.md", kind.attr),
+            attribute_doc(kind),
+        ));
     }
-    out
+    files
 }
 
 #[test]
-fn the_readme_attribute_reference_is_generated_from_the_catalog() {
-    let path = common::workspace_root().join("README.md");
-    let readme = std::fs::read_to_string(&path).unwrap();
-    let start = readme.find(START).expect("README.md has the start marker") + START.len();
-    let end = readme.find(END).expect("README.md has the end marker");
-    let current = readme[start..end].trim();
-    let expected = render();
-    if current == expected.trim() {
+fn the_attribute_reference_and_rustdoc_are_generated_from_the_catalog() {
+    let root = common::workspace_root();
+    let files = generated_files();
+    let mut stale: Vec<String> = files
+        .iter()
+        .filter(|(path, content)| {
+            std::fs::read_to_string(root.join(path)).ok().as_ref() != Some(content)
+        })
+        .map(|(path, _)| path.clone())
+        .collect();
+    // A page left behind by an attribute that no longer exists would still be published.
+    let orphans: Vec<String> = std::fs::read_dir(root.join(ATTRIBUTE_DOCS_DIR))
+        .map(|dir| {
+            dir.filter_map(|entry| entry.ok())
+                .map(|entry| {
+                    format!(
+                        "{ATTRIBUTE_DOCS_DIR}/{}",
+                        entry.file_name().to_string_lossy()
+                    )
+                })
+                .filter(|path| !files.iter().any(|(generated, _)| generated == path))
+                .collect()
+        })
+        .unwrap_or_default();
+    stale.extend(
+        orphans
+            .iter()
+            .map(|path| format!("{path} (no such attribute)")),
+    );
+    if stale.is_empty() {
         return;
     }
     if std::env::var_os("AZFN_BLESS").is_some() {
-        let updated = format!(
-            "{}\n{}\n{}",
-            &readme[..start],
-            expected.trim(),
-            &readme[end..]
-        );
-        std::fs::write(&path, updated).unwrap();
+        for (path, content) in &files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        for orphan in orphans {
+            std::fs::remove_file(root.join(orphan)).unwrap();
+        }
         return;
     }
-    let first_difference = current
-        .lines()
-        .zip(expected.trim().lines())
-        .enumerate()
-        .find(|(_, (a, b))| a != b)
-        .map(|(i, (a, b))| format!("line {}:\n  README:  {a}\n  catalog: {b}", i + 1))
-        .unwrap_or_else(|| "one is longer than the other".into());
     panic!(
-        "README.md's attribute reference differs from spec/src/catalog.rs ({first_difference}); \
-         run `AZFN_BLESS=1 cargo test -p azfn-tests --test readme` to regenerate it"
+        "these files differ from what spec/src/catalog.rs generates:\n  {}\nrun `{BLESS}` to \
+         regenerate them",
+        stale.join("\n  ")
+    );
+}
+
+#[test]
+fn every_attribute_entry_point_includes_its_generated_doc() {
+    let macros =
+        std::fs::read_to_string(common::workspace_root().join("macros/src/lib.rs")).unwrap();
+    // Both entry-point macros include `<attr>.md` by the name of the attribute they define.
+    let include =
+        "#[doc = include_str!(concat!(\"../docs/attributes/\", stringify!($name), \".md\"))]";
+    assert_eq!(
+        macros.matches(include).count(),
+        2,
+        "trigger_attribute! and binding_attribute! in macros/src/lib.rs must both carry `{include}`"
     );
 }
 
@@ -249,7 +358,7 @@ fn the_readme_attribute_reference_is_generated_from_the_catalog() {
 fn every_documented_example_is_compiled_by_the_pass_suite() {
     let path = common::workspace_root().join("tests/ui/pass/attribute_examples.rs");
     let compiled = std::fs::read_to_string(&path).unwrap();
-    for kind in catalog::TRIGGERS.iter().chain(catalog::BINDINGS) {
+    for kind in every_attribute() {
         assert!(
             compiled.contains(kind.example),
             "the example of `#[{}]` is missing from {}; add it verbatim",
@@ -266,7 +375,7 @@ fn every_attribute_is_exported_by_the_azfn_crate() {
     let exported = &lib[start..start + lib[start..].find("};").unwrap()];
     let macros =
         std::fs::read_to_string(common::workspace_root().join("macros/src/lib.rs")).unwrap();
-    for kind in catalog::TRIGGERS.iter().chain(catalog::BINDINGS) {
+    for kind in every_attribute() {
         let word = |text: &str| {
             text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
                 .any(|w| w == kind.attr)
@@ -283,4 +392,13 @@ fn every_attribute_is_exported_by_the_azfn_crate() {
             kind.attr
         );
     }
+}
+
+#[test]
+fn the_readme_links_the_generated_reference() {
+    let readme = std::fs::read_to_string(common::workspace_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains("](docs/attributes.md)"),
+        "README.md must link the attribute reference, docs/attributes.md"
+    );
 }

@@ -26,8 +26,8 @@
 //!
 //! # Faithful, and not
 //!
-//! What the real host does and this one does too, and where it differs, is listed in the
-//! README ("Running locally") and next to each rule in the code.
+//! What the real host does and this one does too, and where it differs, is listed in
+//! `docs/running-locally.md` and next to each rule in the code.
 
 mod args;
 mod blob;

@@ -1,6 +1,6 @@
-// Every example of the README's attribute reference, verbatim: `tests/tests/readme.rs` checks
-// that each example in `spec/src/catalog.rs` appears here, and trybuild compiles this file,
-// so the documented examples are known to compile. `tests/tests/corpus.rs` includes this file
+// Every example of the attribute reference (`docs/attributes.md`, each attribute's rustdoc),
+// verbatim: `tests/tests/readme.rs` checks that each example in `spec/src/catalog.rs` appears
+// here, and trybuild compiles this file, so the documented examples are known to compile. `tests/tests/corpus.rs` includes this file
 // too and validates the `function.json` of every function against the public schema.
 
 use azfn::http::{Json, Path};

@@ -1,4 +1,4 @@
-// Shapes beyond the README examples: every binding attribute written above the trigger (moved
+// Shapes beyond the documented examples: every binding attribute written above the trigger (moved
 // under it), inputs in both kinds of function, generic bindings in every direction, route
 // parameters read by tuples, structs or binding expressions, and function-level settings.
 
