@@ -44,8 +44,8 @@ pub enum Cli {
     version,
     about = "Build Azure Functions custom handlers written with azfn and emit the app folder",
     after_help = "The app folder holds the handler executable, host.json, local.settings.json \
-        and one folder per function with its function.json: run `func start` in it, or deploy \
-        it.\n\n\
+        and one folder per function with its function.json. `cargo azfn start` runs it locally as \
+        the Functions host would; `cargo azfn pack` zips it for deployment.\n\n\
         Run `cargo azfn help <COMMAND>` for more information on a command."
 )]
 pub struct AzfnArgs {

@@ -52,8 +52,8 @@ impl Template {
         };
         format!(
             "//! {name}: an Azure Functions app written with azfn.\n//!\n\
-             //! `cargo azfn build` writes the app folder and prints where it is; run `func start` \
-             there to\n//! try it locally, and `cargo azfn pack` to get a zip to deploy.\n\n{body}"
+             //! `cargo azfn start` builds it and runs it locally as the Functions host would;\n\
+             //! `cargo azfn pack --release` makes the zip to deploy.\n\n{body}"
         )
     }
 

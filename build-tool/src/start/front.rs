@@ -216,8 +216,8 @@ fn warn_dropped(shared: &Shared, function: &Function, invocation: &Invocation) {
             let honoured = binding.name == RETURN_BINDING && dropped != "cookies";
             if !honoured && get_ci(&object, dropped).is_some() {
                 shared.console().warn(format_args!(
-                    "`{}`: the HTTP output sets `{dropped}`, which the Functions host drops \
-                     (CONTRACT §3.4); in forwarding or proxy mode the handler's own response, \
+                    "`{}`: the HTTP output sets `{dropped}`, which the Functions host drops from \
+                     an HTTP output; in forwarding or proxy mode the handler's own response, \
                      `Set-Cookie` included, reaches the caller",
                     function.name
                 ));

@@ -723,10 +723,13 @@ fn print_functions(shared: &Shared) {
         let disabled = if function.disabled { " (disabled)" } else { "" };
         console.plain(format_args!("{line}{disabled}\n"));
     }
-    console.plain(format_args!(
-        "HTTP functions without other bindings are reached in {} mode (CONTRACT §4).\n",
-        app.http_mode()
-    ));
+    // The mode only matters, and is only worth a line, when some HTTP function could use it.
+    if app.functions().iter().any(|f| f.is_http_in_and_out()) {
+        console.plain(format_args!(
+            "HTTP functions without other bindings are reached in {} mode.\n",
+            app.http_mode()
+        ));
+    }
 }
 
 /// Whether the app needs storage: a trigger other than HTTP, or a queue or blob output.

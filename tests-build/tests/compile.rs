@@ -1,5 +1,5 @@
 //! Compile-time checks of the attribute macros: every mistake is a compiler error at the token
-//! at fault (`ui/fail`, one mistake per file, with the expected messages in the `.stderr`
+//! at fault (`tests/ui/fail`, one mistake per file, with the expected messages in the `.stderr`
 //! files), and every supported shape compiles (`ui/pass`: every attribute's documented example, and
 //! the shapes around them). Regenerate the `.stderr` files with `TRYBUILD=overwrite` and read
 //! each one before committing it.
@@ -7,6 +7,6 @@
 #[test]
 fn macro_diagnostics() {
     let t = trybuild::TestCases::new();
-    t.pass("ui/pass/*.rs");
-    t.compile_fail("ui/fail/*.rs");
+    t.pass("../tests/ui/pass/*.rs");
+    t.compile_fail("../tests/ui/fail/*.rs");
 }
