@@ -1,1 +1,0 @@
-//! Compile-time tests of the azfn attribute macros; see `tests/compile.rs`.

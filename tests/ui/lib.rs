@@ -1,0 +1,1 @@
+//! Compile-time tests of the azfn attribute macros: see `compile.rs`.
