@@ -11,3 +11,5 @@
 //! ```
 
 pub mod catalog;
+pub mod number;
+pub mod route;
