@@ -20,7 +20,7 @@ use super::client::{OutBody, new_guid, send};
 use super::dotnet::url_encode;
 use super::invoke::{Invocation, encode_value, metadata_from_binding_data};
 use super::process::Handler;
-use super::route::percent_decode;
+use azfn_spec::route::percent_decode;
 
 /// What the front door did with a request. Every response from [`Handler::http`] carries one
 /// in its extensions: `response.extensions().get::<HttpTrace>()`.
