@@ -1,4 +1,8 @@
 //! The HTTP server the Functions host talks to (contract §1 and §8).
+//!
+//! HTTP functions are routed on the exact paths of their templates (parsed by
+//! [`azfn_spec::route`]) by axum's router; a request those miss is matched as the host
+//! matches it, by the same crate, and re-routed to the exact path the match stands for.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -324,10 +328,14 @@ impl LenientRoute {
         let trimmed = path.strip_prefix('/').unwrap_or(path);
         let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
         // The request's own segments, still encoded: axum decodes parameters itself.
-        let raw: Vec<&str> = trimmed
-            .split('/')
-            .skip(decoded.len() - rest.len())
-            .collect();
+        let raw: Vec<&str> = if decoded.is_empty() {
+            Vec::new()
+        } else {
+            trimmed
+                .split('/')
+                .skip(decoded.len() - rest.len())
+                .collect()
+        };
         let mut canonical: String = self
             .prefix
             .split('/')

@@ -2,7 +2,7 @@
 //! and method, and routes that land on paths the host uses for something else.
 //!
 //! The host routes with ASP.NET route templates (`orders/{id:int}`, `files/{*path}`,
-//! `items/{page?}`). Two templates are compared by *shape*: literal segments ignoring case,
+//! `items/{page?}`), parsed here as the host parses them, by [`azfn_spec::route`]. Two templates are compared by *shape*: literal segments ignoring case,
 //! every parameter alike whatever its name or constraint (`{id:int}` and `{x}` have the same
 //! shape; the host's choice between them would depend on constraint precedence rules the user
 //! should not have to know), optional parameters and parameters with a default expanded into
