@@ -159,6 +159,34 @@ fn routes_prefix_methods_and_precedence() {
     assert_eq!(found(Method::GET, "/v1/products"), None);
 }
 
+/// The paths of issue 14 item 6, which the handler now answers too (runtime `behaviour`
+/// test `forwarded_requests_reach_the_function_the_host_routed_them_to`); and templates the
+/// host's parser accepts that the simulation used to refuse.
+#[test]
+fn routes_match_ignoring_case_decoded_and_with_a_trailing_slash() {
+    let t = TestApp::new();
+    t.custom_handler(json!({"description": {"defaultExecutablePath": "python3"}}));
+    http_function(&t, "hello", json!({"methods": ["get"]}));
+    http_function(&t, "pages", json!({"route": "pages/{page=1}/"}));
+    http_function(&t, "tail", json!({"route": "tail/{a?}/{b?}"}));
+    let app = t.load();
+    let found = |path: &str| {
+        app.find_route(&Method::GET, path)
+            .map(|m| (m.function.name.clone(), m.values))
+    };
+    for path in ["/api/Hello", "/API/HELLO", "/api/%68ello", "/api/hello/"] {
+        assert_eq!(found(path), Some(("hello".into(), vec![])), "{path}");
+    }
+    assert_eq!(
+        found("/api/pages"),
+        Some(("pages".into(), vec![("page".into(), Some("1".into()))]))
+    );
+    assert_eq!(
+        found("/api/tail/x").unwrap().1,
+        vec![("a".into(), Some("x".into())), ("b".into(), None)]
+    );
+}
+
 #[test]
 fn broken_apps_are_refused_with_the_hosts_words() {
     let t = TestApp::new();

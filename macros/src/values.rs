@@ -4,6 +4,8 @@
 
 use std::ops::Range;
 
+use azfn_spec::route::{Parameter, RouteError, RouteErrorKind, RouteTemplate};
+
 /// A problem inside a string value.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Problem {
@@ -574,119 +576,84 @@ pub(crate) struct RouteParam {
     pub(crate) catch_all: bool,
 }
 
-/// Parses an ASP.NET Core route template as the host reads it: `{name}`, `{name:constraint}`,
-/// `{name?}`, `{name=default}`, `{*rest}`; `{{` and `}}` are literal braces.
+/// Parses an ASP.NET Core route template as the host reads it (with
+/// [`azfn_spec::route::RouteTemplate`]), and asks more of parameter names than the host does:
+/// letters, digits and `_`, so that a `Path` struct can name its fields after them.
 pub(crate) fn parse_route(template: &str) -> Result<Vec<RouteParam>, Vec<Problem>> {
-    let mut params: Vec<RouteParam> = Vec::new();
-    let mut problems = Vec::new();
-    let bytes = template.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' if bytes.get(i + 1) == Some(&b'{') => i += 2,
-            b'}' if bytes.get(i + 1) == Some(&b'}') => i += 2,
-            b'}' => {
-                problems.push(problem(
-                    format!(
-                        "route `{template}` has a `}}` without its `{{`; write `}}}}` for a \
-                         literal brace"
-                    ),
-                    i..i + 1,
-                ));
-                i += 1;
-            }
-            b'{' => {
-                let Some(len) = template[i..].find('}') else {
-                    problems.push(problem(
-                        format!("route `{template}`: this `{{` is never closed"),
-                        i..i + 1,
-                    ));
-                    break;
-                };
-                let range = i..i + len + 1;
-                let inner = &template[i + 1..i + len];
-                match route_param(inner, range.clone(), template) {
-                    Ok(param) => {
-                        if params
-                            .iter()
-                            .any(|p| p.name.eq_ignore_ascii_case(&param.name))
-                        {
-                            problems.push(problem(
-                                format!(
-                                    "route `{template}` has the parameter `{}` twice",
-                                    param.name
-                                ),
-                                range.clone(),
-                            ));
-                        }
-                        params.push(param);
-                    }
-                    Err(p) => problems.push(p),
-                }
-                i = range.end;
-            }
-            b'?' => {
-                // The rest is a query string, not route.
-                problems.push(problem(
-                    format!(
-                        "route `{template}` contains `?`: a route is a path; query parameters \
-                         are read with `Query<T>`"
-                    ),
-                    i..template.len(),
-                ));
-                break;
-            }
-            _ => i += 1,
+    let (parsed, errors) = RouteTemplate::parse_lenient(template);
+    let mut problems: Vec<Problem> = errors
+        .into_iter()
+        .map(|e| route_problem(template, e))
+        .collect();
+    let mut params = Vec::new();
+    for param in parsed.parameters() {
+        match route_param(param, template) {
+            Ok(param) => params.push(param),
+            Err(p) => problems.push(p),
         }
-    }
-    if let Some(p) = params.iter().find(|p| p.catch_all)
-        && !template[p.range.end..].trim_end_matches('/').is_empty()
-    {
-        problems.push(problem(
-            format!(
-                "route `{template}`: the catch-all `{{*{}}}` must be the last segment",
-                p.name
-            ),
-            p.range.clone(),
-        ));
     }
     if problems.is_empty() {
         Ok(params)
     } else {
+        // In the order of the template, as a reader goes through it.
+        problems.sort_by_key(|p| p.range.start);
         Err(problems)
     }
 }
 
-fn route_param(inner: &str, range: Range<usize>, template: &str) -> Result<RouteParam, Problem> {
-    let catch_all = inner.starts_with('*');
-    let body = inner.trim_start_matches('*');
-    let name_end = body.find([':', '?', '=']).unwrap_or(body.len());
-    let name = &body[..name_end];
+/// A problem the host's parser found, in the words of the macros.
+fn route_problem(template: &str, error: RouteError) -> Problem {
+    let message = match &error.kind {
+        RouteErrorKind::UnmatchedCloseBrace => format!(
+            "route `{template}` has a `}}` without its `{{`; write `}}}}` for a literal brace"
+        ),
+        RouteErrorKind::UnclosedParameter => {
+            format!("route `{template}`: this `{{` is never closed")
+        }
+        RouteErrorKind::InvalidParameterName { parameter, .. } => {
+            invalid_name_message(template, &template[parameter.start + 1..parameter.end - 1])
+        }
+        RouteErrorKind::DuplicateParameter(name) => {
+            format!("route `{template}` has the parameter `{name}` twice")
+        }
+        RouteErrorKind::QueryString => format!(
+            "route `{template}` contains `?`: a route is a path; query parameters are read \
+             with `Query<T>`"
+        ),
+        RouteErrorKind::CatchAllNotLast(name) => {
+            format!("route `{template}`: the catch-all `{{*{name}}}` must be the last segment")
+        }
+        _ => format!("route `{template}`: {error}"),
+    };
+    problem(message, error.range)
+}
+
+fn invalid_name_message(template: &str, inner: &str) -> String {
+    format!(
+        "route `{template}`: `{{{inner}}}` needs a parameter name made of letters, digits and \
+         `_`, e.g. `{{id}}` or `{{id:int}}`"
+    )
+}
+
+fn route_param(param: &Parameter, template: &str) -> Result<RouteParam, Problem> {
+    let name = &param.name;
     let valid = name
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
-        // The name when there is one (`{1st}`), else the whole `{...}`.
-        let name_start = range.start + 1 + (inner.len() - body.len());
+        let inner = &template[param.range.start + 1..param.range.end - 1];
         return Err(problem(
-            format!(
-                "route `{template}`: `{{{inner}}}` needs a parameter name made of letters, digits \
-                 and `_`, e.g. `{{id}}` or `{{id:int}}`"
-            ),
-            if name.is_empty() {
-                range
-            } else {
-                name_start..name_start + name.len()
-            },
+            invalid_name_message(template, inner),
+            param.name_range.clone(),
         ));
     }
     Ok(RouteParam {
-        name: name.to_owned(),
-        range,
-        optional: body.ends_with('?'),
-        catch_all,
+        name: name.clone(),
+        range: param.range.clone(),
+        optional: param.optional,
+        catch_all: param.catch_all,
     })
 }
 
@@ -982,6 +949,29 @@ mod tests {
             route_parts("a}/{}/{x").1,
             [part("}", 1..2), part("{}", 3..5), part("{", 6..7)]
         );
+    }
+
+    #[test]
+    fn routes_the_host_refuses_are_refused_where_they_are_wrong() {
+        let route_parts = |route: &str| {
+            let problems = parse_route(route).unwrap_err();
+            (messages(&problems).join("\n"), parts(route, &problems))
+        };
+        let (m, p) = route_parts("orders//{id}");
+        assert!(m.starts_with("route `orders//{id}`: "), "{m}");
+        assert!(m.contains("empty segment"), "{m}");
+        assert_eq!(p, [part("//", 6..8)]);
+        let (m, p) = route_parts("orders/{id:integer}");
+        assert!(m.contains("`integer` could not be resolved"), "{m}");
+        assert_eq!(p, [part("integer", 11..18)]);
+        assert_eq!(route_parts("{a}{b}").1, [part("{a}{b}", 0..6)]);
+        // A host-valid name the macros still refuse, beside the host's own problems.
+        assert_eq!(
+            route_parts("a}/{1st}").1,
+            [part("}", 1..2), part("1st", 4..7)]
+        );
+        assert!(parse_route("files/{name}.{ext?}/{*rest}/").is_ok());
+        assert!(parse_route("files/{name:file}").is_ok());
     }
 
     #[test]

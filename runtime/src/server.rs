@@ -1,4 +1,8 @@
 //! The HTTP server the Functions host talks to (contract §1 and §8).
+//!
+//! HTTP functions are routed on the exact paths of their templates (parsed by
+//! [`azfn_spec::route`]) by axum's router; a request those miss is matched as the host
+//! matches it, by the same crate, and re-routed to the exact path the match stands for.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -31,6 +35,7 @@ use crate::metadata::{FunctionRecord, RETURN_BINDING};
 use crate::payload::InvocationRequest;
 use crate::registry::{BoxFuture, EventHandlerFn, FUNCTIONS, Handler, HttpHandlerFn, Registry};
 use crate::state::SharedState;
+use azfn_spec::route::{self, Part, RouteTemplate};
 
 /// The route prefix the host uses when `host.json` does not set `extensions.http.routePrefix`.
 pub const DEFAULT_ROUTE_PREFIX: &str = "api";
@@ -235,22 +240,38 @@ fn build_dispatcher(route_prefix: &str, state: SharedState) -> Result<DispatchSe
     let registry = Registry::build(&FUNCTIONS)?;
     let mut invocable = HashMap::new();
     let mut front = Router::new();
+    let mut forwarded = Vec::new();
     for (name, function) in registry.functions {
         let call = match function.handler {
             Handler::Http(handler) => {
-                let template = http_route_template(&function.record);
-                let paths = route_paths(route_prefix, &template);
+                let template_text = http_route_template(&function.record);
+                // The macros refused templates the host cannot parse; what parses is routed.
+                let (template, _) = RouteTemplate::parse_lenient(&template_text);
+                let in_and_out = function.record.function.is_http_in_and_out();
                 let mut own = Router::new();
-                for path in &paths {
+                for path in &axum_paths(route_prefix, &template) {
                     own = own.route(path, axum::routing::any(guarded(handler)));
                     // Only HTTP-in/HTTP-out functions are ever forwarded or proxied by the host (§4).
-                    if function.record.function.is_http_in_and_out() {
+                    if in_and_out {
                         front = front.route(path, axum::routing::any(guarded(handler)));
                     }
                 }
-                Call::Http(if template.contains('{') {
+                let lenient = Arc::new(LenientRoute {
+                    template,
+                    prefix: route_prefix.to_owned(),
+                    router: own.clone(),
+                });
+                if in_and_out {
+                    forwarded.push(lenient.clone());
+                }
+                Call::Http(if template_text.contains('{') {
                     // The host's `Url` might not carry the prefix we expect; the function still runs.
-                    HttpCall::Routed(own.fallback(guarded(handler)))
+                    HttpCall::Routed(own.fallback(move |request: Request| {
+                        match lenient.canonical_uri(request.uri()) {
+                            Some(canonical) => Either::Left(lenient.call(request, canonical)),
+                            None => Either::Right(call_guarded(handler, request)),
+                        }
+                    }))
                 } else {
                     HttpCall::Direct(handler)
                 })
@@ -260,13 +281,116 @@ fn build_dispatcher(route_prefix: &str, state: SharedState) -> Result<DispatchSe
         let record = function.record.clone();
         invocable.insert(name, Arc::new(Invocable { record, call }));
     }
-    front = front.fallback(not_found);
+    forwarded.sort_by(|a, b| a.template.compare_precedence(&b.template));
+    let forwarded: Arc<[Arc<LenientRoute>]> = forwarded.into();
+    front = front.fallback(move |request: Request| route_leniently(forwarded.clone(), request));
     let dispatcher = Arc::new(Dispatcher {
         invocable,
         front,
         state,
     });
     Ok(DispatchService(dispatcher))
+}
+
+/// One function's route as the host matches it, for the requests the router's exact paths
+/// miss: literals in another case, percent-encoded letters, a trailing `/`, a segment left to
+/// its default. The host routes those to the function (the rules of [`azfn_spec::route`]),
+/// so the handler must too; exact paths, the usual case, never get here.
+struct LenientRoute {
+    template: RouteTemplate,
+    prefix: String,
+    /// The function's exact paths, without fallback.
+    router: Router,
+}
+
+impl LenientRoute {
+    /// Sends `request` to the function on `canonical`, the path from [`Self::canonical_uri`].
+    fn call(
+        &self,
+        mut request: Request,
+        canonical: http::Uri,
+    ) -> impl Future<Output = Response> + use<> {
+        *request.uri_mut() = canonical;
+        self.router
+            .clone()
+            .oneshot(request)
+            .map(|response| response.into_response())
+    }
+
+    /// The exact path the host's match stands for (the template's literals, the request's
+    /// own parameter segments, defaults filled in), with the request's query; `None` when the
+    /// template does not match, or the path already is that one.
+    fn canonical_uri(&self, uri: &http::Uri) -> Option<http::Uri> {
+        let path = uri.path();
+        let decoded = route::path_segments(path);
+        let rest = route::strip_route_prefix(&decoded, &self.prefix)?;
+        self.template.matches(rest)?;
+        let trimmed = path.strip_prefix('/').unwrap_or(path);
+        let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
+        // The request's own segments, still encoded: axum decodes parameters itself.
+        let raw: Vec<&str> = if decoded.is_empty() {
+            Vec::new()
+        } else {
+            trimmed
+                .split('/')
+                .skip(decoded.len() - rest.len())
+                .collect()
+        };
+        let mut canonical: String = self
+            .prefix
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .flat_map(|s| ["/", s])
+            .collect();
+        for (i, segment) in self.template.segments().iter().enumerate() {
+            let written = match segment.parts.as_slice() {
+                [Part::Literal(text)] => Cow::Borrowed(text.as_str()),
+                [Part::Parameter(p)] if p.catch_all => match (raw.get(i..), &p.default) {
+                    (Some(rest), _) if !rest.is_empty() => Cow::Owned(rest.join("/")),
+                    (_, Some(default)) => encoded(default),
+                    // No exact path takes an empty catch-all.
+                    _ => return None,
+                },
+                [Part::Parameter(p)] => match (raw.get(i), &p.default) {
+                    (Some(value), _) => Cow::Borrowed(*value),
+                    (None, Some(default)) => encoded(default),
+                    // The exact paths leave out every optional segment from the first absent.
+                    (None, None) => break,
+                },
+                _ => return None,
+            };
+            canonical.push('/');
+            canonical.push_str(&written);
+        }
+        if canonical.is_empty() {
+            canonical.push('/');
+        }
+        if canonical == path {
+            return None;
+        }
+        if let Some(query) = uri.query() {
+            canonical.push('?');
+            canonical.push_str(query);
+        }
+        canonical.parse().ok()
+    }
+}
+
+/// A route value as a path segment.
+fn encoded(value: &str) -> Cow<'_, str> {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).into()
+}
+
+/// The fallback of forwarded and proxied requests: the first function, in the host's route
+/// order, whose template matches the path as the host matches it, else 404.
+async fn route_leniently(routes: Arc<[Arc<LenientRoute>]>, request: Request) -> Response {
+    let found = routes
+        .iter()
+        .find_map(|route| Some((route, route.canonical_uri(request.uri())?)));
+    match found {
+        Some((route, canonical)) => route.call(request, canonical).await,
+        None => not_found(request).await,
+    }
 }
 
 /// The dispatcher as a router's fallback, wrapped in the app's layers.
@@ -342,31 +466,42 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// Turns an Azure route template into axum paths. `{id:int}` loses its constraint (the host
 /// enforces it before the request arrives); an optional `{id?}` yields the path with and
 /// without that segment; `{*rest}` stays a catch-all.
+#[cfg(test)]
 pub(crate) fn route_paths(prefix: &str, template: &str) -> Vec<String> {
-    let mut required = Vec::new();
-    let mut with_optional: Vec<Vec<String>> = Vec::new();
-    let segments = prefix
+    axum_paths(prefix, &RouteTemplate::parse_lenient(template).0)
+}
+
+/// The axum paths of a parsed template: see [`route_paths`].
+fn axum_paths(prefix: &str, template: &RouteTemplate) -> Vec<String> {
+    let mut required: Vec<String> = prefix
         .split('/')
-        .chain(template.split('/'))
-        .filter(|s| !s.is_empty());
-    for segment in segments {
-        let (segment, optional) = convert_segment(segment);
+        .filter(|s| !s.is_empty())
+        .map(axum_literal)
+        .collect();
+    let mut with_optional: Vec<Vec<String>> = Vec::new();
+    for segment in template.segments() {
+        let mut optional = false;
+        let mut text = String::new();
+        for part in &segment.parts {
+            match part {
+                Part::Literal(literal) => text.push_str(&axum_literal(literal)),
+                Part::Parameter(p) => {
+                    optional |= p.optional;
+                    let star = if p.catch_all { "*" } else { "" };
+                    text.push_str(&format!("{{{star}{}}}", p.name));
+                }
+            }
+        }
+        required.push(text);
         if optional {
-            let mut longer = required.clone();
-            longer.push(segment);
-            with_optional.push(longer.clone());
-            required = longer;
-        } else {
-            required.push(segment);
+            with_optional.push(required.clone());
         }
     }
     let mut paths = Vec::new();
     // The shortest form: every optional segment left out.
-    let shortest: Vec<String> = if with_optional.is_empty() {
-        required.clone()
-    } else {
-        let first_optional_len = with_optional[0].len() - 1;
-        required[..first_optional_len].to_vec()
+    let shortest: &[String] = match with_optional.first() {
+        Some(first) => &first[..first.len() - 1],
+        None => &required,
     };
     paths.push(format!("/{}", shortest.join("/")));
     for path in with_optional {
@@ -376,28 +511,9 @@ pub(crate) fn route_paths(prefix: &str, template: &str) -> Vec<String> {
     paths
 }
 
-fn convert_segment(segment: &str) -> (String, bool) {
-    let mut out = String::new();
-    let mut optional = false;
-    let mut rest = segment;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let inner = &rest[open + 1..open + close];
-        let name_end = inner.find([':', '?', '=']).unwrap_or(inner.len());
-        let name = &inner[..name_end];
-        optional |= inner.ends_with('?');
-        if let Some(catch_all) = name.strip_prefix('*') {
-            out.push_str(&format!("{{*{}}}", catch_all.trim_start_matches('*')));
-        } else {
-            out.push_str(&format!("{{{name}}}"));
-        }
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    (out, optional)
+/// Literal text in axum's path syntax, where braces are doubled.
+fn axum_literal(text: &str) -> String {
+    text.replace('{', "{{").replace('}', "}}")
 }
 
 async fn not_found(request: Request) -> Response {

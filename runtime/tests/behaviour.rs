@@ -498,3 +498,66 @@ async fn http_functions_read_the_invocation_metadata_on_demand() {
     let e = refused.expect_err("an array is not metadata");
     assert!(e.to_string().contains("`Metadata` is an array"), "{e}");
 }
+
+#[azfn::http_trigger(methods = [get])]
+async fn hello() -> &'static str {
+    "hello"
+}
+
+#[azfn::http_trigger(methods = [get], route = "Greet/{name}/{page=1}")]
+async fn greet(azfn::http::Path((name, page)): azfn::http::Path<(String, u32)>) -> String {
+    format!("{name} {page}")
+}
+
+async fn forwarded(path: &str) -> (StatusCode, String) {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let router = azfn::router_with_prefix("api").unwrap();
+    let request = http::Request::get(path)
+        .body(azfn::http::Body::empty())
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// Issue 14 item 6: the host routes these paths to `hello` (literals ignoring case,
+/// percent-decoded, a trailing `/` ignored), so the handler must answer them as `hello`.
+#[tokio::test]
+async fn forwarded_requests_reach_the_function_the_host_routed_them_to() {
+    for path in ["/api/Hello", "/API/HELLO", "/api/%68ello", "/api/hello/"] {
+        assert_eq!(
+            forwarded(path).await,
+            (StatusCode::OK, "hello".to_owned()),
+            "{path}"
+        );
+    }
+    // Parameters keep the request's value, decoded once; a left-out default is filled in.
+    assert_eq!(
+        forwarded("/api/greet/Ann%20B/?x=1").await,
+        (StatusCode::OK, "Ann B 1".to_owned())
+    );
+    assert_eq!(
+        forwarded("/API/GREET/%41nn/2").await,
+        (StatusCode::OK, "Ann 2".to_owned())
+    );
+    // What the host would not route stays a 404.
+    for path in ["/api/hell", "/hello", "/api/hello/x", "/api/greet"] {
+        assert_eq!(forwarded(path).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+/// Payload mode carries the request's `Url`; its route values are read the same way.
+#[tokio::test]
+async fn payload_mode_reads_route_values_from_a_path_the_host_matched_leniently() {
+    let client = TestClient::new();
+    let response = client
+        .http("status")
+        .get("/API/Status/418/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 418);
+    assert_eq!(response.text(), "status 418");
+}

@@ -46,7 +46,9 @@ pub fn from_base64_string(text: &str) -> Option<Vec<u8>> {
 }
 
 /// `int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture)`: optional leading
-/// and trailing white space, an optional sign, ASCII digits, within `i32`.
+/// and trailing white space, an optional sign, ASCII digits, within `i32`. The host applies it
+/// to route values (`int`, `min`, `max`, `range` constraints) and to numbers in an HTTP
+/// output's status (dotnet/runtime `System.Private.CoreLib/src/System/Number.Parsing.cs`).
 ///
 /// ```
 /// use azfn_spec::dotnet::int_try_parse;

@@ -70,12 +70,7 @@ pub fn metadata_from_binding_data(
 /// `%XX` decoded (invalid escapes stay as written), a pair without `=` has an empty value, keys
 /// merge ignoring case (first spelling kept), values in order.
 pub fn parse_query(raw: &str) -> Vec<(String, Vec<String>)> {
-    let decode = |text: &str| {
-        let text = text.replace('+', " ");
-        percent_encoding::percent_decode_str(&text)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
+    let decode = |text: &str| crate::route::percent_decode(text, true);
     let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
     for segment in raw.split('&').filter(|s| !s.is_empty()) {
         let (key, value) = segment.split_once('=').unwrap_or((segment, ""));

@@ -14,3 +14,4 @@ pub mod answer;
 pub mod catalog;
 pub mod dotnet;
 pub mod encoding;
+pub mod route;

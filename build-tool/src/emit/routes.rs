@@ -2,7 +2,7 @@
 //! and method, and routes that land on paths the host uses for something else.
 //!
 //! The host routes with ASP.NET route templates (`orders/{id:int}`, `files/{*path}`,
-//! `items/{page?}`). Two templates are compared by *shape*: literal segments ignoring case,
+//! `items/{page?}`), parsed here as the host parses them, by [`azfn_spec::route`]. Two templates are compared by *shape*: literal segments ignoring case,
 //! every parameter alike whatever its name or constraint (`{id:int}` and `{x}` have the same
 //! shape; the host's choice between them would depend on constraint precedence rules the user
 //! should not have to know), optional parameters and parameters with a default expanded into
@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use azfn::metadata::{FunctionRecord, SourceLocation};
+use azfn_spec::route::{self, Part, RouteTemplate};
 
 use crate::error::NameProblem;
 
@@ -94,78 +95,67 @@ pub(crate) fn full_path(prefix: &str, template: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// One segment of a parsed template.
-#[derive(Debug, Clone, PartialEq)]
-enum Segment {
-    /// Literal text, as written.
-    Literal(String),
-    /// A whole-segment parameter.
-    Param {
-        name: String,
-        constraints: Vec<String>,
-        /// `{x?}` or `{x=default}`: the path may leave it out.
-        optional: bool,
-    },
-    /// `{*rest}`: the rest of the path, possibly empty.
-    CatchAll { name: String },
-    /// Literal text and parameters in one segment (`file.{ext}`), as written.
-    Complex(String),
+/// One segment of a template as routes are compared: the host's parsed segment
+/// ([`azfn_spec::route::Segment`]) and how it was written.
+#[derive(Debug, Clone)]
+struct Segment {
+    parsed: route::Segment,
+    /// The segment's text in the template, for complex segments, which are shown as written.
+    written: String,
 }
 
 impl Segment {
+    fn literal(text: &str) -> Self {
+        Self {
+            parsed: route::Segment {
+                parts: vec![Part::Literal(text.to_owned())],
+                range: 0..text.len(),
+            },
+            written: text.to_owned(),
+        }
+    }
+
+    /// `{x?}` or `{x=default}`: the path may leave it out.
+    fn is_optional(&self) -> bool {
+        matches!(self.parsed.parts.as_slice(), [Part::Parameter(p)]
+            if !p.catch_all && (p.optional || p.default.is_some()))
+    }
+
     /// The shape key: what two routes must agree on to be the same route.
     fn key(&self) -> String {
-        match self {
-            Self::Literal(text) => text.to_lowercase(),
-            Self::Param { .. } => "{}".to_owned(),
-            Self::CatchAll { .. } => "{*}".to_owned(),
-            Self::Complex(text) => complex_key(text),
+        match self.parsed.parts.as_slice() {
+            [Part::Parameter(p)] if p.catch_all => "{*}".to_owned(),
+            parts => parts
+                .iter()
+                .map(|part| match part {
+                    Part::Literal(text) => text.to_lowercase(),
+                    Part::Parameter(_) => "{}".to_owned(),
+                })
+                .collect(),
         }
     }
 
     fn display(&self) -> String {
-        match self {
-            Self::Literal(text) | Self::Complex(text) => text.clone(),
-            Self::Param { name, .. } => format!("{{{name}}}"),
-            Self::CatchAll { name } => format!("{{*{name}}}"),
+        match self.parsed.parts.as_slice() {
+            [Part::Literal(text)] => text.clone(),
+            [Part::Parameter(p)] if p.catch_all => format!("{{*{}}}", p.name),
+            [Part::Parameter(p)] => format!("{{{}}}", p.name),
+            _ => self.written.clone(),
         }
     }
 
     /// Whether the request path segment `name` (a function name) may match this segment.
     fn may_match(&self, name: &str) -> bool {
-        match self {
-            Self::Literal(text) => text.eq_ignore_ascii_case(name),
-            Self::CatchAll { .. } => true,
-            Self::Param { constraints, .. } => {
-                constraints.iter().all(|c| constraint_may_accept(c, name))
-            }
-            Self::Complex(text) => {
-                let pattern: Vec<char> = complex_key(text).chars().collect();
+        match self.parsed.parts.as_slice() {
+            [Part::Literal(text)] => text.eq_ignore_ascii_case(name),
+            [Part::Parameter(p)] => p.accepts(name),
+            _ => {
+                let pattern: Vec<char> = self.key().chars().collect();
                 let subject: Vec<char> = name.to_lowercase().chars().collect();
                 wildcard(&pattern, &subject)
             }
         }
     }
-}
-
-/// A complex segment with each `{...}` replaced by `{}` and the literal text lower-cased.
-fn complex_key(text: &str) -> String {
-    let mut out = String::new();
-    let mut depth = 0;
-    for c in text.chars() {
-        match c {
-            '{' => {
-                if depth == 0 {
-                    out.push_str("{}");
-                }
-                depth += 1;
-            }
-            '}' => depth -= 1,
-            _ if depth == 0 => out.extend(c.to_lowercase()),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Matches `subject` against a complex key where each `{}` stands for one or more characters.
@@ -179,154 +169,29 @@ fn wildcard(pattern: &[char], subject: &[char]) -> bool {
     }
 }
 
-/// Whether a parameter with the route constraint `constraint` may take the value `name`, a
-/// function name (which starts with an ASCII letter). Unknown constraints and regular
-/// expressions may accept anything.
-fn constraint_may_accept(constraint: &str, name: &str) -> bool {
-    let kind = constraint
-        .split('(')
-        .next()
-        .unwrap_or(constraint)
-        .to_ascii_lowercase();
-    match kind.as_str() {
-        // Numbers never start with a letter, except .NET's spellings of these two.
-        "int" | "long" | "decimal" | "min" | "max" | "range" => false,
-        "double" | "float" => ["nan", "infinity"].contains(&name.to_ascii_lowercase().as_str()),
-        "bool" => ["true", "false"].contains(&name.to_ascii_lowercase().as_str()),
-        "alpha" => name.chars().all(|c| c.is_ascii_alphabetic()),
-        "guid" => is_guid(name),
-        _ => true,
-    }
-}
-
-fn is_guid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
-}
-
-/// Parses a route template as written in `function.json`.
+/// Parses a route template as written in `function.json`, as the host does.
 fn parse_template(template: &str) -> Result<Vec<Segment>, String> {
-    let trimmed = template
-        .strip_prefix("~/")
-        .or_else(|| template.strip_prefix('/'))
-        .unwrap_or(template);
-    let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
-    if trimmed.is_empty() {
-        return Ok(Vec::new());
-    }
-    let parts: Vec<&str> = trimmed.split('/').collect();
-    let mut segments = Vec::new();
-    for (index, part) in parts.iter().enumerate() {
-        if part.is_empty() {
-            return Err("it has an empty segment (`//`)".to_owned());
-        }
-        let segment = parse_segment(part)?;
-        if let Segment::CatchAll { name } = &segment
-            && index + 1 != parts.len()
-        {
-            return Err(format!(
-                "the catch-all parameter `{{*{name}}}` must be the last segment"
-            ));
-        }
-        segments.push(segment);
-    }
-    Ok(segments)
-}
-
-fn parse_segment(part: &str) -> Result<Segment, String> {
-    // `{{` and `}}` are literal braces; anything else must open and close in pairs.
-    let unescaped = part.replace("{{", "").replace("}}", "");
-    let mut depth = 0i32;
-    let mut params = 0;
-    for c in unescaped.chars() {
-        match c {
-            '{' if depth == 0 => {
-                depth = 1;
-                params += 1;
-            }
-            '{' => return Err(format!("`{part}` opens a parameter inside a parameter")),
-            '}' if depth == 1 => depth = 0,
-            '}' => return Err(format!("`{part}` closes a parameter it never opened")),
-            _ => {}
-        }
-    }
-    if depth != 0 {
-        return Err(format!("`{part}` opens a parameter and never closes it"));
-    }
-    if params == 0 {
-        return Ok(Segment::Literal(part.replace("{{", "{").replace("}}", "}")));
-    }
-    let whole = part
-        .strip_prefix('{')
-        .and_then(|p| p.strip_suffix('}'))
-        .filter(|inner| params == 1 && !inner.contains('{'));
-    let Some(inner) = whole else {
-        for inner in unescaped.split('{').skip(1) {
-            let inner = inner.split('}').next().unwrap_or_default();
-            parse_param(inner)?;
-        }
-        return Ok(Segment::Complex(part.to_owned()));
-    };
-    let (name, constraints, optional) = parse_param(inner)?;
-    if let Some(name) = name.strip_prefix('*') {
-        let name = name.trim_start_matches('*').to_owned();
-        return Ok(Segment::CatchAll { name });
-    }
-    Ok(Segment::Param {
-        name,
-        constraints,
-        optional,
-    })
-}
-
-/// `name:constraint(args):other?` or `name=default`: the name, constraints, and whether the
-/// parameter may be left out.
-fn parse_param(inner: &str) -> Result<(String, Vec<String>, bool), String> {
-    let (inner, has_default) = match inner.split_once('=') {
-        Some((before, _)) => (before, true),
-        None => (inner, false),
-    };
-    let (inner, question) = match inner.strip_suffix('?') {
-        Some(before) => (before, true),
-        None => (inner, false),
-    };
-    let mut parts = split_constraints(inner);
-    let name = parts.remove(0);
-    if name.trim_start_matches('*').is_empty() {
-        return Err(format!("the parameter `{{{inner}}}` has no name"));
-    }
-    Ok((name, parts, question || has_default))
-}
-
-/// Splits `id:int:range(1,10)` at the colons outside parentheses.
-fn split_constraints(text: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut depth = 0;
-    for c in text.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ':' if depth == 0 => {
-                parts.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        parts.last_mut().expect("never empty").push(c);
-    }
-    parts
+    let parsed = RouteTemplate::parse(template).map_err(|errors| {
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    Ok(parsed
+        .segments()
+        .iter()
+        .map(|segment| Segment {
+            written: template[segment.range.clone()].to_owned(),
+            parsed: segment.clone(),
+        })
+        .collect())
 }
 
 /// The paths a template can match, as segment lists: every optional parameter from the first
 /// one on may be left out, as in the runtime's router.
 fn expansions(segments: &[Segment]) -> Vec<Vec<Segment>> {
-    let first_optional = segments
-        .iter()
-        .position(|s| matches!(s, Segment::Param { optional: true, .. }));
+    let first_optional = segments.iter().position(Segment::is_optional);
     let Some(first) = first_optional else {
         return vec![segments.to_vec()];
     };
@@ -341,7 +206,7 @@ fn prefix_segments(prefix: &str) -> Vec<Segment> {
     prefix
         .split('/')
         .filter(|s| !s.is_empty())
-        .map(|s| Segment::Literal(s.to_owned()))
+        .map(Segment::literal)
         .collect()
 }
 

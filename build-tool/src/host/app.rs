@@ -15,7 +15,9 @@ use serde_json::{Map, Value};
 
 use super::HostError;
 use super::dotnet::parse_timespan;
-use super::route::{RouteTemplate, RouteValues, percent_decode};
+use azfn_spec::route::{RouteTemplate, RouteValues, path_segments, strip_route_prefix};
+
+use super::route::load_template;
 
 /// How HTTP-triggered functions reach the handler (CONTRACT §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -424,45 +426,25 @@ impl App {
 
     /// Resolves a request to the function the host would run: the path must start with the
     /// route prefix and match a route template, the method must be allowed, and the function
-    /// must not be disabled. Among several matches, literal segments win over parameters and
-    /// constrained parameters over plain ones, as in ASP.NET routing.
+    /// must not be disabled. Among several matches, the first in the host's route order wins
+    /// ([`RouteTemplate::compare_precedence`]: literal segments before parameters, more
+    /// constraints before fewer, longer routes before shorter).
     pub fn find_route(&self, method: &Method, path: &str) -> Option<RouteMatch<'_>> {
-        let mut segments: Vec<String> = path
-            .strip_prefix('/')?
-            .split('/')
-            .map(|s| percent_decode(s, false))
-            .collect();
-        // A trailing slash does not change the route.
-        if segments.len() > 1 && segments.last().is_some_and(String::is_empty) {
-            segments.pop();
-        }
-        if segments == [""] {
-            segments.clear();
-        }
-        let prefix: Vec<&str> = self
-            .route_prefix
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .collect();
-        if segments.len() < prefix.len()
-            || !prefix
-                .iter()
-                .zip(&segments)
-                .all(|(p, s)| p.to_lowercase() == s.to_lowercase())
-        {
+        if !path.starts_with('/') {
             return None;
         }
-        let rest = &segments[prefix.len()..];
-        let mut candidates: Vec<(Vec<u8>, &Function, RouteValues)> = self
+        let segments = path_segments(path);
+        let rest = strip_route_prefix(&segments, &self.route_prefix)?;
+        let mut candidates: Vec<(&RouteTemplate, &Function, RouteValues)> = self
             .functions
             .iter()
             .filter(|f| !f.disabled && f.allows_method(method))
             .filter_map(|f| {
                 let template = f.route.as_ref()?;
-                Some((template.precedence(), f, template.matches(rest)?))
+                Some((template, f, template.matches(rest)?))
             })
             .collect();
-        candidates.sort_by(|a, b| a.0.cmp(&b.0));
+        candidates.sort_by(|a, b| a.0.compare_precedence(b.0));
         candidates
             .into_iter()
             .next()
@@ -722,14 +704,13 @@ fn parse_function(dir: &Path, settings: &BTreeMap<String, String>) -> Result<Fun
     };
     if let Some(template) = function.route() {
         let template = template.to_string();
-        function.route =
-            Some(
-                RouteTemplate::parse(&template).map_err(|message| HostError::Route {
-                    function: function.name.clone(),
-                    template,
-                    message,
-                })?,
-            );
+        function.route = Some(
+            load_template(&template).map_err(|message| HostError::Route {
+                function: function.name.clone(),
+                template,
+                message,
+            })?,
+        );
     }
     Ok(function)
 }
