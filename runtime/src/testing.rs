@@ -32,6 +32,7 @@ use azfn_spec::answer::{Answer, HttpOutput, OutputBinding};
 use azfn_spec::encoding::{
     HttpTriggerRequest, encode_bytes, encode_text, metadata_from_binding_data, parse_query,
 };
+use azfn_spec::route::{self, RouteTemplate};
 
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING, decode_record};
 use crate::registry::FUNCTIONS;
@@ -443,10 +444,22 @@ impl HttpInvocation<'_> {
             );
         }
         let query = parse_query(request.uri().query().unwrap_or(""));
+        // The route's values as the host's routing finds them, for `Params` and the metadata.
+        let template = record
+            .function
+            .trigger()
+            .and_then(|t| t.setting_str("route"))
+            .unwrap_or(&record.name);
+        let segments = route::path_segments(request.uri().path());
+        let route_values = RouteTemplate::parse(template)
+            .ok()
+            .zip(route::strip_route_prefix(&segments, &client.route_prefix))
+            .and_then(|(template, rest)| template.matches(rest))
+            .unwrap_or_default();
         let trigger_request = HttpTriggerRequest {
             request: &request,
             query: &query,
-            route_values: &[],
+            route_values: &route_values,
         };
         let trigger = record
             .function
