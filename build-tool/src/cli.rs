@@ -106,7 +106,7 @@ pub enum AzfnCommand {
         running; install it with `npm install -g azurite`). Ctrl-C stops everything.\n\n\
         Run `cargo help build` for more detail on the flags passed to cargo."
     )]
-    Start(crate::start::StartArgs),
+    Start(crate::start_cmd::StartArgs),
     /// Send one host-shaped invocation to a function and print what its bindings receive
     #[command(
         after_help = "Goes through a running `cargo azfn start` when one answers on --port, \
@@ -330,7 +330,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             .map(|report| report.zip.display().to_string())
             .collect(),
         AzfnCommand::Functions(args) => return functions_command(args),
-        AzfnCommand::Start(args) => return Ok(crate::start::run_start(args)?),
+        AzfnCommand::Start(args) => return Ok(crate::start_cmd::run_start(args)?),
         AzfnCommand::Invoke(args) => return Ok(crate::invoke_cmd::run_invoke(args)?),
     };
     let mut stdout = std::io::stdout().lock();

@@ -402,7 +402,7 @@ pub enum CliError {
     New(#[from] NewError),
     /// `cargo azfn start` or `cargo azfn invoke` failed.
     #[error(transparent)]
-    Start(#[from] crate::start::StartError),
+    Start(#[from] azfn_host::start::StartError),
     /// `--output` names one zip file but several apps were built.
     #[error(
         "`--output` takes exactly one app, but {} apps were built ({}); choose one with `--bin NAME`",

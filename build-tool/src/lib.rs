@@ -23,14 +23,12 @@ pub mod config;
 pub mod emit;
 pub mod error;
 mod functions;
-pub mod host;
 mod ignore;
 pub mod invoke_cmd;
 pub mod pack;
 pub mod scaffold;
 mod shell;
-pub mod start;
-pub mod storage;
+pub mod start_cmd;
 
 pub use build::{BuildOptions, build};
 pub use emit::{EmitOptions, EmitReport, emit, emit_with};

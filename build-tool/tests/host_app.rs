@@ -4,7 +4,7 @@ mod host_support;
 
 use std::ffi::OsStr;
 
-use cargo_azfn::host::{App, Direction, HandlerOptions, HostError, HttpMode, Launch};
+use azfn_host::{App, Direction, HandlerOptions, HostError, HttpMode, Launch};
 use host_support::TestApp;
 use http::Method;
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! The .NET behaviours the simulated host copies, checked against tables of what .NET does.
 
-use cargo_azfn::host::dotnet::{
+use azfn_host::dotnet::{
     expand_environment_variables, int_try_parse, parse_arguments, remove_unexpanded_variables,
     url_encode,
 };

@@ -3,8 +3,8 @@
 
 mod host_support;
 
+use azfn_host::{HostError, HttpMode, HttpTrace};
 use bytes::Bytes;
-use cargo_azfn::host::{HostError, HttpMode, HttpTrace};
 use host_support::{TestApp, body, body_json, header, json_answer, start};
 use http::{Request, StatusCode};
 use serde_json::{Value, json};

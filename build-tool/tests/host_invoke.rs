@@ -3,7 +3,7 @@
 
 mod host_support;
 
-use cargo_azfn::host::{Delivered, HostError, encode_text};
+use azfn_host::{Delivered, HostError, encode_text};
 use host_support::{TestApp, body_json, header, header_names, json_answer, start};
 use serde_json::{Map, Value, json};
 
@@ -24,7 +24,7 @@ fn outputs_app(answer: Value) -> TestApp {
     t
 }
 
-async fn invoke(t: &TestApp) -> Result<cargo_azfn::host::Invocation, HostError> {
+async fn invoke(t: &TestApp) -> Result<azfn_host::Invocation, HostError> {
     let handler = start(&t.load()).await;
     let mut data = Map::new();
     data.insert("msg".into(), encode_text("hello"));
@@ -269,7 +269,7 @@ fn http_app(answer: Value, return_binding: bool) -> TestApp {
     t
 }
 
-async fn invoke_order(t: &TestApp) -> Result<cargo_azfn::host::Invocation, HostError> {
+async fn invoke_order(t: &TestApp) -> Result<azfn_host::Invocation, HostError> {
     let handler = start(&t.load()).await;
     handler.invoke("order", Map::new(), Map::new()).await
 }

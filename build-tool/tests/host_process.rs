@@ -5,7 +5,7 @@ mod host_support;
 
 use std::time::{Duration, Instant};
 
-use cargo_azfn::host::{Handler, HandlerOptions, HostError, LineKind, LogLevel, OutputStream};
+use azfn_host::{Handler, HandlerOptions, HostError, LineKind, LogLevel, OutputStream};
 use host_support::{TestApp, options, start};
 use serde_json::json;
 

@@ -6,8 +6,8 @@ mod start_support;
 
 use std::time::Duration;
 
-use cargo_azfn::host::HttpMode;
-use cargo_azfn::start::StartOptions;
+use azfn_host::HttpMode;
+use azfn_host::start::StartOptions;
 use start_support::{azurite, eventually, http, orders_app, queue_contents, start_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

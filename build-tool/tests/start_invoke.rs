@@ -5,7 +5,7 @@ mod start_support;
 
 use std::time::Duration;
 
-use cargo_azfn::invoke_cmd::{ExampleKind, InvokeInput, InvokeOptions, Received, invoke};
+use azfn_host::invoke_once::{ExampleKind, InvokeInput, InvokeOptions, Received, invoke};
 use serde_json::{Value, json};
 use start_support::{FixtureApp, azurite, eventually, orders_app, queue_contents, start};
 

@@ -5,8 +5,8 @@ mod start_support;
 
 use std::time::Duration;
 
-use cargo_azfn::start::HostEvent;
-use cargo_azfn::storage::MessageEncoding;
+use azfn_host::start::HostEvent;
+use azfn_host::storage::MessageEncoding;
 use serde_json::json;
 use start_support::{FixtureApp, azurite, eventually, orders_app, queue_contents, start, wait_for};
 

@@ -4,8 +4,8 @@ mod start_support;
 
 use std::time::Duration;
 
-use cargo_azfn::invoke_cmd::{InvokeInput, InvokeOptions, invoke};
-use cargo_azfn::start::{Host, HostEvent};
+use azfn_host::invoke_once::{InvokeInput, InvokeOptions, invoke};
+use azfn_host::start::{Host, HostEvent};
 use serde_json::json;
 use start_support::{FixtureApp, azurite, start, wait_for};
 

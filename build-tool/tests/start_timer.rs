@@ -5,7 +5,7 @@ mod start_support;
 
 use std::time::Duration;
 
-use cargo_azfn::start::HostEvent;
+use azfn_host::start::HostEvent;
 use serde_json::json;
 use start_support::{FixtureApp, azurite, eventually, start, wait_for};
 
@@ -66,7 +66,7 @@ async fn a_missed_occurrence_runs_at_start_as_past_due() {
         json!({}),
     );
     // The status the extension keeps in `azure-webjobs-hosts`, with a Next long gone.
-    let storage = cargo_azfn::storage::Storage::new(azurite.account()).unwrap();
+    let storage = azfn_host::storage::Storage::new(azurite.account()).unwrap();
     let host_id = format!(
         "azfn-local-{}",
         app.path()

@@ -10,8 +10,8 @@ mod start_support;
 
 use std::time::Duration;
 
-use cargo_azfn::start::HostEvent;
-use cargo_azfn::storage::MessageEncoding;
+use azfn_host::start::HostEvent;
+use azfn_host::storage::MessageEncoding;
 use serde_json::{Value, json};
 use start_support::{
     FixtureApp, StartProcess, azurite, azurite_bin, eventually, get_text, new_http_project,

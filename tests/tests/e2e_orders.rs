@@ -4,10 +4,10 @@
 
 mod common;
 
-use bytes::Bytes;
-use cargo_azfn::host::{
+use azfn_host::{
     App, Delivered, Handler, HandlerOptions, HostError, HttpMode, HttpTrace, encode_text,
 };
+use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 async fn start(mode: HttpMode) -> Handler {

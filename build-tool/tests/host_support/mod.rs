@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use cargo_azfn::host::{App, Handler, HandlerOptions};
+use azfn_host::{App, Handler, HandlerOptions};
 use serde_json::{Value, json};
 
 const HANDLER_PY: &str = include_str!("handler.py");

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use cargo_azfn::start::{Host, HostEvent, StartOptions};
-use cargo_azfn::storage::{Azurite, AzuriteOptions, MessageEncoding, Storage, find_azurite};
+use azfn_host::start::{Host, HostEvent, StartOptions};
+use azfn_host::storage::{Azurite, AzuriteOptions, MessageEncoding, Storage, find_azurite};
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 

@@ -6,10 +6,10 @@
 //! end-to-end tests. Section numbers (§) refer to the contract, `CONTRACT.md`.
 //!
 //! ```no_run
-//! use cargo_azfn::host::{App, Delivered, Handler, HandlerOptions, encode_text};
+//! use azfn_host::{App, Delivered, Handler, HandlerOptions, encode_text};
 //! use serde_json::Map;
 //!
-//! # async fn demo() -> Result<(), cargo_azfn::host::HostError> {
+//! # async fn demo() -> Result<(), azfn_host::HostError> {
 //! let app = App::load("target/azfn/app")?;
 //! let handler = Handler::start(&app, HandlerOptions::new().echo(true)).await?;
 //!
@@ -56,8 +56,11 @@ pub mod dotnet;
 mod error;
 mod front;
 mod invoke;
+pub mod invoke_once;
 mod process;
 mod route;
+pub mod start;
+pub mod storage;
 
 pub use app::{
     App, Binding, ConfigSection, Direction, Function, HandlerConfig, HttpMode, RETURN_BINDING,

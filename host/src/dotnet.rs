@@ -11,7 +11,7 @@ pub use azfn_spec::dotnet::{from_base64_string, int_try_parse, long_try_parse};
 /// `NAME` is defined (case-sensitively) is replaced by its value; undefined ones stay as written.
 ///
 /// ```
-/// use cargo_azfn::host::dotnet::expand_environment_variables;
+/// use azfn_host::dotnet::expand_environment_variables;
 /// let env = |k: &str| (k == "HOME").then(|| "/home/me".to_string());
 /// assert_eq!(expand_environment_variables("%HOME%/x %NOPE%", env), "/home/me/x %NOPE%");
 /// ```
@@ -45,7 +45,7 @@ pub fn expand_environment_variables(text: &str, lookup: impl Fn(&str) -> Option<
 /// (CONTRACT §1.2): an undefined `%X%` vanishes instead of reaching the handler.
 ///
 /// ```
-/// use cargo_azfn::host::dotnet::remove_unexpanded_variables;
+/// use azfn_host::dotnet::remove_unexpanded_variables;
 /// assert_eq!(remove_unexpanded_variables("--a %X% --b 50%"), "--a  --b 50%");
 /// ```
 pub fn remove_unexpanded_variables(text: &str) -> String {
@@ -82,7 +82,7 @@ pub fn remove_unexpanded_variables(text: &str) -> String {
 /// `""` inside quotes is a literal quote.
 ///
 /// ```
-/// use cargo_azfn::host::dotnet::parse_arguments;
+/// use azfn_host::dotnet::parse_arguments;
 /// assert_eq!(parse_arguments(r#" a "b c" d\"e"#), ["a", "b c", "d\"e"]);
 /// ```
 pub fn parse_arguments(arguments: &str) -> Vec<String> {
@@ -149,7 +149,7 @@ fn next_argument(chars: &[char], i: &mut usize) -> String {
 /// query string (§4.1).
 ///
 /// ```
-/// use cargo_azfn::host::dotnet::url_encode;
+/// use azfn_host::dotnet::url_encode;
 /// assert_eq!(url_encode("a b&c=d,é"), "a%20b%26c%3Dd,%C3%A9");
 /// ```
 pub fn url_encode(text: &str) -> String {

@@ -2,7 +2,7 @@
 //! `ScheduleStatus` and `IsPastDue` (CONTRACT §2.5).
 //!
 //! ```
-//! use cargo_azfn::start::timer::Schedule;
+//! use azfn_host::start::timer::Schedule;
 //! use time::macros::datetime;
 //!
 //! let every_five_minutes = Schedule::parse("0 */5 * * * *")?;
@@ -25,7 +25,7 @@ use super::format_offset;
 use super::outputs::{BindingData, read_inputs, write_outputs};
 use super::queue::finish;
 use super::triggers::Scope;
-use crate::host::dotnet::parse_timespan;
+use crate::dotnet::parse_timespan;
 
 /// A timer schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -465,7 +465,7 @@ async fn tick(
         return;
     };
     let Some(trigger) = f.trigger() else { return };
-    let invocation_id = crate::host::new_guid();
+    let invocation_id = crate::new_guid();
     let started = Instant::now();
     shared.console().info(format_args!(
         "Executing 'Functions.{function}' (Reason='{reason} at {}.', Id={invocation_id})",

@@ -22,7 +22,7 @@ use super::{
 };
 use serde_json::{Map, Value};
 
-use crate::host::{App, Handler, Invocation};
+use crate::{App, Handler, Invocation};
 
 /// How long a reload waits for the invocations in flight before it restarts the handler
 /// under them.

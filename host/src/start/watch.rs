@@ -1,7 +1,10 @@
 //! `--watch`: rebuild and re-emit when the package's sources change, then reload the app:
 //! the handler, the HTTP routes and the triggers ([`super::triggers`]). A build that fails
-//! leaves the previous one serving; under `run_start`, a first build that fails waits for
-//! the next change.
+//! leaves the previous one serving; a first build that fails ([`first_build`]) waits for the
+//! next change.
+//!
+//! The host knows nothing of cargo: what to watch and how to build come from a [`Rebuild`],
+//! which `cargo azfn start --watch` implements with `cargo azfn build`.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,39 +16,43 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::console::Console;
 use super::{Shared, StartError};
-use crate::{BuildOptions, EmitReport};
+
+/// How the app being hosted is rebuilt, for `--watch`: given by the build tool.
+pub trait Rebuild: Send + Sync + std::fmt::Debug + 'static {
+    /// The folder whose changes call for a rebuild: the package's.
+    fn watched_dir(&self) -> PathBuf;
+
+    /// Folders inside [`Rebuild::watched_dir`] whose changes never count: the build's own
+    /// outputs (a target directory moved there). `target/`, hidden folders and the app folder
+    /// are left out anyway.
+    fn outputs(&self) -> Vec<PathBuf>;
+
+    /// Builds and emits the app, blocking; [`StartError::Build`] when it does not compile.
+    fn rebuild(&self) -> Result<Rebuilt, StartError>;
+
+    /// Reports a failed build the way the build tool reports its errors.
+    fn report(&self, error: &StartError);
+}
+
+/// What a [`Rebuild::rebuild`] made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Rebuilt {
+    /// The app folders it wrote (the host serves one).
+    pub app_dirs: Vec<PathBuf>,
+    /// Whether any file in them changed: when none did, the handler keeps running.
+    pub changed: bool,
+}
+
+impl Rebuilt {
+    /// A build that wrote `app_dirs`, changed or not.
+    pub fn new(app_dirs: Vec<PathBuf>, changed: bool) -> Self {
+        Self { app_dirs, changed }
+    }
+}
 
 /// Changes closer together than this are one rebuild (editors write several files at once).
 const DEBOUNCE: Duration = Duration::from_millis(400);
-
-/// The folder whose changes trigger a rebuild: the package of `--manifest-path`, else the
-/// current directory.
-fn watched_dir(build: &BuildOptions) -> PathBuf {
-    build
-        .manifest_path
-        .as_deref()
-        .and_then(Path::parent)
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// The build's own outputs inside the watched folder, whose changes never count: the app
-/// folder, and the target directory when `--target-dir` or `CARGO_TARGET_DIR` moves it (the
-/// default `target/` is skipped by name).
-fn build_outputs(build: &BuildOptions, app_dir: Option<&Path>) -> Vec<PathBuf> {
-    let target_dir = build.target_dir.clone().or_else(|| {
-        std::env::var_os("CARGO_TARGET_DIR")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-    });
-    [app_dir.map(Path::to_path_buf), target_dir]
-        .into_iter()
-        .flatten()
-        .map(|p| canonical(&p))
-        .collect()
-}
 
 /// The path with symbolic links resolved, as the watcher reports paths (macOS's `/tmp` is
 /// `/private/tmp`), or at least absolute.
@@ -84,7 +91,8 @@ fn counts(path: &Path, root: &Path, outputs: &[PathBuf], building: bool) -> bool
 }
 
 /// The changes of the watched package, from the moment it is made.
-pub(crate) struct Changes {
+#[derive(Debug)]
+pub struct Changes {
     root: PathBuf,
     outputs: Arc<Mutex<Vec<PathBuf>>>,
     building: Arc<AtomicBool>,
@@ -95,10 +103,11 @@ pub(crate) struct Changes {
 
 impl Changes {
     /// Starts watching the package that `build` builds.
-    pub(crate) fn new(build: &BuildOptions) -> Result<Changes, StartError> {
+    pub fn new(build: &dyn Rebuild) -> Result<Changes, StartError> {
         // Canonical, like the paths in the watcher's events, so that they start with it.
-        let root = std::fs::canonicalize(watched_dir(build))?;
-        let outputs = Arc::new(Mutex::new(build_outputs(build, None)));
+        let root = std::fs::canonicalize(build.watched_dir())?;
+        let outputs: Vec<PathBuf> = build.outputs().iter().map(|p| canonical(p)).collect();
+        let outputs = Arc::new(Mutex::new(outputs));
         let building = Arc::new(AtomicBool::new(false));
         let (tx, changed) = tokio::sync::mpsc::unbounded_channel();
         let (filter_root, filter_outputs, filter_building) =
@@ -139,7 +148,7 @@ impl Changes {
     }
 
     /// The watched folder.
-    pub(crate) fn root(&self) -> &Path {
+    pub fn root(&self) -> &Path {
         &self.root
     }
 
@@ -164,14 +173,14 @@ impl Changes {
         true
     }
 
-    /// `cargo azfn build`, on a blocking thread.
-    pub(crate) async fn build(&self, build: &BuildOptions) -> Result<Vec<EmitReport>, StartError> {
+    /// [`Rebuild::rebuild`], on a blocking thread.
+    pub(crate) async fn build(&self, build: &Arc<dyn Rebuild>) -> Result<Rebuilt, StartError> {
         self.building.store(true, Ordering::SeqCst);
-        let options = build.clone();
-        let built = tokio::task::spawn_blocking(move || crate::build(&options)).await;
+        let build = build.clone();
+        let built = tokio::task::spawn_blocking(move || build.rebuild()).await;
         self.building.store(false, Ordering::SeqCst);
         match built {
-            Ok(reports) => Ok(reports?),
+            Ok(built) => built,
             Err(error) => Err(StartError::Io(std::io::Error::other(error))),
         }
     }
@@ -180,22 +189,23 @@ impl Changes {
 /// The first build under `--watch`: a build that fails (the compiler's errors are on stderr)
 /// is reported, and the next change of the sources builds again, until one succeeds. Other
 /// errors end `start`.
-pub(crate) async fn first_build(
+pub async fn first_build(
     changes: &mut Changes,
-    build: &BuildOptions,
-    console: &Console,
-) -> Result<Vec<EmitReport>, StartError> {
+    build: &Arc<dyn Rebuild>,
+    quiet: bool,
+) -> Result<Rebuilt, StartError> {
+    let console = Console::new(quiet);
     loop {
         match changes.build(build).await {
-            Ok(reports) => return Ok(reports),
-            Err(StartError::Build(error)) => {
-                crate::cli::print_error(&error);
+            Ok(built) => return Ok(built),
+            Err(error @ StartError::Build(_)) => {
+                build.report(&error);
                 console.info(format_args!(
                     "The build failed: waiting for a change in {} to build again (--watch)",
                     changes.root().display()
                 ));
                 if !changes.next().await {
-                    return Err(StartError::Build(error));
+                    return Err(error);
                 }
                 console.info("File change detected: building");
             }
@@ -208,7 +218,7 @@ pub(crate) async fn first_build(
 /// [`super::triggers::reload`].
 pub(crate) fn spawn(
     shared: Arc<Shared>,
-    build: BuildOptions,
+    build: Arc<dyn Rebuild>,
     mut changes: Changes,
 ) -> tokio::task::JoinHandle<()> {
     changes.exclude(&shared.options.app_dir);
@@ -226,11 +236,7 @@ pub(crate) fn spawn(
             match changes.build(&build).await {
                 // Nothing the handler runs changed (a README, an integration test): restarting
                 // it would only drop its state.
-                Ok(reports)
-                    if reports
-                        .iter()
-                        .all(|r| r.written.is_empty() && r.removed.is_empty()) =>
-                {
+                Ok(built) if !built.changed => {
                     shared
                         .console()
                         .info("Rebuilt: the app folder is unchanged, so the handler keeps running");
@@ -289,15 +295,5 @@ mod tests {
         assert!(counts(Path::new("/p/Cargo.lock"), root, &[], false));
         assert!(!counts(Path::new("/p/Cargo.lock"), root, &[], true));
         assert!(counts(Path::new("/p/src/main.rs"), root, &[], true));
-    }
-
-    #[test]
-    fn a_moved_target_dir_is_an_output() {
-        let build = BuildOptions {
-            target_dir: Some(PathBuf::from("/p/build")),
-            ..Default::default()
-        };
-        let outputs = build_outputs(&build, Some(Path::new("/p/build/azfn/app")));
-        assert!(outputs.contains(&PathBuf::from("/p/build")), "{outputs:?}");
     }
 }

@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use super::outputs::{BindingData, read_inputs, write_outputs};
 use super::triggers::Scope;
 use super::{HostEvent, Shared, format_offset};
-use crate::host::dotnet::parse_timespan;
-use crate::host::{App, encode_bytes, encode_text, encode_value, get_ci};
+use crate::dotnet::parse_timespan;
 use crate::storage::{MessageEncoding, QueueMessage, Storage};
+use crate::{App, encode_bytes, encode_text, encode_value, get_ci};
 
 /// host.json `extensions.queues`, with the extension's defaults.
 #[derive(Clone, Debug)]
@@ -273,7 +273,7 @@ async fn invoke(
         },
     );
     let started = Instant::now();
-    let invocation_id = crate::host::new_guid();
+    let invocation_id = crate::new_guid();
     let console = shared.console();
     console.info(format_args!(
         "Executing 'Functions.{function}' (Reason='New queue message detected on '{queue}'.', Id={invocation_id})"

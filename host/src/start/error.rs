@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::BuildError;
-use crate::host::HostError;
+use crate::HostError;
 use crate::storage::StorageError;
 
 /// Everything that stops `start` or `invoke`.
@@ -12,7 +11,7 @@ use crate::storage::StorageError;
 pub enum StartError {
     /// Building or emitting the app failed (cargo's own diagnostics are already on stderr).
     #[error(transparent)]
-    Build(#[from] BuildError),
+    Build(Box<dyn std::error::Error + Send + Sync>),
 
     /// The app folder cannot be loaded or its handler cannot be run.
     #[error(transparent)]

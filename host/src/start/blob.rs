@@ -11,8 +11,8 @@ use super::format_offset;
 use super::outputs::{BindingData, read_inputs, split_blob_path, write_outputs};
 use super::queue::finish;
 use super::triggers::Scope;
-use crate::host::{encode_bytes, encode_text};
 use crate::storage::{BlobInfo, MessageEncoding};
+use crate::{encode_bytes, encode_text};
 
 /// How often the container is listed. The extension's polling scan for small accounts is a
 /// few seconds; Event Grid-based blob triggers are not simulated.
@@ -206,7 +206,7 @@ async fn invoke(
     let f = app.function(function).ok_or("the function is gone")?;
     let trigger = f.trigger().ok_or("no trigger")?;
     let storage = shared.storage(trigger.setting_str("connection"))?;
-    let invocation_id = crate::host::new_guid();
+    let invocation_id = crate::new_guid();
     let started = Instant::now();
     shared.console().info(format_args!(
         "Executing 'Functions.{function}' (Reason='New blob detected({}): {container}/{}', Id={invocation_id})",

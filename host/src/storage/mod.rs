@@ -9,9 +9,9 @@
 //! a connection string); an `https://` account is refused with a message saying so.
 //!
 //! ```no_run
-//! use cargo_azfn::storage::{MessageEncoding, Storage, StorageAccount};
+//! use azfn_host::storage::{MessageEncoding, Storage, StorageAccount};
 //!
-//! # async fn demo() -> Result<(), cargo_azfn::storage::StorageError> {
+//! # async fn demo() -> Result<(), azfn_host::storage::StorageError> {
 //! let storage = Storage::new(StorageAccount::parse("UseDevelopmentStorage=true")?)?;
 //! storage.create_queue("messages-incoming").await?;
 //! storage

@@ -3,9 +3,9 @@
 use std::fmt::Display;
 use std::io::{IsTerminal as _, Write as _};
 
-use clap::builder::styling::{AnsiColor, Style};
+use anstyle::{AnsiColor, Style};
 
-use crate::host::{LogLevel, OutputLine};
+use crate::{LogLevel, OutputLine};
 
 /// The host's console. Lines go to stdout, as `func start` writes them; `quiet` silences it
 /// (tests read [`HostEvent`](super::HostEvent)s instead).

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::{HostEvent, Running, Shared, StopReason};
-use crate::host::Handler;
+use crate::Handler;
 
 /// `ErrorEventsThreshold`.
 const ERROR_THRESHOLD: u32 = 3;

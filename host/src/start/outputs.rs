@@ -7,7 +7,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::Shared;
-use crate::host::{Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
+use crate::{Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
 
 /// The values binding expressions can use (`{queueTrigger}`, `{name}`, route parameters),
 /// keyed case-insensitively like the host's binding data.
@@ -35,7 +35,7 @@ impl BindingData {
             let key = after[..end].trim();
             let lower = key.to_ascii_lowercase();
             let value = match lower.as_str() {
-                "rand-guid" | "sys.randguid" => crate::host::new_guid(),
+                "rand-guid" | "sys.randguid" => crate::new_guid(),
                 "datetime" | "sys.utcnow" => super::now_iso_millis(),
                 _ => self.0.get(&lower).cloned().ok_or_else(|| {
                     format!(
@@ -86,7 +86,7 @@ pub(crate) async fn read_inputs(
             .await
             .map_err(|e| e.to_string())?;
         let value = match content {
-            None => crate::host::encode_value(&Value::Null),
+            None => crate::encode_value(&Value::Null),
             Some(bytes) if binding.is_binary() => encode_bytes(&bytes),
             Some(bytes) => encode_text(&String::from_utf8_lossy(&bytes)),
         };

@@ -1,5 +1,5 @@
 //! The HTTP front door on `127.0.0.1:PORT`: every request goes through
-//! [`Handler::http`](crate::host::Handler::http) (routing, §4 modes, §3.4 rendering), then the
+//! [`Handler::http`](crate::Handler::http) (routing, §4 modes, §3.4 rendering), then the
 //! non-HTTP outputs of payload-mode invocations are written to storage.
 //!
 //! Besides function routes it answers `POST /admin/functions/{name}` like the host's admin
@@ -26,8 +26,8 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::outputs::{BindingData, write_outputs};
 use super::queue::finish;
-use crate::host::{Function, HostError, HttpTrace, Invocation, RETURN_BINDING, get_ci};
-use crate::invoke_cmd::{InvokeInput, Report, envelope};
+use crate::invoke_once::{InvokeInput, Report, envelope};
+use crate::{Function, HostError, HttpTrace, Invocation, RETURN_BINDING, get_ci};
 
 type Body = Full<Bytes>;
 
@@ -304,7 +304,7 @@ fn shared_arc(shared: &Shared) -> Arc<Shared> {
 }
 
 async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
-    let invocation_id = crate::host::new_guid();
+    let invocation_id = crate::new_guid();
     let started = Instant::now();
     shared.console().info(format_args!(
         "Executing 'Functions.{}' (Reason='This function was programmatically called via the host APIs.', Id={invocation_id})",

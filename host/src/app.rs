@@ -243,12 +243,12 @@ pub struct RouteMatch<'a> {
 /// An app folder, loaded.
 ///
 /// ```no_run
-/// use cargo_azfn::host::{App, HttpMode};
+/// use azfn_host::{App, HttpMode};
 /// let app = App::load("target/azfn/app")?.with_http_mode(HttpMode::Forward);
 /// for f in app.functions() {
 ///     println!("{} -> {:?} ({})", f.name, app.url_path(f), app.mode_for(f));
 /// }
-/// # Ok::<(), cargo_azfn::host::HostError>(())
+/// # Ok::<(), azfn_host::HostError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct App {

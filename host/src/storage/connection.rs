@@ -20,7 +20,7 @@ pub const DEFAULT_QUEUE_PORT: u16 = 10001;
 /// A storage account: where its blob and queue services are and how to sign requests to them.
 ///
 /// ```
-/// use cargo_azfn::storage::StorageAccount;
+/// use azfn_host::storage::StorageAccount;
 ///
 /// let dev = StorageAccount::parse("UseDevelopmentStorage=true")?;
 /// assert_eq!(dev.queue_endpoint(), "http://127.0.0.1:10001/devstoreaccount1");
@@ -30,7 +30,7 @@ pub const DEFAULT_QUEUE_PORT: u16 = 10001;
 ///      QueueEndpoint=http://127.0.0.1:20001/acct;BlobEndpoint=http://127.0.0.1:20000/acct",
 /// )?;
 /// assert_eq!(other.name(), "acct");
-/// # Ok::<(), cargo_azfn::storage::StorageError>(())
+/// # Ok::<(), azfn_host::storage::StorageError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct StorageAccount {

@@ -1,17 +1,17 @@
 //! `cargo azfn start`: the Functions host on a laptop, without .NET.
 //!
 //! [`Host::start`] hosts an emitted app folder the way the Functions host does, on top of the
-//! simulated host of [`crate::host`]: it starts the handler and restarts it by the exit-code
+//! simulated host of this crate: it starts the handler and restarts it by the exit-code
 //! rules of CONTRACT §1.5, serves HTTP functions on `127.0.0.1:PORT` in the app's HTTP mode
 //! (§4), fires timers on their NCRONTAB schedule, polls storage queues and blob containers in
-//! Azurite, and writes queue and blob outputs by the host's §3.3 rules. [`run_start`] adds the
-//! build, Azurite, `--watch` and Ctrl-C around it. A reload ([`Host::restart`], or a rebuild
+//! Azurite, and writes queue and blob outputs by the host's §3.3 rules. `cargo azfn start` adds
+//! the build, `--watch` (through [`Rebuild`]) and Ctrl-C around it. A reload ([`Host::restart`], or a rebuild
 //! under `--watch`) replaces the whole app: HTTP routes, the handler and the trigger loops.
 //!
 //! ```no_run
-//! use cargo_azfn::start::{Host, HostEvent, StartOptions};
+//! use azfn_host::start::{Host, HostEvent, StartOptions};
 //!
-//! # async fn demo() -> Result<(), cargo_azfn::start::StartError> {
+//! # async fn demo() -> Result<(), azfn_host::start::StartError> {
 //! let host = Host::start(StartOptions::for_app("target/azfn/orders").port(0)).await?;
 //! let mut events = host.subscribe();
 //! println!("listening on {}", host.url());
@@ -29,7 +29,6 @@
 //! What the real host does and this one does too, and where it differs, is listed in
 //! `docs/running-locally.md` and next to each rule in the code.
 
-mod args;
 mod blob;
 mod console;
 mod error;
@@ -48,13 +47,11 @@ use std::time::Duration;
 
 use tokio::sync::{Notify, broadcast, watch as tokio_watch};
 
-pub(crate) use args::build_options;
-pub use args::{StartArgs, run_start};
 pub use error::StartError;
+pub use watch::{Changes, Rebuild, Rebuilt, first_build};
 
-use crate::BuildOptions;
-use crate::host::{App, Function, Handler, HandlerOptions, HostError, HttpMode};
 use crate::storage::{Azurite, AzuriteOptions, Storage, StorageAccount, StorageError};
+use crate::{App, Function, Handler, HandlerOptions, HostError, HttpMode};
 use console::Console;
 use triggers::Triggers;
 
@@ -64,9 +61,8 @@ use triggers::Triggers;
 pub struct StartOptions {
     /// The emitted app folder.
     pub app_dir: PathBuf,
-    /// How to rebuild it for `--watch` (the options that produced `app_dir`); `None` disables
-    /// watching.
-    pub rebuild: Option<BuildOptions>,
+    /// How to rebuild it for `--watch` (what produced `app_dir`); `None` disables watching.
+    pub rebuild: Option<Arc<dyn Rebuild>>,
     /// The front door's port (`func start`'s 7071 by default; 0 picks a free one).
     pub port: u16,
     /// Overrides the HTTP mode host.json selects, so one app can be tried in all three.
@@ -412,7 +408,7 @@ impl Shared {
             .options
             .init_timeout
             .or(app.handler_config().initialization_timeout)
-            .unwrap_or(crate::host::DEFAULT_INIT_TIMEOUT)
+            .unwrap_or(crate::DEFAULT_INIT_TIMEOUT)
             * 4;
         let started_for_app = |slot: &Option<Running>| {
             slot.as_ref()
@@ -490,9 +486,9 @@ impl Host {
         Host::start_watching(options, None).await
     }
 
-    /// [`Host::start`], watching the sources with `changes` (made by `run_start` before the
-    /// first build) when `options.rebuild` is set, or with a new watcher.
-    pub(crate) async fn start_watching(
+    /// [`Host::start`], watching the sources with `changes` (made before the first build, see
+    /// [`first_build`]) when `options.rebuild` is set, or with a new watcher.
+    pub async fn start_watching(
         options: StartOptions,
         changes: Option<watch::Changes>,
     ) -> Result<Host, StartError> {
@@ -565,7 +561,7 @@ impl Host {
             Some(build) => {
                 let changes = match changes {
                     Some(changes) => changes,
-                    None => watch::Changes::new(&build)?,
+                    None => watch::Changes::new(build.as_ref())?,
                 };
                 host.tasks
                     .push(watch::spawn(shared.clone(), build, changes));
@@ -664,7 +660,7 @@ impl Host {
     }
 
     /// [`Host::stopped`], as the error `start` ends with.
-    pub(crate) async fn stopped_error(&self) -> StartError {
+    pub async fn stopped_error(&self) -> StartError {
         self.shared.stopped().await;
         self.shared.stop_reason().into_error()
     }

@@ -1,0 +1,643 @@
+//! `cargo azfn invoke FUNCTION`: one host-shaped invocation (CONTRACT §2), its outputs as
+//! the bindings would receive them (§3.3–§3.5), its return value and its logs.
+//!
+//! The invocation goes through a running `cargo azfn start` when one listens on the port
+//! (so outputs land in Azurite), else to a handler started for the occasion (outputs are
+//! shown, not written). `--example KIND` sends a realistic payload for the trigger kind,
+//! shipped with the tool.
+//!
+//! ```no_run
+//! use azfn_host::invoke_once::{ExampleKind, InvokeInput, InvokeOptions, invoke};
+//!
+//! # async fn demo() -> Result<(), azfn_host::start::StartError> {
+//! let report = invoke(&InvokeOptions::for_app(
+//!     "target/azfn/orders",
+//!     "MyQueueFunction",
+//!     InvokeInput::Example(ExampleKind::Queue),
+//! ))
+//! .await?;
+//! println!("{}", report.render());
+//! # Ok(()) }
+//! ```
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::start::{Rebuild, StartError};
+use crate::{
+    App, Delivered, Function, Handler, HandlerOptions, HostError, HttpOutput, Invocation,
+    OutputStream, RETURN_BINDING, encode_bytes, encode_text, encode_value,
+};
+
+/// A trigger kind with a sample payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExampleKind {
+    /// A storage queue message (`queueTrigger`).
+    Queue,
+    /// A timer tick (`timerTrigger`).
+    Timer,
+    /// A new blob (`blobTrigger`).
+    Blob,
+    /// An Event Grid event (`eventGridTrigger`).
+    EventGrid,
+    /// An Event Hubs event (`eventHubTrigger`).
+    EventHub,
+    /// A Service Bus message (`serviceBusTrigger`).
+    ServiceBus,
+    /// A batch of Cosmos DB changed documents (`cosmosDBTrigger`).
+    CosmosDb,
+    /// An HTTP request in payload mode (`httpTrigger`).
+    Http,
+}
+
+impl ExampleKind {
+    /// Every kind.
+    pub const ALL: [ExampleKind; 8] = [
+        ExampleKind::Queue,
+        ExampleKind::Timer,
+        ExampleKind::Blob,
+        ExampleKind::EventGrid,
+        ExampleKind::EventHub,
+        ExampleKind::ServiceBus,
+        ExampleKind::CosmosDb,
+        ExampleKind::Http,
+    ];
+
+    /// The function.json trigger `type`.
+    pub fn trigger_type(self) -> &'static str {
+        match self {
+            ExampleKind::Queue => "queueTrigger",
+            ExampleKind::Timer => "timerTrigger",
+            ExampleKind::Blob => "blobTrigger",
+            ExampleKind::EventGrid => "eventGridTrigger",
+            ExampleKind::EventHub => "eventHubTrigger",
+            ExampleKind::ServiceBus => "serviceBusTrigger",
+            ExampleKind::CosmosDb => "cosmosDBTrigger",
+            ExampleKind::Http => "httpTrigger",
+        }
+    }
+
+    /// The name `--example` takes (`queue`, `event-grid`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ExampleKind::Queue => "queue",
+            ExampleKind::Timer => "timer",
+            ExampleKind::Blob => "blob",
+            ExampleKind::EventGrid => "event-grid",
+            ExampleKind::EventHub => "event-hub",
+            ExampleKind::ServiceBus => "service-bus",
+            ExampleKind::CosmosDb => "cosmos-db",
+            ExampleKind::Http => "http",
+        }
+    }
+
+    /// The kind for a trigger `type`, any case.
+    pub fn for_trigger(kind: &str) -> Option<ExampleKind> {
+        ExampleKind::ALL
+            .into_iter()
+            .find(|k| k.trigger_type().eq_ignore_ascii_case(kind))
+    }
+
+    /// The sample payload, with `$trigger` for the trigger binding's name and `$function` for
+    /// the function's.
+    pub fn payload(self) -> &'static str {
+        match self {
+            ExampleKind::Queue => include_str!("examples/queue.json"),
+            ExampleKind::Timer => include_str!("examples/timer.json"),
+            ExampleKind::Blob => include_str!("examples/blob.json"),
+            ExampleKind::EventGrid => include_str!("examples/eventgrid.json"),
+            ExampleKind::EventHub => include_str!("examples/eventhub.json"),
+            ExampleKind::ServiceBus => include_str!("examples/servicebus.json"),
+            ExampleKind::CosmosDb => include_str!("examples/cosmosdb.json"),
+            ExampleKind::Http => include_str!("examples/http.json"),
+        }
+    }
+}
+
+/// What to send as the trigger value.
+#[derive(Clone, Debug)]
+pub enum InvokeInput {
+    /// The sample payload of the function's own trigger kind (or a bare trigger value).
+    Default,
+    /// This text as the trigger value: a queue/Service Bus/Event Hubs message, blob content,
+    /// an HTTP body (POST), a timer's `TimerInfo` JSON, a Cosmos DB JSON array.
+    Data(String),
+    /// The sample payload of this kind.
+    Example(ExampleKind),
+}
+
+/// What `invoke` does.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct InvokeOptions {
+    /// The function.
+    pub function: String,
+    /// The trigger value.
+    pub input: InvokeInput,
+    /// Where a running `cargo azfn start` would listen; `None` never looks for one.
+    pub port: Option<u16>,
+    /// An emitted app folder to run (with no `start` running).
+    pub app_dir: Option<PathBuf>,
+    /// How to build the app when `app_dir` is `None`.
+    pub build: Option<std::sync::Arc<dyn Rebuild>>,
+}
+
+impl InvokeOptions {
+    /// Invoke `function`, with no running host to look for, no app folder and no build: set
+    /// [`InvokeOptions::port`], [`InvokeOptions::app_dir`] or [`InvokeOptions::build`].
+    pub fn new(function: &str, input: InvokeInput) -> Self {
+        InvokeOptions {
+            function: function.to_string(),
+            input,
+            port: None,
+            app_dir: None,
+            build: None,
+        }
+    }
+
+    /// Invoke `function` of the app folder `app_dir` with a handler started for it.
+    pub fn for_app(app_dir: impl Into<PathBuf>, function: &str, input: InvokeInput) -> Self {
+        InvokeOptions {
+            function: function.to_string(),
+            input,
+            port: None,
+            app_dir: Some(app_dir.into()),
+            build: None,
+        }
+    }
+}
+
+/// Builds the request body for `function`: the example of its (or the chosen) trigger kind
+/// with the binding and function names filled in and fresh `sys` values, the trigger value
+/// replaced by `--data` when given, encoded by §2.3.
+pub fn envelope(function: &Function, input: &InvokeInput) -> Result<Value, StartError> {
+    let trigger = function
+        .trigger()
+        .ok_or_else(|| StartError::Input(format!("function `{}` has no trigger", function.name)))?;
+    let own_kind = ExampleKind::for_trigger(&trigger.kind);
+    let kind = match input {
+        InvokeInput::Example(kind) => Some(*kind),
+        _ => own_kind,
+    };
+    let template = kind.map_or(r#"{"Data":{"$trigger":"\"\""},"Metadata":{}}"#, |k| {
+        k.payload()
+    });
+    let template = template.replace("$function", &function.name);
+    let mut envelope: Value = serde_json::from_str(&template)
+        .map_err(|e| StartError::Input(format!("bad example payload: {e}")))?;
+    let data = envelope["Data"]
+        .as_object_mut()
+        .ok_or_else(|| StartError::Input("example has no Data".into()))?;
+    let mut value = data.remove("$trigger").unwrap_or(Value::Null);
+    if let InvokeInput::Data(text) = input {
+        value = match kind {
+            Some(ExampleKind::Timer) => serde_json::from_str::<Value>(text)
+                .ok()
+                .filter(Value::is_object)
+                .ok_or_else(|| {
+                    StartError::Input(
+                        "a timer's --data must be a TimerInfo JSON object, e.g. \
+                         {\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":null,\"IsPastDue\":false}"
+                            .into(),
+                    )
+                })?,
+            Some(ExampleKind::CosmosDb) => {
+                let documents = serde_json::from_str::<Value>(text)
+                    .ok()
+                    .filter(Value::is_array)
+                    .ok_or_else(|| {
+                        StartError::Input(
+                            "a Cosmos DB trigger's --data must be a JSON array of documents".into(),
+                        )
+                    })?;
+                encode_value(&documents)
+            }
+            Some(ExampleKind::Http) => {
+                let mut req = value.as_object().cloned().unwrap_or_default();
+                req.insert("Method".into(), json!("POST"));
+                req.insert("Body".into(), json!(text));
+                if let Some(headers) = req.get_mut("Headers").and_then(Value::as_object_mut) {
+                    headers.insert("Content-Length".into(), json!([text.len().to_string()]));
+                    headers.insert("Content-Type".into(), json!(["text/plain; charset=utf-8"]));
+                }
+                Value::Object(req)
+            }
+            _ => encode_text(text),
+        };
+    }
+    // A `dataType: binary` trigger gets bytes (base64) where the example holds text.
+    if trigger.is_binary()
+        && let Some(text) = value
+            .as_str()
+            .and_then(|s| serde_json::from_str::<String>(s).ok())
+    {
+        value = encode_bytes(text.as_bytes());
+    }
+    data.insert(trigger.name.clone(), value);
+    let metadata = envelope["Metadata"]
+        .as_object_mut()
+        .ok_or_else(|| StartError::Input("example has no Metadata".into()))?;
+    metadata.insert(
+        "sys".into(),
+        json!({
+            "MethodName": function.name,
+            "UtcNow": crate::utc_now(),
+            "RandGuid": crate::new_guid(),
+        }),
+    );
+    Ok(envelope)
+}
+
+/// What one output binding received, in a form that survives JSON.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Received {
+    /// Text, passed on unchanged.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// Bytes: a string the host base64-decoded (§3.3), or binary.
+    Bytes {
+        /// The bytes, base64.
+        base64: String,
+        /// The bytes as text, when they are UTF-8.
+        utf8: Option<String>,
+    },
+    /// A number, boolean or object.
+    Json {
+        /// The value.
+        value: Value,
+    },
+    /// Several items (e.g. queue messages).
+    Items {
+        /// The items.
+        items: Vec<Value>,
+    },
+    /// An HTTP response.
+    Http {
+        /// Status code.
+        status: u16,
+        /// Headers.
+        headers: Vec<(String, String)>,
+        /// Body (lossy UTF-8).
+        body: String,
+        /// Why the host would fail it, if it would.
+        problem: Option<String>,
+    },
+}
+
+impl Received {
+    fn from_delivered(delivered: &Delivered) -> Received {
+        match delivered {
+            Delivered::Bytes(b) => Received::Bytes {
+                base64: base64::engine::general_purpose::STANDARD.encode(b),
+                utf8: std::str::from_utf8(b).ok().map(str::to_string),
+            },
+            Delivered::Text(t) => Received::Text { text: t.clone() },
+            Delivered::Json(v) => Received::Json { value: v.clone() },
+            Delivered::Items(items) => Received::Items {
+                items: items.clone(),
+            },
+        }
+    }
+
+    fn from_http(h: &HttpOutput) -> Received {
+        Received::Http {
+            status: h.status.as_u16(),
+            headers: h
+                .headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                .collect(),
+            body: h.text().into_owned(),
+            problem: h.problem.clone(),
+        }
+    }
+}
+
+/// One output binding's share of the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OutputReport {
+    /// The binding name (`$return` for the return value's binding).
+    pub binding: String,
+    /// Its `type`.
+    pub kind: String,
+    /// What it receives.
+    pub received: Received,
+}
+
+/// The result of one invocation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Report {
+    /// The function.
+    pub function: String,
+    /// The invocation id.
+    pub invocation_id: String,
+    /// Whether the host counts it as a success.
+    pub succeeded: bool,
+    /// Why not.
+    pub error: Option<String>,
+    /// Each output binding that received something.
+    pub outputs: Vec<OutputReport>,
+    /// `ReturnValue` as sent.
+    pub return_value: Option<Value>,
+    /// `Logs`.
+    pub logs: Vec<String>,
+    /// What was written to storage (only through a running `start`).
+    pub written: Vec<String>,
+    /// The handler's own output during the invocation (only for a handler started here).
+    pub handler_output: Vec<String>,
+}
+
+impl Report {
+    /// A report for an invocation's outcome.
+    pub fn new(
+        function: &Function,
+        invocation_id: &str,
+        outcome: Result<&Invocation, String>,
+    ) -> Report {
+        let mut report = Report {
+            function: function.name.clone(),
+            invocation_id: invocation_id.to_string(),
+            succeeded: outcome.is_ok(),
+            error: outcome.as_ref().err().cloned(),
+            outputs: Vec::new(),
+            return_value: None,
+            logs: Vec::new(),
+            written: Vec::new(),
+            handler_output: Vec::new(),
+        };
+        if let Ok(invocation) = outcome {
+            report.return_value = invocation.return_value.clone();
+            report.logs = invocation.logs.clone();
+            let received = invocation
+                .outputs
+                .iter()
+                .map(|(name, d)| (name, Received::from_delivered(d)))
+                .chain(
+                    invocation
+                        .http_outputs
+                        .iter()
+                        .map(|(name, h)| (name, Received::from_http(h))),
+                );
+            for (name, received) in received {
+                report.outputs.push(OutputReport {
+                    binding: name.clone(),
+                    kind: function
+                        .output(name)
+                        .map(|b| b.kind.clone())
+                        .unwrap_or_default(),
+                    received,
+                });
+            }
+            // In binding-name order, as one map of them would list them.
+            report.outputs.sort_by(|a, b| a.binding.cmp(&b.binding));
+        }
+        report
+    }
+
+    /// The report as the console shows it.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let status = if self.succeeded {
+            "Succeeded"
+        } else {
+            "Failed"
+        };
+        let _ = writeln!(
+            out,
+            "Executed 'Functions.{}' ({status}, Id={})",
+            self.function, self.invocation_id
+        );
+        if let Some(error) = &self.error {
+            let _ = writeln!(out, "  error: {error}");
+        }
+        if !self.outputs.is_empty() {
+            let _ = writeln!(out, "Outputs (as each binding receives them):");
+        }
+        for output in &self.outputs {
+            let name = if output.binding == RETURN_BINDING {
+                "$return".to_string()
+            } else {
+                output.binding.clone()
+            };
+            let what = match &output.received {
+                Received::Text { text } => format!("text {text:?}"),
+                Received::Bytes { base64, utf8 } => match utf8 {
+                    Some(text) => format!(
+                        "{} bytes {text:?} (a base64-looking string is decoded by the host)",
+                        base64::engine::general_purpose::STANDARD
+                            .decode(base64)
+                            .map_or(0, |b| b.len())
+                    ),
+                    None => format!("bytes, base64 {base64}"),
+                },
+                Received::Json { value } => format!("JSON {value}"),
+                Received::Items { items } => {
+                    format!("{} item(s): {}", items.len(), Value::Array(items.clone()))
+                }
+                Received::Http {
+                    status,
+                    headers,
+                    body,
+                    problem,
+                } => {
+                    let mut text = format!("HTTP {status}");
+                    for (k, v) in headers {
+                        let _ = write!(text, "\n      {k}: {v}");
+                    }
+                    let _ = write!(text, "\n      {body}");
+                    if let Some(problem) = problem {
+                        let _ = write!(text, "\n      (the host fails this response: {problem})");
+                    }
+                    text
+                }
+            };
+            let _ = writeln!(out, "  {name} ({}): {what}", output.kind);
+        }
+        if let Some(value) = &self.return_value {
+            let _ = writeln!(out, "ReturnValue: {value}");
+        }
+        if !self.logs.is_empty() {
+            let _ = writeln!(out, "Logs:");
+            for log in &self.logs {
+                let _ = writeln!(out, "  {log}");
+            }
+        }
+        for line in &self.written {
+            let _ = writeln!(out, "Written: {line}");
+        }
+        if !self.handler_output.is_empty() {
+            let _ = writeln!(out, "Handler output:");
+            for line in &self.handler_output {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        out
+    }
+}
+
+/// Runs one invocation, through a running `start` if one answers on `options.port`, else
+/// with a handler started for it.
+pub async fn invoke(options: &InvokeOptions) -> Result<Report, StartError> {
+    if let Some(port) = options.port
+        && let Some(report) = through_start(port, options).await?
+    {
+        return Ok(report);
+    }
+    let app_dir = match &options.app_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let build = options.build.clone().ok_or_else(|| {
+                StartError::Input("no app folder to run and no way to build one".into())
+            })?;
+            let built = tokio::task::spawn_blocking(move || build.rebuild())
+                .await
+                .map_err(|e| StartError::Io(std::io::Error::other(e)))??;
+            let mut dirs = built.app_dirs;
+            if dirs.len() != 1 {
+                return Err(StartError::SeveralApps {
+                    apps: dirs.iter().map(|d| d.display().to_string()).collect(),
+                });
+            }
+            dirs.remove(0)
+        }
+    };
+    let app = App::load(&app_dir)?;
+    let function = find(&app, &options.function)?;
+    let body = envelope(function, &options.input)?;
+    let handler = Handler::start(&app, HandlerOptions::new()).await?;
+    let invocation_id = crate::new_guid();
+    let outcome = handler
+        .invoke_raw_with_id(&function.name, body.to_string(), &invocation_id)
+        .await;
+    let mut report = Report::new(
+        function,
+        &invocation_id,
+        outcome.as_ref().map_err(HostError::to_string),
+    );
+    // Give the pipes a moment to deliver what the handler printed.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    report.handler_output = handler
+        .output()
+        .into_iter()
+        .map(|line| match line.stream {
+            OutputStream::Stdout => line.text,
+            OutputStream::Stderr => format!("stderr: {}", line.text),
+        })
+        .collect();
+    handler.kill().await;
+    Ok(report)
+}
+
+fn find<'a>(app: &'a App, name: &str) -> Result<&'a Function, StartError> {
+    app.function(name)
+        .ok_or_else(|| StartError::UnknownFunction {
+            name: name.to_string(),
+            available: app.functions().iter().map(|f| f.name.clone()).collect(),
+        })
+}
+
+/// Asks a running `start` for the app, builds the envelope and posts it to its invoke
+/// endpoint. `None` when nothing (or something else) listens there.
+async fn through_start(port: u16, options: &InvokeOptions) -> Result<Option<Report>, StartError> {
+    if std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        return Ok(None);
+    }
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let send = |method: http::Method, path: String, body: Bytes| {
+        let request = http::Request::builder()
+            .method(method)
+            .uri(format!("http://127.0.0.1:{port}{path}"))
+            .header("content-type", "application/json")
+            .body(Full::new(body))
+            .expect("a well-formed request");
+        let client = client.clone();
+        async move {
+            let response = client.request(request).await.ok()?;
+            let status = response.status();
+            let body = response.into_body().collect().await.ok()?.to_bytes();
+            Some((status, body))
+        }
+    };
+    // The function's bindings come from the running host, which may have been rebuilt.
+    let Some((status, body)) = send(
+        http::Method::GET,
+        format!("/.azfn/functions/{}", options.function),
+        Bytes::new(),
+    )
+    .await
+    else {
+        return Ok(None);
+    };
+    match status.as_u16() {
+        200 => {}
+        404 if body.starts_with(b"{") => {
+            let error: Value = serde_json::from_slice(&body).unwrap_or_default();
+            return Err(StartError::UnknownFunction {
+                name: options.function.clone(),
+                available: serde_json::from_value(error["available"].clone()).unwrap_or_default(),
+            });
+        }
+        // Not an azfn host (a real `func start`, or something else).
+        _ => return Ok(None),
+    }
+    let function_json: Value = serde_json::from_slice(&body).unwrap_or_default();
+    let function = function_from_json(&options.function, &function_json)?;
+    let envelope = envelope(&function, &options.input)?;
+    let Some((status, body)) = send(
+        http::Method::POST,
+        format!("/.azfn/invoke/{}", function.name),
+        Bytes::from(envelope.to_string()),
+    )
+    .await
+    else {
+        return Ok(None);
+    };
+    if !status.is_success() {
+        return Err(StartError::InvocationFailed {
+            function: function.name.clone(),
+            message: String::from_utf8_lossy(&body).into_owned(),
+        });
+    }
+    serde_json::from_slice(&body)
+        .map(Some)
+        .map_err(|e| StartError::Input(format!("unreadable answer from `cargo azfn start`: {e}")))
+}
+
+/// A `Function` from its function.json, by writing it to a scratch app folder: the host
+/// model only loads from disk, and this keeps its parsing rules in one place.
+fn function_from_json(name: &str, json: &Value) -> Result<Function, StartError> {
+    let dir = std::env::temp_dir().join(format!(
+        "azfn-invoke-{}-{}",
+        std::process::id(),
+        crate::new_guid()
+    ));
+    let result = (|| {
+        std::fs::create_dir_all(dir.join(name))?;
+        std::fs::write(
+            dir.join("host.json"),
+            r#"{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"handler"}}}"#,
+        )?;
+        std::fs::write(dir.join(name).join("function.json"), json.to_string())?;
+        Ok::<_, std::io::Error>(())
+    })();
+    let loaded = result
+        .map_err(StartError::Io)
+        .and_then(|()| Ok(App::load(&dir)?));
+    let _ = std::fs::remove_dir_all(&dir);
+    let app = loaded?;
+    Ok(find(&app, name)?.clone())
+}
