@@ -641,28 +641,14 @@ fn route_param(inner: &str, range: Range<usize>, template: &str) -> Result<Route
     })
 }
 
-/// The `{name}` binding expressions in a setting value (`images/{name}`), which the host fills
-/// from trigger data such as route parameters. `{{` is not an expression.
+/// The names the `{...}` binding expressions in a setting value (`images/{name}`) read from
+/// the trigger's data, such as route parameters ([`azfn_spec::expression::expressions`]):
+/// `name` for `{name}` and `{name.id}`.
 pub(crate) fn binding_expressions(value: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = value;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        if let Some(escaped) = after.strip_prefix('{') {
-            rest = escaped;
-            continue;
-        }
-        let Some(close) = after.find('}') else {
-            break;
-        };
-        let inner = &after[..close];
-        // `{data.id}` and `{sys.randguid}` name a member; the first segment is what the trigger
-        // provides.
-        let head = inner.split(['.', ':']).next().unwrap_or(inner);
-        out.push(head);
-        rest = &after[close + 1..];
-    }
-    out
+    azfn_spec::expression::expressions(value)
+        .iter()
+        .map(azfn_spec::expression::Expression::name)
+        .collect()
 }
 
 #[cfg(test)]
