@@ -16,11 +16,12 @@ use serde_json::{Map, Value, json};
 
 use super::HostError;
 use super::app::{ConfigSection, Function, HttpMode, RouteMatch};
-use super::client::{OutBody, new_guid, send};
+use super::client::{OutBody, send};
 use super::dotnet::url_encode;
 use super::invoke::{Invocation, encode_value, metadata_from_binding_data};
 use super::process::Handler;
 use super::route::percent_decode;
+use azfn_spec::expression::new_guid;
 
 /// What the front door did with a request. Every response from [`Handler::http`] carries one
 /// in its extensions: `response.extensions().get::<HttpTrace>()`.

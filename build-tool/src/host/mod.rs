@@ -67,7 +67,7 @@ pub use app::{
 pub use error::HostError;
 pub use front::{DEFAULT_HOST, HttpTrace};
 pub use invoke::{
-    Delivered, Invocation, RawResponse, encode_bytes, encode_text, encode_value,
+    Delivered, Invocation, RawResponse, binding_data, encode_bytes, encode_text, encode_value,
     metadata_from_binding_data,
 };
 pub use process::{
@@ -78,4 +78,5 @@ pub use render::HttpOutput;
 
 // Ids and clocks stamped like the host's, for `cargo azfn start`'s own invocations.
 pub(crate) use app::get_ci;
-pub(crate) use client::{new_guid, utc_now};
+pub(crate) use azfn_spec::expression::new_guid;
+pub(crate) use client::utc_now;

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::format_offset;
-use super::outputs::{BindingData, read_inputs, split_blob_path, write_outputs};
+use super::outputs::{read_inputs, split_blob_path, write_outputs};
 use super::queue::finish;
 use super::triggers::Scope;
-use crate::host::{encode_bytes, encode_text};
+use crate::host::{binding_data, encode_bytes, encode_text};
 use crate::storage::{BlobInfo, MessageEncoding};
 
 /// How often the container is listed. The extension's polling scan for small accounts is a
@@ -219,15 +219,11 @@ async fn invoke(
             .await
             .map_err(|e| e.to_string())?
             .unwrap_or_default();
-        let mut binding = BindingData::default();
-        binding.insert("BlobTrigger", format!("{container}/{}", blob.name));
         let mut metadata = Map::new();
         for (name, value) in values {
-            binding.insert(name, value.clone());
             metadata.insert(name.clone(), encode_text(value));
         }
         let uri = storage.blob_url(container, &blob.name);
-        binding.insert("Uri", uri.clone());
         metadata.insert("Uri".into(), encode_text(&uri));
         metadata.insert("Properties".into(), properties(blob));
         metadata.insert("Metadata".into(), json!({}));
@@ -244,6 +240,7 @@ async fn invoke(
                 encode_text(&String::from_utf8_lossy(&content))
             },
         );
+        let binding = binding_data(f, &data, &metadata);
         data.extend(read_inputs(shared, f, &binding).await?);
         let invocation = scope
             .invoke(function, data, metadata, &invocation_id)
