@@ -220,3 +220,33 @@ async fn invoke_resolves_queue_trigger_in_output_paths_with_or_without_start() {
     host.shutdown().await;
     azurite.stop().await;
 }
+
+/// Without `start` nothing is written, but an output path Azure could not resolve fails the
+/// invocation as it does through `start`: both use the same binding data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unresolvable_output_path_fails_without_start_too() {
+    let app = FixtureApp::new(
+        &[(
+            "save_note",
+            json!([
+                {"type": "queueTrigger", "direction": "in", "name": "item", "queueName": "notes-in"},
+                {"type": "blob", "direction": "out", "name": "note", "path": "notes/{missing}.txt"}
+            ]),
+        )],
+        json!({"functions": {"save_note": {"outputs": {"note": "saved note"}}}}),
+        json!({}),
+    );
+    let report = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "save_note",
+        InvokeInput::Data(r#"{"name":"first"}"#.into()),
+    ))
+    .await
+    .unwrap();
+    assert!(!report.succeeded);
+    let error = report.error.unwrap();
+    assert!(
+        error.contains("No value for named parameter 'missing'"),
+        "{error}"
+    );
+}

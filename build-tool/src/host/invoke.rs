@@ -199,6 +199,22 @@ pub fn binding_data(
     binding
 }
 
+/// [`binding_data`] for a whole envelope (`{"Data": ..., "Metadata": ...}`), as
+/// `cargo azfn invoke` sends it with or without `start`.
+pub fn envelope_binding_data(
+    function: &Function,
+    envelope: &Value,
+) -> azfn_spec::expression::BindingData {
+    let part = |key: &str| {
+        envelope
+            .get(key)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    binding_data(function, &part("Data"), &part("Metadata"))
+}
+
 /// A `Data` or `Metadata` value with §2.3's encoding undone: a string holding JSON text is
 /// that JSON value, any other string is itself, an object stays an object.
 fn decode_value(value: &Value) -> Value {

@@ -68,7 +68,7 @@ pub use error::HostError;
 pub use front::{DEFAULT_HOST, HttpTrace};
 pub use invoke::{
     Delivered, Invocation, RawResponse, binding_data, encode_bytes, encode_text, encode_value,
-    metadata_from_binding_data,
+    envelope_binding_data, metadata_from_binding_data,
 };
 pub use process::{
     DEFAULT_HOST_VERSION, DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_REQUEST_BODY, Handler, HandlerOptions,

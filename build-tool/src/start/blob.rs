@@ -32,21 +32,32 @@ enum Token {
 pub(crate) struct Pattern(Vec<Token>);
 
 impl Pattern {
+    /// Parses the pattern with the binding template parser
+    /// ([`azfn_spec::expression::parse`]), as the blob extension builds its
+    /// `BindingTemplateSource`; a capture is a plain name, never `{a.b}` (the WebJobs
+    /// `BuildCapturePattern`: "Capture expressions can't include dot operators").
     pub(crate) fn parse(text: &str) -> Result<Pattern, String> {
-        let mut tokens = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            if start > 0 {
-                tokens.push(Token::Literal(rest[..start].to_string()));
+        use azfn_spec::expression::Token as Parsed;
+        let template = azfn_spec::expression::parse(text)
+            .map_err(|e| format!("blob path `{text}`: {}", e.message))?;
+        let mut tokens: Vec<Token> = Vec::new();
+        for token in &template.tokens {
+            match token {
+                // `{{` is a literal token of its own: joined to its neighbours, the prefix
+                // used for listing stays whole.
+                Parsed::Literal(literal) => match tokens.last_mut() {
+                    Some(Token::Literal(last)) => last.push_str(literal),
+                    _ => tokens.push(Token::Literal((*literal).to_string())),
+                },
+                Parsed::Expression(e) if e.path.len() > 1 => {
+                    return Err(format!(
+                        "blob path `{text}`: `{}` cannot be matched against blob names: a \
+                         trigger path captures plain names, not properties",
+                        &text[e.range.clone()]
+                    ));
+                }
+                Parsed::Expression(e) => tokens.push(Token::Param(e.name().to_string())),
             }
-            let end = rest[start..]
-                .find('}')
-                .ok_or_else(|| format!("unbalanced `{{` in blob path `{text}`"))?;
-            tokens.push(Token::Param(rest[start + 1..start + end].to_string()));
-            rest = &rest[start + end + 1..];
-        }
-        if !rest.is_empty() {
-            tokens.push(Token::Literal(rest.to_string()));
         }
         Ok(Pattern(tokens))
     }
@@ -296,5 +307,16 @@ mod tests {
         );
         assert_eq!(p.matches("other/x.csv"), None);
         assert_eq!(p.matches("input/noext"), None);
+    }
+
+    #[test]
+    fn patterns_are_binding_templates() {
+        let p = Pattern::parse("in{{put}}/{name}").unwrap();
+        assert_eq!(p.prefix(), "in{put}/");
+        assert!(p.matches("in{put}/a.txt").is_some());
+        let e = Pattern::parse("input/{order.id}").unwrap_err();
+        assert!(e.contains("not properties"), "{e}");
+        let e = Pattern::parse("input/{name").unwrap_err();
+        assert!(e.contains("no closing bracket"), "{e}");
     }
 }

@@ -27,7 +27,7 @@ use super::Shared;
 use super::outputs::write_outputs;
 use super::queue::finish;
 use crate::host::{
-    Function, HostError, HttpTrace, Invocation, RETURN_BINDING, binding_data, get_ci,
+    Function, HostError, HttpTrace, Invocation, RETURN_BINDING, envelope_binding_data, get_ci,
 };
 use crate::invoke_cmd::{InvokeInput, Report, envelope};
 use azfn_spec::expression::BindingData;
@@ -306,16 +306,11 @@ fn shared_arc(shared: &Shared) -> Arc<Shared> {
         .expect("the host outlives its requests")
 }
 
-/// The binding data of an envelope's invocation: the same [`binding_data`] a queue message
-/// or a blob gets, from the envelope's `Data` and `Metadata`.
-fn envelope_binding_data(function: &Function, body: &[u8]) -> BindingData {
+/// The binding data of an envelope's invocation: what a queue message or a blob gets, from
+/// the envelope's `Data` and `Metadata`.
+fn binding_data_of(function: &Function, body: &[u8]) -> BindingData {
     let envelope: Value = serde_json::from_slice(body).unwrap_or_default();
-    let part = |key: &str| envelope.get(key).and_then(Value::as_object).cloned();
-    binding_data(
-        function,
-        &part("Data").unwrap_or_default(),
-        &part("Metadata").unwrap_or_default(),
-    )
+    envelope_binding_data(function, &envelope)
 }
 
 async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
@@ -346,7 +341,7 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
                 shared,
                 function,
                 invocation,
-                &envelope_binding_data(function, &body),
+                &binding_data_of(function, &body),
             )
             .await
         }

@@ -34,7 +34,7 @@ mod blob;
 mod console;
 mod error;
 mod front;
-mod outputs;
+pub(crate) mod outputs;
 mod queue;
 mod supervisor;
 pub mod timer;

@@ -6,7 +6,9 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::Shared;
-use crate::host::{Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
+use crate::host::{
+    Binding, Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text,
+};
 
 /// Resolves `%Setting%` and `{expression}` in a binding property as the host does
 /// ([`azfn_spec::expression::resolve`]): `{rand-guid}`, `{DateTime}` and `sys` are built in;
@@ -16,8 +18,46 @@ pub(crate) fn resolve(
     data: &BindingData,
     template: &str,
 ) -> Result<String, String> {
-    azfn_spec::expression::resolve(template, data, |name| shared.setting(name), &SystemClock)
+    resolve_with(data, template, &|name| shared.setting(name))
+}
+
+/// [`resolve`] with app settings from `setting`.
+fn resolve_with(
+    data: &BindingData,
+    template: &str,
+    setting: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    azfn_spec::expression::resolve(template, data, setting, &SystemClock)
         .map_err(|e| format!("{e} (binding expression in `{template}`)"))
+}
+
+/// Where a queue or blob output binding writes for this invocation: its `queueName`, or its
+/// `path` checked as `container/blob`; `None` for the kinds not written locally. `start`
+/// writes there, and `invoke` without `start` checks that it can be resolved, so both fail
+/// alike when Azure would.
+pub(crate) fn output_target(
+    binding: &Binding,
+    data: &BindingData,
+    setting: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, String> {
+    let label = if binding.name == RETURN_BINDING {
+        "$return".to_string()
+    } else {
+        format!("`{}`", binding.name)
+    };
+    let (key, what) = match binding.kind.to_ascii_lowercase().as_str() {
+        "queue" => ("queueName", "queue"),
+        "blob" => ("path", "blob"),
+        _ => return Ok(None),
+    };
+    let template = binding
+        .setting_str(key)
+        .ok_or_else(|| format!("{what} output {label} has no `{key}`"))?;
+    let target = resolve_with(data, template, setting)?;
+    if what == "blob" {
+        split_blob_path(&target)?;
+    }
+    Ok(Some(target))
 }
 
 /// `container/blob` split at the first slash, checked as the blob extension does
@@ -106,10 +146,8 @@ pub(crate) async fn write_outputs(
         match kind.as_str() {
             "http" => {}
             "queue" => {
-                let queue = binding
-                    .setting_str("queueName")
-                    .ok_or_else(|| format!("queue output {label} has no `queueName`"))?;
-                let queue = resolve(shared, data, queue)?;
+                let queue =
+                    output_target(binding, data, &|name| shared.setting(name))?.unwrap_or_default();
                 let storage = shared.storage(binding.setting_str("connection"))?;
                 let encoding = super::queue::QueueSettings::from_app(&shared.app()).encoding;
                 let messages = items(delivered);
@@ -125,10 +163,8 @@ pub(crate) async fn write_outputs(
                 ));
             }
             "blob" => {
-                let path = binding
-                    .setting_str("path")
-                    .ok_or_else(|| format!("blob output {label} has no `path`"))?;
-                let path = resolve(shared, data, path)?;
+                let path =
+                    output_target(binding, data, &|name| shared.setting(name))?.unwrap_or_default();
                 let (container, blob) = split_blob_path(&path)?;
                 let storage = shared.storage(binding.setting_str("connection"))?;
                 let content = match delivered {
