@@ -168,3 +168,85 @@ async fn through_a_running_start_outputs_land_in_azurite() {
     host.shutdown().await;
     azurite.stop().await;
 }
+
+/// Issue 14 item 2: `cargo azfn invoke save_note --data first` with
+/// `path = "notes/{queueTrigger}.txt"` failed through a running `start` ("No value for named
+/// parameter 'queueTrigger'") and succeeded without one: the two paths built different binding
+/// data. Both now succeed, and through `start` the blob lands where Azure would put it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_resolves_queue_trigger_in_output_paths_with_or_without_start() {
+    let app = FixtureApp::new(
+        &[(
+            "save_note",
+            json!([
+                {"type": "queueTrigger", "direction": "in", "name": "item", "queueName": "notes-in"},
+                {"type": "blob", "direction": "out", "name": "note", "path": "notes/{queueTrigger}.txt"}
+            ]),
+        )],
+        json!({"functions": {"save_note": {"outputs": {"note": "saved note"}}}}),
+        json!({}),
+    );
+    let alone = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "save_note",
+        InvokeInput::Data("first".into()),
+    ))
+    .await
+    .unwrap();
+    assert!(alone.succeeded, "{:?}", alone.error);
+
+    let Some(azurite) = azurite().await else {
+        return;
+    };
+    let host = start(app.path(), &azurite).await;
+    let mut options =
+        InvokeOptions::for_app("unused", "save_note", InvokeInput::Data("first".into()));
+    options.port = Some(host.port());
+    let report = invoke(&options).await.unwrap();
+    assert!(report.succeeded, "{:?}", report.error);
+    assert_eq!(report.written.len(), 1, "{:?}", report.written);
+    assert!(
+        report.written[0].contains("notes/first.txt"),
+        "{:?}",
+        report.written
+    );
+    let storage = host.storage(None).unwrap();
+    let blob = storage
+        .download_blob("notes", "first.txt")
+        .await
+        .unwrap()
+        .expect("notes/first.txt is written");
+    assert_eq!(&blob[..], b"saved note");
+    host.shutdown().await;
+    azurite.stop().await;
+}
+
+/// Without `start` nothing is written, but an output path Azure could not resolve fails the
+/// invocation as it does through `start`: both use the same binding data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unresolvable_output_path_fails_without_start_too() {
+    let app = FixtureApp::new(
+        &[(
+            "save_note",
+            json!([
+                {"type": "queueTrigger", "direction": "in", "name": "item", "queueName": "notes-in"},
+                {"type": "blob", "direction": "out", "name": "note", "path": "notes/{missing}.txt"}
+            ]),
+        )],
+        json!({"functions": {"save_note": {"outputs": {"note": "saved note"}}}}),
+        json!({}),
+    );
+    let report = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "save_note",
+        InvokeInput::Data(r#"{"name":"first"}"#.into()),
+    ))
+    .await
+    .unwrap();
+    assert!(!report.succeeded);
+    let error = report.error.unwrap();
+    assert!(
+        error.contains("No value for named parameter 'missing'"),
+        "{error}"
+    );
+}

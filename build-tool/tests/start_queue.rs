@@ -198,3 +198,45 @@ async fn outputs_are_written_by_the_hosts_base64_rule() {
     host.shutdown().await;
     azurite.stop().await;
 }
+
+/// Issue 14 item 1: Azure resolves `{name}` in an output path from the top-level properties
+/// of a JSON queue message (and `{a.b}` from its nested objects); the local host answered
+/// "No value for named parameter 'name'".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_json_message_fills_the_output_paths_binding_expressions() {
+    let Some(azurite) = azurite().await else {
+        return;
+    };
+    let app = FixtureApp::new(
+        &[(
+            "SaveNote",
+            json!([
+                {"type": "queueTrigger", "direction": "in", "name": "item", "queueName": "notes-in"},
+                {"type": "blob", "direction": "out", "name": "note", "path": "notes/{name}.txt"},
+                {"type": "blob", "direction": "out", "name": "copy", "path": "notes/{meta.id}/{Name}.txt"}
+            ]),
+        )],
+        json!({"functions": {"SaveNote": {"outputs": {"note": "saved note", "copy": "a copy"}}}}),
+        json!({"queues": {"maxPollingInterval": "00:00:00.200"}}),
+    );
+    let host = start(app.path(), &azurite).await;
+    let storage = host.storage(None).unwrap();
+    storage
+        .put_message(
+            "notes-in",
+            br#"{"name":"second","text":"hi","meta":{"id":"x7"}}"#,
+            MessageEncoding::Base64,
+        )
+        .await
+        .unwrap();
+    for (blob, content) in [("second.txt", "saved note"), ("x7/second.txt", "a copy")] {
+        let found = eventually(Duration::from_secs(20), || {
+            let storage = storage.clone();
+            async move { storage.download_blob("notes", blob).await.ok().flatten() }
+        })
+        .await;
+        assert_eq!(&found[..], content.as_bytes(), "notes/{blob}");
+    }
+    host.shutdown().await;
+    azurite.stop().await;
+}

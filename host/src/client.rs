@@ -151,22 +151,6 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     out
 }
 
-/// A fresh version-4 GUID in .NET's default `D` format (lower-case, hyphenated).
-pub(crate) fn new_guid() -> String {
-    let mut b: [u8; 16] = random_bytes();
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 /// A W3C `traceparent` as .NET's `Activity` writes it (sampled flag off).
 pub(crate) fn new_traceparent() -> String {
     let trace: [u8; 16] = random_bytes();
@@ -220,10 +204,10 @@ mod tests {
 
     #[test]
     fn guids_look_like_guids() {
-        let g = new_guid();
+        let g = azfn_spec::expression::new_guid();
         assert_eq!(g.len(), 36);
         assert_eq!(&g[14..15], "4");
-        assert_ne!(g, new_guid());
+        assert_ne!(g, azfn_spec::expression::new_guid());
         let now = utc_now();
         assert_eq!(now.len(), "2024-10-24T21:32:17.1234567Z".len());
     }

@@ -15,12 +15,13 @@ use serde_json::{Map, json};
 
 use super::HostError;
 use super::app::{ConfigSection, Function, HttpMode, RouteMatch};
-use super::client::{OutBody, new_guid, send};
+use super::client::{OutBody, send};
 use super::dotnet::url_encode;
 use azfn_spec::encoding::{HttpTriggerRequest, content_length, parse_query};
 
 use super::invoke::{Invocation, metadata_from_binding_data};
 use super::process::Handler;
+use azfn_spec::expression::new_guid;
 
 /// What the front door did with a request. Every response from [`Handler::http`] carries one
 /// in its extensions: `response.extensions().get::<HttpTrace>()`.

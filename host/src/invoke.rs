@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine as _;
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode, Uri};
@@ -13,8 +14,9 @@ pub use azfn_spec::encoding::{encode_bytes, encode_text, encode_value};
 
 use super::HostError;
 use super::app::{Function, HttpMode};
-use super::client::{OutBody, new_guid, new_traceparent, send, utc_now};
+use super::client::{OutBody, new_traceparent, send, utc_now};
 use super::process::Handler;
+use azfn_spec::expression::new_guid;
 
 /// The handler's raw answer to an invocation request.
 #[derive(Clone, Debug)]
@@ -76,6 +78,84 @@ pub fn metadata_from_binding_data(
     binding_data: Map<String, Value>,
 ) -> Map<String, Value> {
     azfn_spec::encoding::metadata_from_binding_data(function, binding_data, &utc_now(), &new_guid())
+}
+
+/// The binding data the host has for one invocation, from what it sends the handler: the
+/// trigger's values (`metadata`, before [`metadata_from_binding_data`] drops the `…Trigger`
+/// keys; §2.3's encoding undone), `QueueTrigger` for a queue trigger (the message as text, as
+/// the queue extension's `QueueTriggerBinding.CreateBindingData`), then the top-level
+/// properties of a trigger value that is a JSON object
+/// ([`azfn_spec::expression::BindingData::add_json_properties`]). `sys` is left to the
+/// evaluator. Every local invocation path builds its binding data here, so that a binding
+/// expression resolves alike whichever path ran the function.
+pub fn binding_data(
+    function: &Function,
+    data: &Map<String, Value>,
+    metadata: &Map<String, Value>,
+) -> azfn_spec::expression::BindingData {
+    let mut binding = azfn_spec::expression::BindingData::new();
+    binding.set_method_name(&function.name);
+    for (name, value) in metadata {
+        if name != "sys" {
+            binding.insert(name, decode_value(value));
+        }
+    }
+    let trigger = function.trigger();
+    let text = trigger
+        .and_then(|t| data.get(&t.name).map(|v| (t, v)))
+        .and_then(|(t, value)| trigger_text(value, t.is_binary()));
+    if let Some(text) = text {
+        if trigger.is_some_and(|t| t.kind.eq_ignore_ascii_case("queueTrigger"))
+            && binding.get("QueueTrigger").is_none()
+        {
+            binding.insert("QueueTrigger", text.as_str());
+        }
+        binding.add_json_properties(&text);
+    }
+    binding
+}
+
+/// [`binding_data`] for a whole envelope (`{"Data": ..., "Metadata": ...}`), as
+/// `cargo azfn invoke` sends it with or without `start`.
+pub fn envelope_binding_data(
+    function: &Function,
+    envelope: &Value,
+) -> azfn_spec::expression::BindingData {
+    let part = |key: &str| {
+        envelope
+            .get(key)
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    binding_data(function, &part("Data"), &part("Metadata"))
+}
+
+/// A `Data` or `Metadata` value with §2.3's encoding undone: a string holding JSON text is
+/// that JSON value, any other string is itself, an object stays an object.
+fn decode_value(value: &Value) -> Value {
+    match value {
+        Value::String(s) => serde_json::from_str(s).unwrap_or_else(|_| value.clone()),
+        other => other.clone(),
+    }
+}
+
+/// A trigger value as the text the host's binding data sees: a string (double-encoded on the
+/// wire, §2.3) or, for `dataType: binary`, the base64 bytes as UTF-8.
+fn trigger_text(value: &Value, binary: bool) -> Option<String> {
+    let Value::String(wire) = value else {
+        return None;
+    };
+    if binary {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(wire)
+            .ok()?;
+        return String::from_utf8(bytes).ok();
+    }
+    match decode_value(value) {
+        Value::String(text) => Some(text),
+        _ => None,
+    }
 }
 
 impl Handler {

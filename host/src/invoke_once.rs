@@ -527,6 +527,12 @@ pub async fn invoke(options: &InvokeOptions) -> Result<Report, StartError> {
         &invocation_id,
         outcome.as_ref().map_err(HostError::to_string),
     );
+    if let Ok(invocation) = &outcome
+        && let Err(error) = check_output_targets(&app, function, &body, invocation)
+    {
+        report.succeeded = false;
+        report.error = Some(error);
+    }
     // Give the pipes a moment to deliver what the handler printed.
     tokio::time::sleep(Duration::from_millis(50)).await;
     report.handler_output = handler
@@ -539,6 +545,32 @@ pub async fn invoke(options: &InvokeOptions) -> Result<Report, StartError> {
         .collect();
     handler.kill().await;
     Ok(report)
+}
+
+/// Resolves the output paths and queue names of an invocation run without `start`, with the
+/// binding data `start` would build from the same envelope
+/// ([`crate::envelope_binding_data`]): nothing is written, but an expression Azure could not
+/// resolve fails the invocation here as it does through `start`.
+fn check_output_targets(
+    app: &App,
+    function: &Function,
+    envelope: &Value,
+    invocation: &Invocation,
+) -> Result<(), String> {
+    let data = crate::envelope_binding_data(function, envelope);
+    // The environment first, then local.settings.json `Values`, as `start` reads settings.
+    let setting = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| app.settings().get(name).cloned())
+    };
+    for name in invocation.outputs.keys() {
+        if let Some(binding) = function.output(name) {
+            crate::start::outputs::output_target(binding, &data, &setting)?;
+        }
+    }
+    Ok(())
 }
 
 fn find<'a>(app: &'a App, name: &str) -> Result<&'a Function, StartError> {

@@ -69,8 +69,8 @@ pub use app::{
 pub use error::HostError;
 pub use front::{DEFAULT_HOST, HttpTrace};
 pub use invoke::{
-    Delivered, HttpOutput, Invocation, RawResponse, encode_bytes, encode_text, encode_value,
-    metadata_from_binding_data,
+    Delivered, HttpOutput, Invocation, RawResponse, binding_data, encode_bytes, encode_text,
+    encode_value, envelope_binding_data, metadata_from_binding_data,
 };
 pub use process::{
     DEFAULT_HOST_VERSION, DEFAULT_INIT_TIMEOUT, DEFAULT_MAX_REQUEST_BODY, Handler, HandlerOptions,
@@ -79,4 +79,5 @@ pub use process::{
 
 // Ids and clocks stamped like the host's, for `cargo azfn start`'s own invocations.
 pub(crate) use app::get_ci;
-pub(crate) use client::{new_guid, utc_now};
+pub(crate) use azfn_spec::expression::new_guid;
+pub(crate) use client::utc_now;

@@ -13,8 +13,9 @@ use tokio::sync::{Notify, oneshot, watch};
 
 use super::HostError;
 use super::app::App;
-use super::client::{HttpClient, OutBody, new_client, new_guid};
+use super::client::{HttpClient, OutBody, new_client};
 use super::dotnet::{expand_environment_variables, parse_arguments, remove_unexpanded_variables};
+use azfn_spec::expression::new_guid;
 
 /// The host version the simulation claims to be, in `X-Azure-Functions-HostVersion` and
 /// `User-Agent` (the contract's reference host, 4.1037.0).

@@ -66,23 +66,11 @@ pub(crate) struct FunctionModel {
 
 pub(crate) const RETURN_BINDING: &str = "$return";
 
-/// The name the host reserves (`/admin/host`, `host.json`).
-const RESERVED_FUNCTION_NAME: &str = "host";
-
 fn last_segment(path: &syn::Path) -> String {
     path.segments
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default()
-}
-
-/// Azure's rule for function names (the folder name): a letter, then letters, digits, `_` or
-/// `-`, at most 127 characters.
-pub(crate) fn is_valid_function_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
-        && name.len() <= 127
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// A binding name: an identifier (letters, digits, `_`, not starting with a digit), or `$return`.
@@ -835,7 +823,9 @@ fn attr_name_span(attr: &syn::Attribute) -> Span {
 }
 
 fn check_function_name(name: &str, span: Span, errors: &mut Errors) {
-    if !is_valid_function_name(name) {
+    use azfn_spec::names::FunctionNameProblem;
+    let problems = azfn_spec::names::function_name_problems(name);
+    if problems.iter().any(|p| *p != FunctionNameProblem::Reserved) {
         errors.push(syn::Error::new(
             span,
             format!(
@@ -844,7 +834,7 @@ fn check_function_name(name: &str, span: Span, errors: &mut Errors) {
                  `name = \"...\"`"
             ),
         ));
-    } else if name.eq_ignore_ascii_case(RESERVED_FUNCTION_NAME) {
+    } else if !problems.is_empty() {
         errors.push(syn::Error::new(
             span,
             format!(
@@ -1128,8 +1118,17 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e[0].contains("two bindings are named `ITEM`"), "{e:?}");
         assert!(e[1].contains("`1st` is not a valid binding name"), "{e:?}");
-        assert!(is_valid_function_name("Order-2_b"));
-        assert!(!is_valid_function_name("2b"));
+        let e = errors(
+            &QUEUE_TRIGGER,
+            quote!(queue_name = "incoming", name = "2b"),
+            quote!(
+                async fn f() {}
+            ),
+        );
+        assert!(
+            e[0].contains("`2b` is not a valid Azure function name"),
+            "{e:?}"
+        );
         let e = errors(
             &QUEUE_TRIGGER,
             quote!(queue_name = "incoming", name = "Host"),

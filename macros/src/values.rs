@@ -507,63 +507,14 @@ pub(crate) fn interval_seconds(text: &str) -> u32 {
         .fold(0, |acc, n| acc * 60 + n)
 }
 
-/// Checks a Storage queue name, unless it holds a binding expression (`{...}`) or an app
-/// setting reference (`%...%`), which are resolved at run time.
+/// Checks a Storage queue name ([`azfn_spec::names::check_queue_name`]), unless it holds a
+/// binding expression (`{...}`) or an app setting reference (`%...%`), which are resolved at run
+/// time.
 pub(crate) fn check_queue_name(name: &str) -> Option<Problem> {
     if name.contains(['{', '%']) {
         return None;
     }
-    let all = 0..name.len();
-    if let Some(i) = name.find(|c: char| c.is_ascii_uppercase()) {
-        return Some(problem(
-            format!(
-                "queue name `{name}` has an uppercase letter; Storage queue names are lowercase: \
-                 `{}`",
-                name.to_ascii_lowercase()
-            ),
-            i..i + 1,
-        ));
-    }
-    if let Some((i, c)) = name
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Some(problem(
-            format!("queue name `{name}` contains `{c}`; use lowercase letters, digits and `-`"),
-            i..i + c.len_utf8(),
-        ));
-    }
-    if !(3..=63).contains(&name.len()) {
-        return Some(problem(
-            format!(
-                "queue name `{name}` has {} character{}; Storage queue names have 3 to 63",
-                name.len(),
-                if name.len() == 1 { "" } else { "s" }
-            ),
-            // Too long: the characters past the 63rd (all ASCII by now).
-            if name.len() > 63 { 63..name.len() } else { all },
-        ));
-    }
-    let hyphen = if name.starts_with('-') {
-        Some(0)
-    } else if name.ends_with('-') {
-        Some(name.len() - 1)
-    } else {
-        None
-    };
-    if let Some(i) = hyphen {
-        return Some(problem(
-            format!("queue name `{name}` must start and end with a letter or digit"),
-            i..i + 1,
-        ));
-    }
-    if let Some(i) = name.find("--") {
-        return Some(problem(
-            format!("queue name `{name}` has two hyphens in a row"),
-            i..i + 2,
-        ));
-    }
-    None
+    azfn_spec::names::check_queue_name(name).map(|e| problem(e.message, e.range))
 }
 
 /// One `{parameter}` of an HTTP route template.
@@ -657,28 +608,14 @@ fn route_param(param: &Parameter, template: &str) -> Result<RouteParam, Problem>
     })
 }
 
-/// The `{name}` binding expressions in a setting value (`images/{name}`), which the host fills
-/// from trigger data such as route parameters. `{{` is not an expression.
+/// The names the `{...}` binding expressions in a setting value (`images/{name}`) read from
+/// the trigger's data, such as route parameters ([`azfn_spec::expression::expressions`]):
+/// `name` for `{name}` and `{name.id}`.
 pub(crate) fn binding_expressions(value: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = value;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        if let Some(escaped) = after.strip_prefix('{') {
-            rest = escaped;
-            continue;
-        }
-        let Some(close) = after.find('}') else {
-            break;
-        };
-        let inner = &after[..close];
-        // `{data.id}` and `{sys.randguid}` name a member; the first segment is what the trigger
-        // provides.
-        let head = inner.split(['.', ':']).next().unwrap_or(inner);
-        out.push(head);
-        rest = &after[close + 1..];
-    }
-    out
+    azfn_spec::expression::expressions(value)
+        .iter()
+        .map(azfn_spec::expression::Expression::name)
+        .collect()
 }
 
 #[cfg(test)]
@@ -906,6 +843,16 @@ mod tests {
         assert_eq!(all, part("ab", 0..2));
         let long = format!("{}xyz", "q".repeat(63));
         assert_eq!(at(&long).1, part("xyz", 63..66));
+    }
+
+    /// Issue 14 item 11: `Orders_Queue` was answered with "use `orders_queue`", which the
+    /// next build refused for its underscore.
+    #[test]
+    fn the_queue_name_suggested_is_accepted() {
+        let p = check_queue_name("Orders_Queue").unwrap();
+        assert!(p.message.contains("`orders-queue`"), "{}", p.message);
+        assert!(!p.message.contains("orders_queue"), "{}", p.message);
+        assert_eq!(check_queue_name("orders-queue"), None);
     }
 
     #[test]

@@ -14,4 +14,6 @@ pub mod answer;
 pub mod catalog;
 pub mod dotnet;
 pub mod encoding;
+pub mod expression;
+pub mod names;
 pub mod route;

@@ -5,13 +5,8 @@ use azfn::metadata::FunctionRecord;
 
 use crate::error::NameProblem;
 
-/// The longest function name azfn accepts. The host's own pattern,
-/// `^[a-z][a-z0-9_\-]{0,127}$`, would take 128; azfn keeps Azure's documented limit of 127, the
-/// same limit the macros enforce, so a name is never accepted by one and refused by the other.
-pub(crate) const MAX_NAME_LEN: usize = 127;
-
-/// The one name the host's pattern excludes, because `/admin/host` and `host.json` use it.
-const RESERVED_NAME: &str = "host";
+#[cfg(test)]
+use azfn_spec::names::MAX_FUNCTION_NAME_LEN as MAX_NAME_LEN;
 
 /// Every problem with the names of `records`, whose executable is copied as `executable`.
 pub(super) fn check_names(records: &[FunctionRecord], executable: &str) -> Vec<NameProblem> {
@@ -39,41 +34,13 @@ pub(super) fn check_names(records: &[FunctionRecord], executable: &str) -> Vec<N
     problems
 }
 
-/// Why the host would refuse `name`; empty when it is valid.
+/// Why the host would refuse `name` ([`azfn_spec::names::function_name_problems`]); empty
+/// when it is valid.
 pub(super) fn invalid_name_reasons(name: &str) -> Vec<String> {
-    let Some(first) = name.chars().next() else {
-        return vec!["the name is empty".to_owned()];
-    };
-    let mut reasons = Vec::new();
-    if !first.is_ascii_alphabetic() {
-        reasons.push(format!("it must start with an ASCII letter, not `{first}`"));
-    }
-    let mut bad: Vec<char> = Vec::new();
-    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-    for c in name.chars() {
-        if !allowed(c) && !bad.contains(&c) {
-            bad.push(c);
-        }
-    }
-    if !bad.is_empty() {
-        let shown: Vec<String> = bad.iter().map(|c| format!("{c:?}")).collect();
-        reasons.push(format!(
-            "it contains {}, but only ASCII letters, digits, `_` and `-` are allowed",
-            shown.join(", ")
-        ));
-    }
-    let len = name.chars().count();
-    if len > MAX_NAME_LEN {
-        reasons.push(format!(
-            "it is {len} characters long, and the limit is {MAX_NAME_LEN}"
-        ));
-    }
-    if name.eq_ignore_ascii_case(RESERVED_NAME) {
-        reasons.push(format!(
-            "`{RESERVED_NAME}` is reserved by the Functions host"
-        ));
-    }
-    reasons
+    azfn_spec::names::function_name_problems(name)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// Groups of two or more functions whose names are equal ignoring case, in the order their

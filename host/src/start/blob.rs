@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::format_offset;
-use super::outputs::{BindingData, read_inputs, split_blob_path, write_outputs};
+use super::outputs::{read_inputs, split_blob_path, write_outputs};
 use super::queue::finish;
 use super::triggers::Scope;
 use crate::storage::{BlobInfo, MessageEncoding};
-use crate::{encode_bytes, encode_text};
+use crate::{binding_data, encode_bytes, encode_text};
 
 /// How often the container is listed. The extension's polling scan for small accounts is a
 /// few seconds; Event Grid-based blob triggers are not simulated.
@@ -32,21 +32,32 @@ enum Token {
 pub(crate) struct Pattern(Vec<Token>);
 
 impl Pattern {
+    /// Parses the pattern with the binding template parser
+    /// ([`azfn_spec::expression::parse`]), as the blob extension builds its
+    /// `BindingTemplateSource`; a capture is a plain name, never `{a.b}` (the WebJobs
+    /// `BuildCapturePattern`: "Capture expressions can't include dot operators").
     pub(crate) fn parse(text: &str) -> Result<Pattern, String> {
-        let mut tokens = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('{') {
-            if start > 0 {
-                tokens.push(Token::Literal(rest[..start].to_string()));
+        use azfn_spec::expression::Token as Parsed;
+        let template = azfn_spec::expression::parse(text)
+            .map_err(|e| format!("blob path `{text}`: {}", e.message))?;
+        let mut tokens: Vec<Token> = Vec::new();
+        for token in &template.tokens {
+            match token {
+                // `{{` is a literal token of its own: joined to its neighbours, the prefix
+                // used for listing stays whole.
+                Parsed::Literal(literal) => match tokens.last_mut() {
+                    Some(Token::Literal(last)) => last.push_str(literal),
+                    _ => tokens.push(Token::Literal((*literal).to_string())),
+                },
+                Parsed::Expression(e) if e.path.len() > 1 => {
+                    return Err(format!(
+                        "blob path `{text}`: `{}` cannot be matched against blob names: a \
+                         trigger path captures plain names, not properties",
+                        &text[e.range.clone()]
+                    ));
+                }
+                Parsed::Expression(e) => tokens.push(Token::Param(e.name().to_string())),
             }
-            let end = rest[start..]
-                .find('}')
-                .ok_or_else(|| format!("unbalanced `{{` in blob path `{text}`"))?;
-            tokens.push(Token::Param(rest[start + 1..start + end].to_string()));
-            rest = &rest[start + end + 1..];
-        }
-        if !rest.is_empty() {
-            tokens.push(Token::Literal(rest.to_string()));
         }
         Ok(Pattern(tokens))
     }
@@ -219,15 +230,11 @@ async fn invoke(
             .await
             .map_err(|e| e.to_string())?
             .unwrap_or_default();
-        let mut binding = BindingData::default();
-        binding.insert("BlobTrigger", format!("{container}/{}", blob.name));
         let mut metadata = Map::new();
         for (name, value) in values {
-            binding.insert(name, value.clone());
             metadata.insert(name.clone(), encode_text(value));
         }
         let uri = storage.blob_url(container, &blob.name);
-        binding.insert("Uri", uri.clone());
         metadata.insert("Uri".into(), encode_text(&uri));
         metadata.insert("Properties".into(), properties(blob));
         metadata.insert("Metadata".into(), json!({}));
@@ -244,6 +251,7 @@ async fn invoke(
                 encode_text(&String::from_utf8_lossy(&content))
             },
         );
+        let binding = binding_data(f, &data, &metadata);
         data.extend(read_inputs(shared, f, &binding).await?);
         let invocation = scope
             .invoke(function, data, metadata, &invocation_id)
@@ -299,5 +307,16 @@ mod tests {
         );
         assert_eq!(p.matches("other/x.csv"), None);
         assert_eq!(p.matches("input/noext"), None);
+    }
+
+    #[test]
+    fn patterns_are_binding_templates() {
+        let p = Pattern::parse("in{{put}}/{name}").unwrap();
+        assert_eq!(p.prefix(), "in{put}/");
+        assert!(p.matches("in{put}/a.txt").is_some());
+        let e = Pattern::parse("input/{order.id}").unwrap_err();
+        assert!(e.contains("not properties"), "{e}");
+        let e = Pattern::parse("input/{name").unwrap_err();
+        assert!(e.contains("no closing bracket"), "{e}");
     }
 }

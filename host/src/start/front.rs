@@ -24,10 +24,13 @@ use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
 use super::Shared;
-use super::outputs::{BindingData, write_outputs};
+use super::outputs::write_outputs;
 use super::queue::finish;
 use crate::invoke_once::{InvokeInput, Report, envelope};
-use crate::{Function, HostError, HttpTrace, Invocation, RETURN_BINDING, get_ci};
+use crate::{
+    Function, HostError, HttpTrace, Invocation, RETURN_BINDING, envelope_binding_data, get_ci,
+};
+use azfn_spec::expression::BindingData;
 
 type Body = Full<Bytes>;
 
@@ -303,6 +306,13 @@ fn shared_arc(shared: &Shared) -> Arc<Shared> {
         .expect("the host outlives its requests")
 }
 
+/// The binding data of an envelope's invocation: what a queue message or a blob gets, from
+/// the envelope's `Data` and `Metadata`.
+fn binding_data_of(function: &Function, body: &[u8]) -> BindingData {
+    let envelope: Value = serde_json::from_slice(body).unwrap_or_default();
+    envelope_binding_data(function, &envelope)
+}
+
 async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
     let invocation_id = crate::new_guid();
     let started = Instant::now();
@@ -313,7 +323,7 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
     let outcome: Result<Invocation, HostError> = async {
         let handler = shared.handler().await?;
         handler
-            .invoke_raw_with_id(&function.name, body, &invocation_id)
+            .invoke_raw_with_id(&function.name, body.clone(), &invocation_id)
             .await
     }
     .await;
@@ -327,7 +337,13 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
             for log in &invocation.logs {
                 shared.console().info(log);
             }
-            write_outputs(shared, function, invocation, &BindingData::default()).await
+            write_outputs(
+                shared,
+                function,
+                invocation,
+                &binding_data_of(function, &body),
+            )
+            .await
         }
         Err(error) => Err(error.to_string()),
     };

@@ -33,7 +33,7 @@ mod blob;
 mod console;
 mod error;
 mod front;
-mod outputs;
+pub(crate) mod outputs;
 mod queue;
 mod supervisor;
 pub mod timer;
@@ -324,25 +324,12 @@ impl Shared {
             .or_else(|| self.app().settings().get(name).cloned())
     }
 
-    /// Replaces `%Name%` with app settings, as the host does in binding properties.
+    /// Replaces `%Name%` with app settings, as the host does in binding properties
+    /// ([`azfn_spec::expression::resolve_app_settings`]).
     pub(crate) fn resolve_settings(&self, text: &str) -> Result<String, String> {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('%') {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 1..];
-            let Some(end) = after.find('%') else {
-                return Err(format!("unbalanced `%` in `{text}`"));
-            };
-            let name = &after[..end];
-            let value = self.setting(name).ok_or_else(|| {
-                format!("`%{name}%` in `{text}`: no app setting `{name}` (local.settings.json Values or the environment)")
-            })?;
-            out.push_str(&value);
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
+        azfn_spec::expression::resolve_app_settings(text, |name| self.setting(name)).map_err(|e| {
+            format!("{e} (app settings are local.settings.json Values or the environment)")
+        })
     }
 
     /// The storage account behind a binding's `connection` (default `AzureWebJobsStorage`),

@@ -1,61 +1,69 @@
 //! Inputs read and outputs written around an invocation: blob inputs, queue and blob outputs
 //! (CONTRACT §3.3), and the binding expressions in their paths.
 
-use std::collections::BTreeMap;
-
+use azfn_spec::expression::{BindingData, SystemClock};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use super::Shared;
-use crate::{Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
+use crate::{Binding, Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
 
-/// The values binding expressions can use (`{queueTrigger}`, `{name}`, route parameters),
-/// keyed case-insensitively like the host's binding data.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct BindingData(BTreeMap<String, String>);
-
-impl BindingData {
-    pub(crate) fn insert(&mut self, key: &str, value: impl Into<String>) {
-        self.0.insert(key.to_ascii_lowercase(), value.into());
-    }
-
-    /// Resolves `%Setting%` and `{expression}` in a binding property. `{rand-guid}` and
-    /// `{DateTime}` are built in, as in the host; anything else must be in the trigger's
-    /// binding data, or the invocation fails, as in Azure.
-    pub(crate) fn resolve(&self, shared: &Shared, template: &str) -> Result<String, String> {
-        let template = shared.resolve_settings(template)?;
-        let mut out = String::new();
-        let mut rest = template.as_str();
-        while let Some(start) = rest.find('{') {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 1..];
-            let end = after
-                .find('}')
-                .ok_or_else(|| format!("unbalanced `{{` in `{template}`"))?;
-            let key = after[..end].trim();
-            let lower = key.to_ascii_lowercase();
-            let value = match lower.as_str() {
-                "rand-guid" | "sys.randguid" => crate::new_guid(),
-                "datetime" | "sys.utcnow" => super::now_iso_millis(),
-                _ => self.0.get(&lower).cloned().ok_or_else(|| {
-                    format!(
-                        "No value for named parameter '{key}' (binding expression in `{template}`)"
-                    )
-                })?,
-            };
-            out.push_str(&value);
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
-    }
+/// Resolves `%Setting%` and `{expression}` in a binding property as the host does
+/// ([`azfn_spec::expression::resolve`]): `{rand-guid}`, `{DateTime}` and `sys` are built in;
+/// anything else must be in the trigger's binding data, or the invocation fails, as in Azure.
+pub(crate) fn resolve(
+    shared: &Shared,
+    data: &BindingData,
+    template: &str,
+) -> Result<String, String> {
+    resolve_with(data, template, &|name| shared.setting(name))
 }
 
-/// `container/blob` split at the first slash.
+/// [`resolve`] with app settings from `setting`.
+fn resolve_with(
+    data: &BindingData,
+    template: &str,
+    setting: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    azfn_spec::expression::resolve(template, data, setting, &SystemClock)
+        .map_err(|e| format!("{e} (binding expression in `{template}`)"))
+}
+
+/// Where a queue or blob output binding writes for this invocation: its `queueName`, or its
+/// `path` checked as `container/blob`; `None` for the kinds not written locally. `start`
+/// writes there, and `invoke` without `start` checks that it can be resolved, so both fail
+/// alike when Azure would.
+pub(crate) fn output_target(
+    binding: &Binding,
+    data: &BindingData,
+    setting: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<String>, String> {
+    let label = if binding.name == RETURN_BINDING {
+        "$return".to_string()
+    } else {
+        format!("`{}`", binding.name)
+    };
+    let (key, what) = match binding.kind.to_ascii_lowercase().as_str() {
+        "queue" => ("queueName", "queue"),
+        "blob" => ("path", "blob"),
+        _ => return Ok(None),
+    };
+    let template = binding
+        .setting_str(key)
+        .ok_or_else(|| format!("{what} output {label} has no `{key}`"))?;
+    let target = resolve_with(data, template, setting)?;
+    if what == "blob" {
+        split_blob_path(&target)?;
+    }
+    Ok(Some(target))
+}
+
+/// `container/blob` split at the first slash, checked as the blob extension does
+/// ([`azfn_spec::names::parse_blob_path`]).
 pub(crate) fn split_blob_path(path: &str) -> Result<(&str, &str), String> {
-    path.split_once('/')
-        .filter(|(c, b)| !c.is_empty() && !b.is_empty())
-        .ok_or_else(|| format!("blob path `{path}` must be `container/blob`"))
+    azfn_spec::names::parse_blob_path(path)
+        .map(|p| (p.container, p.blob))
+        .map_err(|e| e.message)
 }
 
 /// The `Data` entries of a function's input bindings other than the trigger: blobs are read
@@ -78,7 +86,7 @@ pub(crate) async fn read_inputs(
         let path = binding
             .setting_str("path")
             .ok_or_else(|| format!("blob input `{}` has no `path`", binding.name))?;
-        let path = data.resolve(shared, path)?;
+        let path = resolve(shared, data, path)?;
         let (container, name) = split_blob_path(&path)?;
         let storage = shared.storage(binding.setting_str("connection"))?;
         let content = storage
@@ -135,10 +143,8 @@ pub(crate) async fn write_outputs(
         match kind.as_str() {
             "http" => {}
             "queue" => {
-                let queue = binding
-                    .setting_str("queueName")
-                    .ok_or_else(|| format!("queue output {label} has no `queueName`"))?;
-                let queue = data.resolve(shared, queue)?;
+                let queue =
+                    output_target(binding, data, &|name| shared.setting(name))?.unwrap_or_default();
                 let storage = shared.storage(binding.setting_str("connection"))?;
                 let encoding = super::queue::QueueSettings::from_app(&shared.app()).encoding;
                 let messages = items(delivered);
@@ -154,10 +160,8 @@ pub(crate) async fn write_outputs(
                 ));
             }
             "blob" => {
-                let path = binding
-                    .setting_str("path")
-                    .ok_or_else(|| format!("blob output {label} has no `path`"))?;
-                let path = data.resolve(shared, path)?;
+                let path =
+                    output_target(binding, data, &|name| shared.setting(name))?.unwrap_or_default();
                 let (container, blob) = split_blob_path(&path)?;
                 let storage = shared.storage(binding.setting_str("connection"))?;
                 let content = match delivered {

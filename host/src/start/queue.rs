@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::outputs::{BindingData, read_inputs, write_outputs};
+use super::outputs::{read_inputs, write_outputs};
 use super::triggers::Scope;
 use super::{HostEvent, Shared, format_offset};
 use crate::dotnet::parse_timespan;
 use crate::storage::{MessageEncoding, QueueMessage, Storage};
-use crate::{App, encode_bytes, encode_text, encode_value, get_ci};
+use crate::{App, binding_data, encode_bytes, encode_text, encode_value, get_ci};
 
 /// host.json `extensions.queues`, with the extension's defaults.
 #[derive(Clone, Debug)]
@@ -257,12 +257,6 @@ async fn invoke(
     let trigger = f.trigger().ok_or("no trigger")?;
     let text = String::from_utf8_lossy(content).into_owned();
 
-    let mut binding = BindingData::default();
-    binding.insert("QueueTrigger", text.clone());
-    binding.insert("Id", message.id.clone());
-    binding.insert("DequeueCount", message.dequeue_count.to_string());
-    binding.insert("PopReceipt", message.pop_receipt.clone());
-
     let mut data = Map::new();
     data.insert(
         trigger.name.clone(),
@@ -288,7 +282,6 @@ async fn invoke(
             .unwrap_or_default()
     ));
     let result: Result<Vec<String>, String> = async {
-        data.extend(read_inputs(shared, f, &binding).await?);
         let mut metadata = Map::new();
         metadata.insert(
             "DequeueCount".into(),
@@ -306,6 +299,8 @@ async fn invoke(
         metadata.insert("Id".into(), encode_text(&message.id));
         metadata.insert("PopReceipt".into(), encode_text(&message.pop_receipt));
         metadata.insert("QueueTrigger".into(), encode_text(&text));
+        let binding = binding_data(f, &data, &metadata);
+        data.extend(read_inputs(shared, f, &binding).await?);
         let invocation = scope
             .invoke(function, data, metadata, &invocation_id)
             .await?;

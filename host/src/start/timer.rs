@@ -22,10 +22,11 @@ use serde_json::{Map, Value, json};
 use time::{Date, OffsetDateTime, Time, Weekday};
 
 use super::format_offset;
-use super::outputs::{BindingData, read_inputs, write_outputs};
+use super::outputs::{read_inputs, write_outputs};
 use super::queue::finish;
 use super::triggers::Scope;
 use crate::dotnet::parse_timespan;
+use azfn_spec::expression::BindingData;
 
 /// A timer schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
