@@ -39,48 +39,9 @@ pub mod host_rules {
     /// `System.Convert.FromBase64String`: the decoded bytes, or `None` where .NET throws.
     ///
     /// The host applies it to every output string of a binding without `dataType: binary`
-    /// (§3.3). Its rules: space, tab, CR and LF are ignored anywhere; the other characters
-    /// must be base64 letters, a multiple of 4 with the padding; `=` only at the end, at most
-    /// two; the empty string decodes to no bytes; unused low bits need not be zero.
-    pub fn from_base64_string(text: &str) -> Option<Vec<u8>> {
-        let mut sextets = Vec::with_capacity(text.len());
-        let mut padding = 0usize;
-        for c in text.chars() {
-            match c {
-                ' ' | '\t' | '\r' | '\n' => {}
-                '=' => padding += 1,
-                _ if padding > 0 => return None,
-                _ => sextets.push(sextet(c)?),
-            }
-        }
-        if padding > 2 || !(sextets.len() + padding).is_multiple_of(4) {
-            return None;
-        }
-        let mut out = Vec::with_capacity(sextets.len() * 3 / 4);
-        let mut acc = 0u32;
-        let mut bits = 0u32;
-        for s in sextets {
-            acc = (acc << 6) | u32::from(s);
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        Some(out)
-    }
-
-    fn sextet(c: char) -> Option<u8> {
-        Some(match c {
-            'A'..='Z' => c as u8 - b'A',
-            'a'..='z' => c as u8 - b'a' + 26,
-            '0'..='9' => c as u8 - b'0' + 52,
-            '+' => 62,
-            '/' => 63,
-            _ => return None,
-        })
-    }
+    /// (§3.3). One implementation, [`azfn_spec::convert::from_base64_string`], shared with
+    /// `cargo azfn`'s local host.
+    pub use azfn_spec::convert::from_base64_string;
 }
 
 /// What an output binding receives from the host.
@@ -732,32 +693,5 @@ impl HttpResult {
     /// The invocation's `Logs`.
     pub fn logs(&self) -> &[String] {
         &self.logs
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_rules::from_base64_string;
-
-    #[test]
-    fn dotnet_base64_rules() {
-        let cases: &[(&str, Option<&[u8]>)] = &[
-            ("abcd", Some(&[0x69, 0xb7, 0x1d])),
-            ("", Some(&[])),
-            ("  ", Some(&[])),
-            ("YQ==", Some(b"a")),
-            ("YR==", Some(b"a")),
-            ("Y Q = =", Some(b"a")),
-            ("YQ=", None),
-            ("Y===", None),
-            ("abc", None),
-            ("hello world", None),
-            ("ab=c", None),
-            ("a\u{a0}bc", None),
-            ("true", Some(&[0xb6, 0xbb, 0x9e])),
-        ];
-        for (text, expected) in cases {
-            assert_eq!(from_base64_string(text).as_deref(), *expected, "{text:?}");
-        }
     }
 }

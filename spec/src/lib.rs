@@ -11,4 +11,5 @@
 //! ```
 
 pub mod catalog;
+pub mod convert;
 pub mod record;

@@ -6,18 +6,9 @@
 //! host turn this string into bytes?" directly.
 
 /// `System.Convert.FromBase64String`: the decoded bytes, or `None` where .NET throws
-/// `FormatException`.
-///
-/// This decides whether the host turns an output binding's string into bytes (§3.3). The rules,
-/// from .NET's `Convert.TryFromBase64Chars`:
-///
-/// * space, tab, CR and LF are ignored anywhere (no other whitespace is);
-/// * the remaining characters must be `A–Z a–z 0–9 + /`, a multiple of 4 in number;
-/// * `=` padding may only end the input, at most two of them (whitespace between or after them
-///   is still ignored);
-/// * the empty string (or whitespace only) is valid and decodes to no bytes;
-/// * unused low bits of the last character need not be zero (`"YR=="` decodes like `"YQ=="`):
-///   .NET does not check them, unlike strict RFC 4648 decoders.
+/// `FormatException`. It decides whether the host turns an output binding's string into bytes
+/// (§3.3); the rules are listed at [`azfn_spec::convert::from_base64_string`], shared with
+/// `azfn::testing`.
 ///
 /// ```
 /// use cargo_azfn::host::dotnet::from_base64_string;
@@ -25,11 +16,7 @@
 /// assert_eq!(from_base64_string("hello world"), None);
 /// assert_eq!(from_base64_string("").as_deref(), Some(&[][..]));
 /// ```
-pub fn from_base64_string(text: &str) -> Option<Vec<u8>> {
-    // One implementation of the rule, shared with `azfn::testing`, whose harness reads
-    // outputs by the same rule.
-    azfn::testing::host_rules::from_base64_string(text)
-}
+pub use azfn_spec::convert::from_base64_string;
 
 /// `System.Environment.ExpandEnvironmentVariables` as implemented on Unix: every `%NAME%` whose
 /// `NAME` is defined (case-sensitively) is replaced by its value; undefined ones stay as written.
