@@ -3,13 +3,13 @@
 //! Compiling a real 200-function crate would take minutes on the project's machine and measure
 //! rustc, not the emit step. The emit step only reads the file's bytes (it never runs it), so a
 //! generated file is an exact stand-in: an ELF header, filler the size of a real release
-//! handler, and 200 records framed exactly as the macros frame them (`azfn::metadata`), spread
+//! handler, and 200 records framed exactly as the macros frame them (`azfn_spec::record`), spread
 //! through it as a linker would place them in a data section.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use azfn::metadata::{RECORD_END, RECORD_FORMAT, RECORD_MAGIC};
+use azfn_spec::record::{RECORD_FORMAT, frame};
 use cargo_azfn::{EmitOptions, emit};
 use serde_json::json;
 
@@ -17,19 +17,6 @@ use crate::error::BenchError;
 
 /// Functions in the generated app.
 pub const FUNCTIONS: usize = 200;
-
-/// Frames a record's JSON as `azfn::metadata::encode_record` does.
-fn frame(json: &str) -> Vec<u8> {
-    let mut bytes = RECORD_MAGIC.to_vec();
-    bytes.extend_from_slice(
-        &u32::try_from(json.len())
-            .expect("a record is small")
-            .to_le_bytes(),
-    );
-    bytes.extend_from_slice(json.as_bytes());
-    bytes.extend_from_slice(&RECORD_END);
-    bytes
-}
 
 /// The record of function number `i`: a mix of the shapes apps have (HTTP in/out, HTTP with a
 /// queue output like `order`, queue-triggered with a return output).
@@ -117,7 +104,7 @@ mod tests {
     #[test]
     fn the_generated_binary_holds_every_record_once() {
         let bytes = generated_binary(200_000);
-        let records = azfn::metadata::scan_records(&bytes).unwrap();
+        let records = azfn_spec::record::scan_records(&bytes).unwrap();
         assert_eq!(records.len(), FUNCTIONS);
         assert!(bytes.len() >= 200_000);
     }

@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use azfn::metadata::{RECORD_END, RECORD_FORMAT, RECORD_MAGIC};
+use azfn_spec::record::{RECORD_FORMAT, frame};
 use cargo_azfn::{EmitOptions, emit};
 use serde_json::{Value, json};
 
@@ -54,10 +54,7 @@ fn executable(version: u32) -> Vec<u8> {
     for i in 0..FUNCTIONS {
         let version = if i == 1 { version } else { 0 };
         let text = record(i, version).to_string();
-        bytes.extend_from_slice(&RECORD_MAGIC);
-        bytes.extend_from_slice(&u32::try_from(text.len()).unwrap().to_le_bytes());
-        bytes.extend_from_slice(text.as_bytes());
-        bytes.extend_from_slice(&RECORD_END);
+        bytes.extend_from_slice(&frame(&text));
         // Code between records, so the scan has bytes to skip as in a real binary.
         bytes.extend(std::iter::repeat_n(0x90, 4096));
     }

@@ -2,7 +2,7 @@
 //!
 //! The executable is read as bytes and never run, so a handler built for another OS (a Linux
 //! binary emitted on Windows, or the reverse) gives the same folder. What it contains is found
-//! with [`azfn::metadata::scan_records`]; the folder then holds:
+//! with [`azfn_spec::record::scan_records`]; the folder then holds:
 //!
 //! ```text
 //! <out_dir>/
@@ -46,7 +46,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use azfn::metadata::{FunctionRecord, scan_records};
+use azfn_spec::record::{FunctionRecord, scan_records};
 
 use crate::config::ProjectConfig;
 use crate::error::{EmitError, Warning};
@@ -463,16 +463,12 @@ mod tests {
 mod cache_tests {
     use super::*;
     use crate::emit::test_support::http_record;
-    use azfn::metadata::{RECORD_END, RECORD_MAGIC};
+    use azfn_spec::record::frame;
 
     fn write_binary(path: &Path, records: &[FunctionRecord]) {
         let mut bytes = b"\x7fELF".to_vec();
         for record in records {
-            let json = serde_json::to_string(record).unwrap();
-            bytes.extend_from_slice(&RECORD_MAGIC);
-            bytes.extend_from_slice(&u32::try_from(json.len()).unwrap().to_le_bytes());
-            bytes.extend_from_slice(json.as_bytes());
-            bytes.extend_from_slice(&RECORD_END);
+            bytes.extend_from_slice(&frame(&serde_json::to_string(record).unwrap()));
         }
         fs::write(path, bytes).unwrap();
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitStatus;
 
-use azfn::metadata::{MetadataError, SourceLocation};
+use azfn_spec::record::{RecordError, SourceLocation};
 
 /// Why [`emit`](crate::emit()) could not write the app folder.
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +37,7 @@ pub enum EmitError {
         /// The executable's path.
         path: PathBuf,
         /// What the decoder found.
-        source: MetadataError,
+        source: RecordError,
     },
     /// The executable holds no function record at all.
     #[error("no azfn functions found in {}; is it built with azfn?", path.display())]

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use azfn::metadata::{Binding, Direction, FunctionRecord};
+use azfn_spec::record::{Binding, Direction, FunctionRecord};
 use serde_json::{Value, json};
 
 use crate::emit::routes::{HttpRoute, full_path};

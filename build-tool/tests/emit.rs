@@ -335,7 +335,7 @@ fn a_record_from_another_azfn_version_is_refused() {
         .replace("\"format\":1", "\"format\":2");
     let bin = dir.path().join("app");
     let mut bytes = ELF.to_vec();
-    bytes.extend_from_slice(&common::frame_json(&json));
+    bytes.extend_from_slice(&azfn_spec::record::frame(&json));
     fs::write(&bin, bytes).unwrap();
 
     let err = emit_to(&bin, &dir.path().join("out")).unwrap_err();

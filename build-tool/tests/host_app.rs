@@ -188,6 +188,34 @@ fn routes_match_ignoring_case_decoded_and_with_a_trailing_slash() {
 }
 
 #[test]
+fn only_inputs_can_be_the_trigger_as_in_the_host() {
+    // The host looks for the trigger among `InputBindings` only: an output whose type ends in
+    // "Trigger" is neither a second trigger nor, alone, a trigger at all.
+    let t = TestApp::new();
+    t.function(
+        "audited",
+        json!([
+            {"type": "QUEUETRIGGER", "name": "msg", "queueName": "in"},
+            {"type": "auditTrigger", "direction": "out", "name": "audit"}
+        ]),
+    );
+    let app = t.load();
+    let audited = app.function("audited").unwrap();
+    assert_eq!(audited.trigger().unwrap().name, "msg");
+    assert!(!audited.bindings[1].is_trigger());
+
+    t.function(
+        "outonly",
+        json!([{"type": "auditTrigger", "direction": "out", "name": "audit"}]),
+    );
+    let err = App::load(t.path()).unwrap_err();
+    assert!(
+        err.to_string().contains("No trigger binding specified"),
+        "{err}"
+    );
+}
+
+#[test]
 fn broken_apps_are_refused_with_the_hosts_words() {
     let t = TestApp::new();
     t.host_json(json!({"version": "2.0", "customHandler": {}}));

@@ -1,9 +1,11 @@
 //! The app folder as the host reads it: `host.json`, `local.settings.json` and one
 //! `function.json` per function.
 //!
-//! This model is deliberately independent of `azfn::metadata`: it parses what is on disk with
-//! the host's own leniency (case-insensitive keys, `direction` defaulting to `in`, …) so that it
-//! can judge what the build tool wrote instead of sharing its assumptions.
+//! This model is deliberately independent of the function records (`azfn_spec::record`): it
+//! parses what is on disk with the host's own leniency (case-insensitive keys, `direction`
+//! defaulting to `in`, …) so that it can judge what the build tool wrote instead of sharing its
+//! assumptions. The host's rules themselves (which binding is the trigger) come from
+//! `azfn_spec`, like everyone else's.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -79,16 +81,9 @@ pub struct HandlerConfig {
     pub port: Option<u16>,
 }
 
-/// Which way a binding's data flows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    /// Triggers and input bindings (also the host's default when `direction` is missing).
-    In,
-    /// Output bindings.
-    Out,
-    /// Both: counted as an input and as an output.
-    InOut,
-}
+/// Which way a binding's data flows (`in` is also the host's default when `direction` is
+/// missing; `inout` counts as an input and as an output).
+pub use azfn_spec::catalog::Direction;
 
 /// One entry of a function's `bindings`.
 #[derive(Clone, Debug)]
@@ -110,9 +105,11 @@ pub struct Binding {
 pub const RETURN_BINDING: &str = "$return";
 
 impl Binding {
-    /// True for a trigger (`type` ending in `Trigger`, any case).
+    /// True for the function's trigger, by the host's rule
+    /// ([`azfn_spec::catalog::is_trigger_binding`]): an input whose `type` ends in `Trigger`, in
+    /// any case.
     pub fn is_trigger(&self) -> bool {
-        self.kind.to_ascii_lowercase().ends_with("trigger")
+        azfn_spec::catalog::is_trigger_binding(&self.kind, self.direction)
     }
 
     /// True when `dataType` is `binary`: the host then passes output values on unchanged

@@ -1136,8 +1136,8 @@ fn quoted_list(items: &[&str]) -> String {
 mod tests {
     use super::*;
     use azfn_spec::catalog::{
-        COSMOS_DB_INPUT, EVENT_GRID_OUTPUT, GENERIC_BINDING, HTTP_TRIGGER, QUEUE_OUTPUT,
-        QUEUE_TRIGGER, SERVICE_BUS_TRIGGER, TIMER_TRIGGER,
+        COSMOS_DB_INPUT, EVENT_GRID_OUTPUT, GENERIC_BINDING, GENERIC_TRIGGER, HTTP_TRIGGER,
+        QUEUE_OUTPUT, QUEUE_TRIGGER, SERVICE_BUS_TRIGGER, TIMER_TRIGGER,
     };
     use quote::quote;
 
@@ -1378,5 +1378,19 @@ mod tests {
         assert!(e[0].contains("use `#[queue_output]`"), "{e:?}");
         assert_eq!(to_camel_case("a_b_c"), "aBC");
         assert_eq!(to_snake_case("queueName"), "queue_name");
+    }
+
+    #[test]
+    fn a_trigger_type_is_recognised_in_any_case_as_the_host_does() {
+        // The host's `IsTrigger` ignores case: `redisListTRIGGER` on an input would be a second
+        // trigger, and as the function's trigger it is a trigger.
+        let (_, e) = resolve_tokens(
+            &GENERIC_BINDING,
+            quote!(type = "redisListTRIGGER", direction = "in"),
+        );
+        assert!(e[0].contains("is a trigger type"), "{e:?}");
+        let (r, e) = resolve_tokens(&GENERIC_TRIGGER, quote!(type = "redisListtrigger"));
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(r.json_type, "redisListtrigger");
     }
 }

@@ -545,10 +545,11 @@ impl<T: DeserializeOwned> BatchItem for Json<T> {
 }
 
 /// The advice for a value that is not a batch: only the triggers that take `cardinality`
-/// (Event Hubs, Kafka) send single items unless told otherwise.
+/// send single items unless told otherwise.
 fn batch_hint(binding: &Binding) -> &'static str {
-    let takes_cardinality = matches!(binding.kind.as_str(), "eventHubTrigger" | "kafkaTrigger");
-    if takes_cardinality && binding.setting_str("cardinality") != Some("many") {
+    if azfn_spec::catalog::takes_cardinality(&binding.kind)
+        && binding.setting_str("cardinality") != Some("many")
+    {
         " (set `cardinality = \"many\"` on the trigger)"
     } else {
         ""

@@ -40,6 +40,11 @@ use crate::server::App;
 
 /// Rules of the Functions host that decide what a binding receives.
 pub mod host_rules {
+    /// `System.Convert.FromBase64String`: the decoded bytes, or `None` where .NET throws.
+    ///
+    /// The host applies it to every output string of a binding without `dataType: binary`
+    /// (§3.3). One implementation, [`azfn_spec::dotnet::from_base64_string`], shared with
+    /// `cargo azfn`'s local host.
     pub use azfn_spec::dotnet::from_base64_string;
 }
 

@@ -7,8 +7,9 @@
 //! `collectionName`), the old name is recorded in [`BindingKind::renamed`] so the error can say
 //! what it is called now.
 
-/// Which way a binding's data flows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which way a binding's data flows, as `function.json` spells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// `"in"`: triggers and inputs.
     In,
@@ -1719,14 +1720,85 @@ pub fn attrs_for_type(json_type: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Whether a `function.json` type is a trigger's, by the rule the runtime and the host use.
+/// Whether a `function.json` type is a trigger's: it ends in `trigger`, in any case. This is
+/// the host's `BindingMetadata.IsTrigger`
+/// (`src/WebJobs.Script.Abstractions/Description/Binding/BindingMetadata.cs`:
+/// `Type.EndsWith("trigger", StringComparison.OrdinalIgnoreCase)`), which does not look at the
+/// direction.
 pub fn is_trigger_type(json_type: &str) -> bool {
-    json_type.ends_with("Trigger")
+    const SUFFIX: &[u8] = b"trigger";
+    let bytes = json_type.as_bytes();
+    bytes.len() >= SUFFIX.len() && bytes[bytes.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX)
+}
+
+/// Whether a binding is its function's trigger: an input (`in` or `inout`) of a trigger type.
+///
+/// The host only looks for the trigger among a function's `InputBindings` (direction other
+/// than `out`): `FunctionMetadata.Trigger`, and the "Multiple trigger bindings" / "No trigger
+/// binding specified" checks of `FunctionDescriptorProvider.ValidateFunction` and
+/// `WorkerFunctionMetadataProvider`. An output whose type ends in `Trigger` is not a trigger.
+pub fn is_trigger_binding(json_type: &str, direction: Direction) -> bool {
+    direction != Direction::Out && is_trigger_type(json_type)
+}
+
+/// Whether a trigger type takes a `cardinality` setting (`one` or `many`), i.e. whether its
+/// catalog entry lists one. Only those triggers send a single item unless told otherwise, so
+/// only their users can be told to set `cardinality = "many"` for a batch. Types are compared
+/// ignoring case, as the host compares them.
+pub fn takes_cardinality(json_type: &str) -> bool {
+    TRIGGERS.iter().any(|kind| {
+        !kind.json_type.is_empty()
+            && kind.json_type.eq_ignore_ascii_case(json_type)
+            && kind.settings.iter().any(|s| s.json == "cardinality")
+    })
+}
+
+/// The binding kinds built into the Functions host (its HTTP extension ships with it); every
+/// other binding type comes from an extension, which a custom handler app gets from the
+/// extension bundle.
+pub const BUILT_IN: &[BindingKind] = &[HTTP_TRIGGER, HTTP_OUTPUT];
+
+/// Whether a `function.json` type needs the extension bundle, i.e. is not [`BUILT_IN`]. The
+/// host collects the types it must load extensions for ignoring case
+/// (`ScriptStartupTypeLocator`'s `bindingsSet` is `OrdinalIgnoreCase`), so case is ignored
+/// here too.
+pub fn needs_extension_bundle(json_type: &str) -> bool {
+    !BUILT_IN
+        .iter()
+        .any(|kind| kind.json_type.eq_ignore_ascii_case(json_type))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trigger_types_end_in_trigger_in_any_case() {
+        assert!(is_trigger_type("queueTrigger"));
+        assert!(is_trigger_type("QUEUETRIGGER"));
+        assert!(is_trigger_type("redisPubSubtrigger"));
+        assert!(!is_trigger_type("queue"));
+        assert!(!is_trigger_type("trigge"));
+        assert!(!is_trigger_type("http\u{e9}trigge"));
+        assert!(is_trigger_binding("blobTrigger", Direction::In));
+        assert!(is_trigger_binding("blobTrigger", Direction::InOut));
+        assert!(!is_trigger_binding("blobTrigger", Direction::Out));
+    }
+
+    #[test]
+    fn cardinality_and_the_bundle_are_read_from_the_entries() {
+        assert!(takes_cardinality("eventHubTrigger"));
+        assert!(takes_cardinality("kafkaTrigger"));
+        assert!(takes_cardinality("EVENTHUBTRIGGER"));
+        for kind in ["queueTrigger", "sqlTrigger", "http", "unknownTrigger"] {
+            assert!(!takes_cardinality(kind), "{kind}");
+        }
+        assert!(!needs_extension_bundle("httpTrigger"));
+        assert!(!needs_extension_bundle("http"));
+        assert!(!needs_extension_bundle("HttpTrigger"));
+        assert!(needs_extension_bundle("queue"));
+        assert!(needs_extension_bundle("timerTrigger"));
+    }
 
     #[test]
     fn the_catalog_is_consistent() {
@@ -1786,6 +1858,9 @@ mod tests {
             }
             if kind.role == Role::Trigger && !kind.json_type.is_empty() {
                 assert!(kind.json_type.ends_with("Trigger"), "{}", kind.attr);
+            }
+            if kind.settings.iter().any(|s| s.json == "cardinality") {
+                assert_eq!(kind.role, Role::Trigger, "`{}`: cardinality", kind.attr);
             }
             assert!(
                 kind.example.contains(&format!("#[{}", kind.attr)),

@@ -16,4 +16,5 @@ pub mod dotnet;
 pub mod encoding;
 pub mod expression;
 pub mod names;
+pub mod record;
 pub mod route;

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use azfn::metadata::FunctionRecord;
+use azfn_spec::record::FunctionRecord;
 use serde::{Deserialize, Serialize};
 
 /// The cache file's name in the app folder.

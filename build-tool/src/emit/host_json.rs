@@ -12,7 +12,7 @@
 //! The host reads its configuration keys ignoring case, so they are matched ignoring case here
 //! too: a user's `CustomHandler` is the same section as `customHandler`.
 
-use azfn::metadata::FunctionRecord;
+use azfn_spec::record::FunctionRecord;
 use serde_json::{Map, Value, json};
 
 use super::routes::DEFAULT_ROUTE_PREFIX;
@@ -23,9 +23,6 @@ use crate::error::{ConfigError, ConfigSource, Warning};
 const BUNDLE_ID: &str = "Microsoft.Azure.Functions.ExtensionBundle";
 /// Bundle v4 is the one the current (v4) host supports.
 const BUNDLE_VERSION: &str = "[4.*, 5.0.0)";
-
-/// Binding types built into the host; any other type needs the extension bundle.
-const BUILT_IN_BINDINGS: [&str; 2] = ["httpTrigger", "http"];
 
 /// The only `host.json` schema version the v4 host (and custom handlers) support.
 const VERSION: &str = "2.0";
@@ -56,7 +53,7 @@ pub(crate) fn host_json(
         r.function
             .bindings
             .iter()
-            .any(|b| !BUILT_IN_BINDINGS.contains(&b.kind.as_str()))
+            .any(|b| azfn_spec::catalog::needs_extension_bundle(&b.kind))
     });
 
     let mut merger = Merger {

@@ -5,7 +5,7 @@
 //! cannot run without, and every app setting a binding refers to (its `connection`, or a
 //! `%NAME%` in another setting), added empty with a warning that says what to fill in.
 
-use azfn::metadata::{FunctionRecord, SourceLocation};
+use azfn_spec::record::{FunctionRecord, SourceLocation};
 use serde_json::{Map, Value, json};
 
 use crate::error::Warning;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use azfn::metadata::{FunctionRecord, SourceLocation};
+use azfn_spec::record::{FunctionRecord, SourceLocation};
 use azfn_spec::route::{self, Part, RouteTemplate};
 
 use crate::error::NameProblem;
@@ -414,7 +414,7 @@ fn shadows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use azfn::metadata::RECORD_FORMAT;
+    use azfn_spec::record::RECORD_FORMAT;
     use serde_json::json;
 
     fn http(

@@ -1,6 +1,6 @@
 //! Function records for unit tests, shaped like the ones the macros produce.
 
-use azfn::metadata::{FunctionRecord, RECORD_FORMAT};
+use azfn_spec::record::{FunctionRecord, RECORD_FORMAT};
 use serde_json::json;
 
 /// An HTTP function named `name` defined at `file:line:1`.

@@ -1,7 +1,7 @@
 //! Checks on the function names, all run before anything is written so that one emit reports
 //! every problem at once.
 
-use azfn::metadata::FunctionRecord;
+use azfn_spec::record::FunctionRecord;
 
 use crate::error::NameProblem;
 

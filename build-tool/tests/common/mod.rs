@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use azfn::metadata::{FunctionRecord, RECORD_END, RECORD_FORMAT, RECORD_MAGIC};
+use azfn_spec::record::{FunctionRecord, RECORD_FORMAT, frame};
 use serde_json::{Value, json};
 
 /// A record as the macros would write it.
@@ -62,21 +62,12 @@ pub(crate) fn http_record(name: &str, file: &str, line: u32) -> FunctionRecord {
     )
 }
 
-/// Frames a JSON text as a record.
-pub(crate) fn frame_json(json: &str) -> Vec<u8> {
-    let mut bytes = RECORD_MAGIC.to_vec();
-    bytes.extend_from_slice(&u32::try_from(json.len()).unwrap().to_le_bytes());
-    bytes.extend_from_slice(json.as_bytes());
-    bytes.extend_from_slice(&RECORD_END);
-    bytes
-}
-
 /// The bytes of a fake executable: `header`, then each record framed and separated by junk.
 pub(crate) fn binary_bytes(header: &[u8], records: &[FunctionRecord]) -> Vec<u8> {
     let mut bytes = header.to_vec();
     bytes.extend_from_slice(b"\0\0.text\0junk\xff\xfe");
     for record in records {
-        bytes.extend_from_slice(&frame_json(&serde_json::to_string(record).unwrap()));
+        bytes.extend_from_slice(&frame(&serde_json::to_string(record).unwrap()));
         bytes.extend_from_slice(b"\x90\x90 between records \0");
     }
     bytes.extend_from_slice(b"trailer\0");
@@ -174,7 +165,7 @@ pub(crate) fn fixture_project(dir: &Path, bins: &[(&str, Vec<FunctionRecord>)]) 
         ));
         let mut bytes = Vec::new();
         for record in records {
-            bytes.extend_from_slice(&frame_json(&serde_json::to_string(record).unwrap()));
+            bytes.extend_from_slice(&frame(&serde_json::to_string(record).unwrap()));
         }
         let source = format!(
             "static RECORDS: [u8; {len}] = *{literal};\n\n\
