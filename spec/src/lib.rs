@@ -11,3 +11,5 @@
 //! ```
 
 pub mod catalog;
+pub mod schedule;
+pub mod timespan;
