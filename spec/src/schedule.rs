@@ -1070,4 +1070,83 @@ mod tests {
         // Five days to .NET, refused by azfn.
         assert!(Schedule::parse("5").is_err());
     }
+
+    /// A plain search for the next matching second, skipping whole months, days, hours and
+    /// minutes that cannot match: the reference the port of NCrontab's carrying is checked
+    /// against. Gives up after ten years.
+    fn reference_next(cron: &Cron, after: OffsetDateTime) -> Option<OffsetDateTime> {
+        use time::Duration;
+        let start_of_day = |d: Date| d.with_time(Time::MIDNIGHT).assume_utc();
+        let mut t = after.replace_nanosecond(0).unwrap() + Duration::seconds(1);
+        let limit = t + Duration::days(3660);
+        while t < limit {
+            let date = t.date();
+            if !cron.months.contains(u32::from(u8::from(date.month()))) {
+                let (y, m) = match date.month() {
+                    Month::December => (date.year() + 1, Month::January),
+                    m => (date.year(), m.next()),
+                };
+                t = start_of_day(Date::from_calendar_date(y, m, 1).unwrap());
+            } else if !cron.days.contains(u32::from(date.day()))
+                || !cron
+                    .weekdays
+                    .contains(u32::from(date.weekday().number_days_from_sunday()))
+            {
+                t = start_of_day(date.next_day()?);
+            } else if !cron.hours.contains(u32::from(t.hour())) {
+                t = t.replace_time(Time::from_hms(t.hour(), 0, 0).unwrap()) + Duration::hours(1);
+            } else if !cron.minutes.contains(u32::from(t.minute())) {
+                t = t.replace_time(Time::from_hms(t.hour(), t.minute(), 0).unwrap())
+                    + Duration::minutes(1);
+            } else if !cron.seconds.contains(u32::from(t.second())) {
+                t += Duration::seconds(1);
+            } else {
+                return Some(t);
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn ncrontab_carrying_finds_the_first_matching_second() {
+        let schedules = [
+            "* * * * * *",
+            "0 */5 * * * *",
+            "*/7 3,59 * * * *",
+            "30 0 0 * * *",
+            "0,30 * 5 * * *",
+            "0 0 9-17/2 * * MON-FRI",
+            "59 59 23 31 * *",
+            "0 0 0 29 2 *",
+            "0 0 0 13 * FRI",
+            "15 45 6 1,15,31 Jan,Apr,Dec Sun-Tue",
+            "5/20 10-20/3 22 * 3-11/4 6",
+        ];
+        // Base times spread over years, days of the month and times of day, ends included.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut bases = vec![
+            datetime!(2026-12-31 23:59:59 UTC),
+            datetime!(2028-02-28 23:59:59.9 UTC),
+            datetime!(2026-01-31 23:59:59 UTC),
+        ];
+        for _ in 0..200 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let seconds = (state % (4 * 366 * 86_400)) as i64;
+            bases.push(datetime!(2026-01-01 00:00:00 UTC) + time::Duration::seconds(seconds));
+        }
+        for schedule in schedules {
+            let Ok(Schedule::Cron(cron)) = Schedule::parse(schedule) else {
+                panic!("{schedule}");
+            };
+            for base in &bases {
+                assert_eq!(
+                    cron.next_after(*base),
+                    reference_next(&cron, *base),
+                    "{schedule} after {base}"
+                );
+            }
+        }
+    }
 }
