@@ -30,8 +30,9 @@
 //! **Where azfn is stricter than the host**, refusing both at compile time and in the local
 //! host, because the host would read something else than was likely meant, or than older
 //! extension versions read:
-//! - five fields: the extension reads them as classic minute-first cron, extension versions
-//!   before `HasSeconds` refuse them, and Azure's documentation defines six fields;
+//! - five fields: the extension reads them as classic minute-first cron with the second 0
+//!   (`HasSeconds`, since azure-webjobs-sdk-extensions#310), but Azure's documentation
+//!   defines six fields, and the message shows the six-field form to write instead;
 //! - a reversed range, a step of 0 (or below), a name shorter than three letters;
 //! - a TimeSpan that is zero or negative (the timer would never wait), or that has no `:`
 //!   (`5` is five days to .NET, but more likely a truncated cron expression).
