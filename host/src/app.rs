@@ -16,8 +16,8 @@ use http::Method;
 use serde_json::{Map, Value};
 
 use super::HostError;
-use super::dotnet::parse_timespan;
 use azfn_spec::route::{RouteTemplate, RouteValues, path_segments, strip_route_prefix};
+use azfn_spec::timespan::TimeSpan;
 
 use super::route::load_template;
 
@@ -296,10 +296,12 @@ impl App {
 
         let function_timeout = match get_ci(host_obj, "functionTimeout").and_then(config_string) {
             None => Some(DEFAULT_FUNCTION_TIMEOUT),
-            Some(text) => parse_timespan(&text).ok_or_else(|| HostError::Config {
-                path: host_path.clone(),
-                message: format!("functionTimeout `{text}` is not a TimeSpan"),
-            })?,
+            Some(text) => TimeSpan::parse(&text)
+                .map(TimeSpan::to_duration)
+                .ok_or_else(|| HostError::Config {
+                    path: host_path.clone(),
+                    message: format!("functionTimeout `{text}` is not a TimeSpan"),
+                })?,
         };
 
         let mut functions = Vec::new();
@@ -558,7 +560,7 @@ fn parse_handler(host: &Map<String, Value>, path: &Path) -> Result<HandlerConfig
     };
     let initialization_timeout = match text(section, "initializationTimeout") {
         None => None,
-        Some(t) => match parse_timespan(&t) {
+        Some(t) => match TimeSpan::parse(&t).map(TimeSpan::to_duration) {
             Some(Some(d)) => Some(d),
             _ => {
                 return Err(config_error(

@@ -169,79 +169,9 @@ pub fn url_encode(text: &str) -> String {
     out
 }
 
-/// `System.TimeSpan.Parse` for the forms used in host.json (`functionTimeout`,
-/// `initializationTimeout`): `[-][d.]hh:mm[:ss[.fffffff]]` or a whole number of days.
-/// Returns `None` for text .NET would reject, `Some(None)` for a negative span (the host reads
-/// `functionTimeout: -1` as "unbounded"), else the duration.
-pub fn parse_timespan(text: &str) -> Option<Option<std::time::Duration>> {
-    let text = text.trim();
-    let (negative, text) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let number = |s: &str| -> Option<u64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let seconds_total = if !text.contains(':') {
-        number(text)? as f64 * 86_400.0
-    } else {
-        let (days, clock) = match text.split_once('.') {
-            Some((d, rest)) if rest.contains(':') && !d.contains(':') => (number(d)?, rest),
-            _ => (0, text),
-        };
-        let mut parts = clock.split(':');
-        let hours = number(parts.next()?)?;
-        let minutes = number(parts.next()?)?;
-        let seconds = match parts.next() {
-            Some(s) => match s.split_once('.') {
-                Some((whole, frac)) => {
-                    number(frac)?;
-                    number(whole)? as f64 + format!("0.{frac}").parse::<f64>().ok()?
-                }
-                None => number(s)? as f64,
-            },
-            None => 0.0,
-        };
-        if parts.next().is_some() || hours > 23 || minutes > 59 || seconds >= 60.0 {
-            return None;
-        }
-        days as f64 * 86_400.0 + hours as f64 * 3_600.0 + minutes as f64 * 60.0 + seconds
-    };
-    if negative && seconds_total > 0.0 {
-        return Some(None);
-    }
-    Some(Some(std::time::Duration::from_secs_f64(seconds_total)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn timespans() {
-        use std::time::Duration;
-        assert_eq!(
-            parse_timespan("00:05:00"),
-            Some(Some(Duration::from_secs(300)))
-        );
-        assert_eq!(
-            parse_timespan("1.02:00:00"),
-            Some(Some(Duration::from_secs(93_600)))
-        );
-        assert_eq!(
-            parse_timespan("00:00:01.5"),
-            Some(Some(Duration::from_millis(1500)))
-        );
-        assert_eq!(parse_timespan("-1"), Some(None));
-        assert_eq!(
-            parse_timespan("2"),
-            Some(Some(Duration::from_secs(172_800)))
-        );
-        assert_eq!(parse_timespan("soon"), None);
-        assert_eq!(parse_timespan("25:00:00"), None);
-    }
 
     #[test]
     fn expansion_leaves_lone_percents() {

@@ -592,10 +592,12 @@ fn check_value(
             None
         }
         (ValueKind::Schedule, ArgValue::Str(s)) => {
-            let problems = values::check_schedule(&s.value());
+            let problems = azfn_spec::schedule::parse_setting(&s.value())
+                .err()
+                .unwrap_or_default();
             let ok = problems.is_empty();
             for p in problems {
-                errors.push(problem_error(&s, p));
+                errors.push(problem_error(&s, p.into()));
             }
             ok.then(|| serde_json::Value::from(s.value()))
         }
@@ -616,10 +618,12 @@ fn check_value(
             }
         },
         (ValueKind::Interval, ArgValue::Str(s)) => {
-            let problems = values::check_interval(&s.value());
+            let problems = azfn_spec::timespan::check_retry_interval(&s.value())
+                .err()
+                .unwrap_or_default();
             let ok = problems.is_empty();
             for p in problems {
-                errors.push(problem_error(&s, p));
+                errors.push(problem_error(&s, p.into()));
             }
             ok.then(|| serde_json::Value::from(s.value()))
         }
@@ -842,14 +846,14 @@ fn resolve_retry(
             }
             (_, ArgValue::Str(s)) => {
                 let span = key.span();
-                let problems = values::check_interval(&s.value());
-                if problems.is_empty() {
-                    intervals.push((setting, s, span));
-                } else {
-                    for p in problems {
-                        errors.push(problem_error(&s, p));
+                match azfn_spec::timespan::check_retry_interval(&s.value()) {
+                    Ok(_) => intervals.push((setting, s, span)),
+                    Err(problems) => {
+                        for p in problems {
+                            errors.push(problem_error(&s, p.into()));
+                        }
+                        ok = false;
                     }
-                    ok = false;
                 }
             }
             (_, other) => {
@@ -911,7 +915,8 @@ fn resolve_retry(
         let get = |key: &str| intervals.iter().find(|(s, _, _)| s.key == key);
         if let (Some((_, min, _)), Some((_, max, max_span))) =
             (get("minimum_interval"), get("maximum_interval"))
-            && values::interval_seconds(&min.value()) > values::interval_seconds(&max.value())
+            && azfn_spec::timespan::check_retry_interval(&min.value()).ok()
+                > azfn_spec::timespan::check_retry_interval(&max.value()).ok()
         {
             errors.push(syn::Error::new(
                 *max_span,

@@ -18,3 +18,5 @@ pub mod expression;
 pub mod names;
 pub mod record;
 pub mod route;
+pub mod schedule;
+pub mod timespan;

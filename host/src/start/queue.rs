@@ -14,9 +14,9 @@ use serde_json::{Map, Value};
 use super::outputs::{read_inputs, write_outputs};
 use super::triggers::Scope;
 use super::{HostEvent, Shared, format_offset};
-use crate::dotnet::parse_timespan;
 use crate::storage::{MessageEncoding, QueueMessage, Storage};
 use crate::{App, binding_data, encode_bytes, encode_text, encode_value, get_ci};
+use azfn_spec::timespan::TimeSpan;
 
 /// host.json `extensions.queues`, with the extension's defaults.
 #[derive(Clone, Debug)]
@@ -52,7 +52,7 @@ impl QueueSettings {
         let span = |key: &str, default: Duration| {
             get(key)
                 .and_then(|v| match v {
-                    Value::String(s) => parse_timespan(s).flatten(),
+                    Value::String(s) => TimeSpan::parse(s).and_then(TimeSpan::to_duration),
                     // A bare number is milliseconds for maxPollingInterval in host.json v2.
                     Value::Number(n) => n.as_u64().map(Duration::from_millis),
                     _ => None,
