@@ -3,10 +3,11 @@
 //! is generated from (`tests/tests/readme.rs` compiles this file on its own, so it depends on
 //! nothing else in the crate).
 //!
-//! Setting names follow the v4 extension bundle's documentation. Where the template catalog
-//! (`shared/bindings/bindings-bundle-v4.json`) still lists an older extension's name (Cosmos DB's
-//! `collectionName`), the old name is recorded in [`BindingKind::renamed`] so the error can say
-//! what it is called now.
+//! Setting names follow the v4 extension bundle's documentation. Where the Azure Functions
+//! templates' binding catalog (Azure/azure-functions-templates,
+//! `Functions.Templates/Bindings/bindings-bundle-v4.json`) still lists an older extension's name
+//! (Cosmos DB's `collectionName`), the old name is recorded in [`BindingKind::renamed`] so the
+//! error can say what it is called now.
 
 /// Which way a binding's data flows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
