@@ -131,9 +131,7 @@ async fn data_replaces_the_trigger_value() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_a_running_start_outputs_land_in_azurite() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let host = start(&orders_app(), &azurite).await;
     let mut options = InvokeOptions::for_app(
         "unused",
