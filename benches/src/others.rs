@@ -3,14 +3,14 @@
 //!
 //! * **go** (`benches/handlers/go/main.go`): net/http and encoding/json, built
 //!   with `go build` into `target/azfn-bench/go/`. Go comes from Debian's `golang-go`, installed
-//!   with apt-get by the full run when `go` is missing; the quick run only uses a `go` already
-//!   installed.
+//!   with apt-get when `go` is missing (by the quick run too, so the smoke test measures it).
 //! * **node** (`benches/handlers/node/server.js`): Express on Node.js, its
 //!   version pinned in `package.json`, installed with `npm install` into `target/azfn-bench/node/`
-//!   (only when missing), started as `node server.js` from that folder.
+//!   (only when missing), started as `node server.js` from that folder. Node.js and npm are not
+//!   installed by the suite; without them the notes say to install them.
 //!
 //! When one cannot be had (no toolchain, no registry), the suite measures the others and says
-//! why in the table's notes.
+//! why, and what to install, in the table's notes; the smoke test fails on such a note.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,19 +37,20 @@ fn sources(name: &str) -> PathBuf {
     workspace_root().join("benches").join("handlers").join(name)
 }
 
-/// Builds the Go handler into `work_root/go/`. `install` allows installing Go when missing.
-pub fn prepare_go(work_root: &Path, install: bool) -> Result<Prepared, String> {
+/// Builds the Go handler into `work_root/go/`, installing Go first when it is missing.
+pub fn prepare_go(work_root: &Path) -> Result<Prepared, String> {
     let go = match tools::find_program("go") {
         Some(go) => go,
-        None if !install => {
-            return Err("`go` is not on PATH (the quick run does not install it; the full run installs Debian's golang-go)".into());
-        }
         None => {
             eprintln!(
                 "azfn-bench: go is not installed; installing it (apt-get install -y golang-go)"
             );
-            tools::apt_install("golang-go")
-                .map_err(|e| format!("`go` is not installed and installing it failed: {e}"))?;
+            tools::apt_install("golang-go").map_err(|e| {
+                format!(
+                    "`go` is not installed and installing it failed: {e}; install Go \
+                     (Debian and Ubuntu: `apt-get install golang-go`)"
+                )
+            })?;
             tools::find_program("go")
                 .ok_or("apt-get installed golang-go but there is no `go` on PATH")?
         }
@@ -93,9 +94,13 @@ pub fn prepare_go(work_root: &Path, install: bool) -> Result<Prepared, String> {
     })
 }
 
+/// What to do when `node` or `npm` is missing.
+const INSTALL_NODE: &str = "`node` or `npm` is not on PATH: install Node.js and npm (Debian and \
+     Ubuntu: `apt-get install nodejs npm`)";
+
 /// Puts the Node handler in `work_root/node/` with Express installed beside it.
 pub fn prepare_node(work_root: &Path) -> Result<Prepared, String> {
-    let node = tools::find_program("node").ok_or("`node` is not on PATH")?;
+    let node = tools::find_program("node").ok_or(INSTALL_NODE)?;
     let app_root = work_root.join("node");
     std::fs::create_dir_all(&app_root)
         .map_err(|e| format!("creating {}: {e}", app_root.display()))?;
@@ -106,7 +111,7 @@ pub fn prepare_node(work_root: &Path) -> Result<Prepared, String> {
     let wanted = express_version(&app_root.join("package.json"))?;
     let installed_path = app_root.join("node_modules/express/package.json");
     if express_version_installed(&installed_path).as_deref() != Some(wanted.as_str()) {
-        let npm = tools::find_program("npm").ok_or("`npm` is not on PATH")?;
+        let npm = tools::find_program("npm").ok_or(INSTALL_NODE)?;
         eprintln!(
             "azfn-bench: installing Express {wanted} for benches/handlers/node (npm install)"
         );

@@ -47,8 +47,6 @@ struct Plan {
     cold_starts: usize,
     invocations: u64,
     emit_runs: usize,
-    /// Whether Go may be installed (apt-get) when missing.
-    install_go: bool,
 }
 
 impl Plan {
@@ -62,7 +60,6 @@ impl Plan {
                 cold_starts: 3,
                 invocations: 2_000,
                 emit_runs: 3,
-                install_go: false,
             }
         } else {
             Self {
@@ -73,7 +70,6 @@ impl Plan {
                 cold_starts: 20,
                 invocations: 100_000,
                 emit_runs: 11,
-                install_go: true,
             }
         }
     }
@@ -113,7 +109,7 @@ pub fn run(options: &Options) -> Result<Report, BenchError> {
     let mut handler_notes = Vec::new();
     for name in OTHERS {
         let prepared = match name {
-            "go" => others::prepare_go(&bench_dir, plan.install_go),
+            "go" => others::prepare_go(&bench_dir),
             _ => others::prepare_node(&bench_dir),
         };
         match prepared {

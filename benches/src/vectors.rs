@@ -1,4 +1,4 @@
-//! The contract vectors (`../shared/contract/vectors/`), and the body the host sends for one.
+//! The contract vectors (`fixtures/contract-vectors/`), and the body the host sends for one.
 
 use std::path::{Path, PathBuf};
 
@@ -15,14 +15,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The vectors folder: `AZFN_SHARED_DIR/contract/vectors`, else `../shared/contract/vectors`
-/// beside the workspace (where CI clones it too), as the end-to-end tests look for it.
+/// The vectors folder, inside the repository: `fixtures/contract-vectors/` at the workspace
+/// root (described in `CONTRACT.md`).
 pub fn vectors_dir() -> PathBuf {
-    std::env::var_os("AZFN_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared"))
-        .join("contract")
-        .join("vectors")
+    workspace_root().join("fixtures").join("contract-vectors")
 }
 
 /// Reads and parses one vector file.

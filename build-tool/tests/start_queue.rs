@@ -12,9 +12,7 @@ use start_support::{FixtureApp, azurite, eventually, orders_app, queue_contents,
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_on_messages_incoming_reaches_messages_outgoing() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let host = start(&orders_app(), &azurite).await;
     let storage = host.storage(None).unwrap();
     // "abcd" is valid base64: a handler that sent it as is would see it decoded by the host.
@@ -87,9 +85,7 @@ fn fixture() -> FixtureApp {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_message_is_retried_five_times_then_poisoned() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = fixture();
     let host = start(app.path(), &azurite).await;
     let mut events = host.subscribe();
@@ -150,9 +146,7 @@ async fn a_failing_message_is_retried_five_times_then_poisoned() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outputs_are_written_by_the_hosts_base64_rule() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = fixture();
     let host = start(app.path(), &azurite).await;
     let storage = host.storage(None).unwrap();
@@ -204,9 +198,7 @@ async fn outputs_are_written_by_the_hosts_base64_rule() {
 /// "No value for named parameter 'name'".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_json_message_fills_the_output_paths_binding_expressions() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = FixtureApp::new(
         &[(
             "SaveNote",

@@ -41,9 +41,7 @@ fn started(e: &HostEvent) -> Option<u32> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crashed_handler_is_restarted_until_the_third_error() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = fixture();
     let host = start(app.path(), &azurite).await;
     let mut events = host.subscribe();
@@ -91,9 +89,7 @@ async fn a_crashed_handler_is_restarted_until_the_third_error() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_code_zero_is_not_restarted() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = fixture();
     let host = start(app.path(), &azurite).await;
     let mut events = host.subscribe();

@@ -11,9 +11,7 @@ use start_support::{FixtureApp, azurite, eventually, start, wait_for};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timer_fires_on_its_schedule_with_its_status() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = FixtureApp::new(
         &[(
             "Tick",
@@ -53,9 +51,7 @@ async fn a_timer_fires_on_its_schedule_with_its_status() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_missed_occurrence_runs_at_start_as_past_due() {
-    let Some(azurite) = azurite().await else {
-        return;
-    };
+    let azurite = azurite().await;
     let app = FixtureApp::new(
         &[(
             "Yearly",

@@ -1,4 +1,4 @@
-//! Every request vector of `shared/contract/vectors/`, sent through the real router to
+//! Every request vector of `fixtures/contract-vectors/`, sent through the real router to
 //! functions shaped like the ones that produced it, and the answers read by the host's rules.
 
 use std::path::PathBuf;
@@ -11,11 +11,17 @@ use http_body_util::BodyExt as _;
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
+/// The contract vectors: `fixtures/contract-vectors/` at the workspace root, inside the
+/// repository (see its README.md and `CONTRACT.md`).
+fn vectors_dir() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("runtime/ is inside the workspace")
+        .join("fixtures/contract-vectors")
+}
+
 fn vector(name: &str) -> Vec<u8> {
-    let dir = std::env::var_os("AZFN_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let path = dir.join("contract/vectors").join(name);
+    let path = vectors_dir().join(name);
     let pretty = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     // The files are pretty-printed; the host sends compact JSON.
     serde_json::to_vec(&serde_json::from_slice::<Value>(&pretty).unwrap()).unwrap()

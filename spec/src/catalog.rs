@@ -2,10 +2,11 @@
 //! validate against and build `function.json` from, that the runtime and the build tool read
 //! binding facts from, and that each attribute's documentation is generated from.
 //!
-//! Setting names follow the v4 extension bundle's documentation. Where the template catalog
-//! (`shared/bindings/bindings-bundle-v4.json`) still lists an older extension's name (Cosmos DB's
-//! `collectionName`), the old name is recorded in [`BindingKind::renamed`] so the error can say
-//! what it is called now.
+//! Setting names follow the v4 extension bundle's documentation. Where the Azure Functions
+//! templates' binding catalog (Azure/azure-functions-templates,
+//! `Functions.Templates/Bindings/bindings-bundle-v4.json`) still lists an older extension's name
+//! (Cosmos DB's `collectionName`), the old name is recorded in [`BindingKind::renamed`] so the
+//! error can say what it is called now.
 
 /// Which way a binding's data flows, as `function.json` spells it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

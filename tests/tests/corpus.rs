@@ -1,5 +1,5 @@
 //! `function.json` files written by others, written again with azfn: for every file of
-//! `shared/corpus/` whose bindings azfn supports, an annotated function in this test binary
+//! `fixtures/corpus/` whose bindings azfn supports, an annotated function in this test binary
 //! emits an equal `function.json` (the generic attributes only where no dedicated attribute
 //! exists). Every function compiled into this binary, the attribute reference's examples and the
 //! shapes of `ui/pass` included, must validate against the public schema.
@@ -18,7 +18,7 @@ use azfn::{
     http_trigger, queue_output, queue_trigger, sendgrid_output, service_bus_trigger, table_input,
     table_output, timer_trigger,
 };
-use common::{function_schema, read_json, schema_errors, shared_dir};
+use common::{fixtures_dir, function_schema, read_json, schema_errors};
 use serde_json::Value;
 
 /// The binding catalog the macros are built from, so this test knows every binding type
@@ -571,7 +571,7 @@ fn emitted(name: &str) -> Value {
 }
 
 fn corpus_dir() -> std::path::PathBuf {
-    shared_dir().join("corpus")
+    fixtures_dir().join("corpus")
 }
 
 #[test]

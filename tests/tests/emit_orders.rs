@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{orders_app, read_json, schema, schema_errors, shared_dir};
+use common::{fixtures_dir, orders_app, read_json, schema, schema_errors};
 use serde_json::{Value, json};
 
 fn golden(name: &str) -> Value {
@@ -113,7 +113,7 @@ fn the_schemas_reject_what_the_host_would_reject() {
         "go__QueueTriggerWithOutputs__function.json",
         "go__HttpTriggerWithOutputs__function.json",
     ] {
-        let file = shared_dir()
+        let file = fixtures_dir()
             .join("corpus/custom-handler-samples")
             .join(sample);
         assert!(function_schema.is_valid(&read_json(&file)), "{sample}");

@@ -189,17 +189,17 @@ pub(crate) fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `shared/` beside the project root (CI clones it there too); `AZFN_SHARED_DIR` overrides.
-pub(crate) fn shared_dir() -> PathBuf {
-    std::env::var_os("AZFN_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared"))
+/// The test data kept in the repository: `fixtures/` at the workspace root (each folder's
+/// README.md says where its files come from).
+pub(crate) fn fixtures_dir() -> PathBuf {
+    workspace_root().join("fixtures")
 }
 
-/// A validator for one of the shared schemas. `function.schema.json` says draft-04 but uses
-/// `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules.
+/// A validator for one of the schemas in `fixtures/schemas/`. `function.schema.json` says
+/// draft-04 but uses `const`, so (as `fixtures/schemas/README.md` says) it is read with draft-07
+/// rules.
 fn validator(schema_file: &str) -> jsonschema::Validator {
-    let schema = read_json(&shared_dir().join("schemas").join(schema_file));
+    let schema = read_json(&fixtures_dir().join("schemas").join(schema_file));
     match schema_file {
         "local.settings.schema.json" => jsonschema::draft4::new(&schema),
         _ => jsonschema::draft7::new(&schema),
@@ -220,7 +220,7 @@ fn assert_valid(validator: &jsonschema::Validator, file: &Path) {
     );
 }
 
-/// Checks every JSON file of an app folder against the shared schemas: `host.json`,
+/// Checks every JSON file of an app folder against the schemas of `fixtures/schemas/`: `host.json`,
 /// `local.settings.json` and each `<function>/function.json`. Returns how many were checked.
 pub(crate) fn assert_app_folder_valid(out: &Path) -> usize {
     // Guards against a validator that accepts everything.

@@ -15,51 +15,58 @@ use tokio::sync::broadcast;
 
 const HANDLER_PY: &str = include_str!("handler.py");
 
-/// Installs Azurite from npm with `.ci/install-azurite` when it is missing, once per test
-/// binary, so that `cargo test --workspace` needs no set-up step of its own.
-fn install_azurite() {
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        if find_azurite().is_some() {
-            return;
-        }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/install-azurite");
-        match std::process::Command::new("bash")
-            .arg(&script)
-            .stdout(std::process::Stdio::null())
-            .status()
-        {
-            Ok(status) if status.success() => {}
-            Ok(status) => eprintln!("{} failed ({status})", script.display()),
-            Err(e) => eprintln!("cannot run {}: {e}", script.display()),
-        }
-    });
+/// What to do when Azurite is neither installed nor installable here.
+const INSTALL_AZURITE: &str = "Azurite, the Azure Storage emulator, is needed by the `cargo azfn \
+     start` tests: install Node.js and npm (Debian and Ubuntu: `apt-get install nodejs npm`), \
+     then run `.ci/install-azurite` in the repository, or set AZURITE_BIN to an azurite \
+     executable";
+
+/// The `azurite` executable. When it is missing it is installed from npm with
+/// `.ci/install-azurite` (into `<target-dir>/azurite`, where [`find_azurite`] looks), once per
+/// test binary, so that `cargo test --workspace` needs no set-up step of its own. When it can
+/// be neither found nor installed, the test fails saying what to install: it never passes
+/// without having run.
+pub(crate) fn azurite_bin() -> PathBuf {
+    static BIN: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BIN.get_or_init(find_or_install_azurite)
+        .clone()
+        .unwrap_or_else(|reason| panic!("{reason}\n{INSTALL_AZURITE}"))
 }
 
-/// The `azurite` executable, installing it first if needed. Without Azurite (no Node.js to
-/// install it with) the test fails when `CI=true` and is skipped, with the reason printed,
-/// elsewhere.
-pub(crate) fn azurite_bin() -> Option<PathBuf> {
-    install_azurite();
-    let Some(bin) = find_azurite() else {
-        let message = "Azurite is not installed: run `.ci/install-azurite` (needs Node.js and \
-                       npm) or set AZURITE_BIN";
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("{message}");
-        }
-        eprintln!("skipped: {message}");
-        return None;
-    };
-    Some(bin)
+fn find_or_install_azurite() -> Result<PathBuf, String> {
+    if let Some(bin) = find_azurite() {
+        return Ok(bin);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/install-azurite");
+    // The script prints the executable's path on stdout; npm's output and the script's own
+    // error go to stderr, which the test shows when it fails.
+    let output = std::process::Command::new("bash")
+        .arg(&script)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    if !output.status.success() {
+        return Err(format!("{} failed ({})", script.display(), output.status));
+    }
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let bin = PathBuf::from(printed.trim());
+    if bin.is_file() {
+        Ok(bin)
+    } else {
+        Err(format!(
+            "{} printed {printed:?}, which is not an executable",
+            script.display()
+        ))
+    }
 }
 
-/// Starts an in-memory Azurite on free ports, installing it first if needed; `None` as
-/// [`azurite_bin`] says.
-pub(crate) async fn azurite() -> Option<Azurite> {
-    let bin = azurite_bin()?;
+/// Starts an in-memory Azurite on free ports, installing it first if needed (see
+/// [`azurite_bin`]).
+pub(crate) async fn azurite() -> Azurite {
     let mut options = AzuriteOptions::ephemeral();
-    options.bin = Some(bin);
-    Some(Azurite::start(options).await.expect("Azurite starts"))
+    options.bin = Some(azurite_bin());
+    Azurite::start(options).await.expect("Azurite starts")
 }
 
 /// The orders example, built with `cargo_azfn::build` and emitted once per test binary.

@@ -15,11 +15,10 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// `shared/` beside the project root (CI clones it there too); `AZFN_SHARED_DIR` overrides.
-pub fn shared_dir() -> PathBuf {
-    std::env::var_os("AZFN_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared"))
+/// The test data kept in the repository: `fixtures/` at the workspace root (each folder's
+/// README.md says where its files come from).
+pub fn fixtures_dir() -> PathBuf {
+    workspace_root().join("fixtures")
 }
 
 /// Builds `examples/orders` with `cargo azfn build` into a folder of its own, once.
@@ -60,11 +59,11 @@ pub fn triggers_app() -> &'static EmitReport {
     })
 }
 
-/// A validator for `shared/schemas/{schema_file}`. `function.schema.json` says draft-04 but
-/// uses `const`, so (as `shared/schemas/README.md` says) it is read with draft-07 rules, as is
+/// A validator for `fixtures/schemas/{schema_file}`. `function.schema.json` says draft-04 but
+/// uses `const`, so (as `fixtures/schemas/README.md` says) it is read with draft-07 rules, as is
 /// `host.schema.json`; `local.settings.schema.json` is draft-04.
 pub fn schema(schema_file: &str) -> jsonschema::Validator {
-    let schema = read_json(&shared_dir().join("schemas").join(schema_file));
+    let schema = read_json(&fixtures_dir().join("schemas").join(schema_file));
     match schema_file {
         "local.settings.schema.json" => jsonschema::draft4::new(&schema),
         _ => jsonschema::draft7::new(&schema),
@@ -72,7 +71,7 @@ pub fn schema(schema_file: &str) -> jsonschema::Validator {
     .unwrap_or_else(|e| panic!("{schema_file}: {e}"))
 }
 
-/// A validator for `shared/schemas/function.schema.json` (see [`schema`]).
+/// A validator for `fixtures/schemas/function.schema.json` (see [`schema`]).
 pub fn function_schema() -> jsonschema::Validator {
     schema("function.schema.json")
 }
