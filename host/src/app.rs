@@ -191,10 +191,9 @@ impl Function {
     /// exactly one output, of type `http` (any name, `$return` included). Only such functions
     /// are forwarded or proxied; every other function uses the JSON payload.
     pub fn is_http_in_and_out(&self) -> bool {
-        let inputs: Vec<_> = self.inputs().collect();
-        let outputs: Vec<_> = self.outputs().collect();
-        matches!(inputs.as_slice(), [i] if i.kind.eq_ignore_ascii_case("httpTrigger"))
-            && matches!(outputs.as_slice(), [o] if o.kind.eq_ignore_ascii_case("http"))
+        azfn_spec::record::is_http_in_and_out(
+            self.bindings.iter().map(|b| (b.direction, b.kind.as_str())),
+        )
     }
 
     /// The route template (the trigger's `route`, or the function name), for HTTP triggers.

@@ -160,35 +160,10 @@ pub(crate) fn new_traceparent() -> String {
 }
 
 /// `DateTime.UtcNow` in the round-trip format the host uses for `sys.UtcNow`:
-/// `2024-10-24T21:32:17.1234567Z` (seven fractional digits, 100 ns ticks).
+/// `2024-10-24T21:32:17.1234567Z` (.NET's `o`: seven fractional digits, 100 ns ticks).
 pub(crate) fn utc_now() -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = now.as_secs();
-    let ticks = now.subsec_nanos() / 100;
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ticks:07}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    azfn_spec::expression::format_datetime(time::OffsetDateTime::now_utc(), "o")
+        .expect("`o` is a .NET date format")
 }
 
 #[cfg(test)]
@@ -197,9 +172,16 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_020), (2024, 10, 24));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let day = |days: i64| {
+            let t = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(days);
+            azfn_spec::expression::format_datetime(t, "o").unwrap()
+        };
+        assert_eq!(day(0), "1970-01-01T00:00:00.0000000Z");
+        assert_eq!(day(20_020), "2024-10-24T00:00:00.0000000Z");
+        assert_eq!(day(11_016), "2000-02-29T00:00:00.0000000Z");
+        let now = utc_now();
+        assert_eq!(now.len(), "2024-10-24T21:32:17.1234567Z".len(), "{now}");
+        assert!(now.ends_with('Z') && now.as_bytes()[10] == b'T', "{now}");
     }
 
     #[test]

@@ -263,26 +263,54 @@ impl FunctionJson {
             .filter(|b| matches!(b.direction, Direction::Out | Direction::InOut))
     }
 
-    /// True when the host may forward or proxy real HTTP requests to this function: exactly one
-    /// input binding, an `httpTrigger`, and exactly one output binding, of type `http` (the
-    /// host's `IsHttpInAndOutFunction`).
+    /// True when the host may forward or proxy real HTTP requests to this function
+    /// ([`is_http_in_and_out`]).
     pub fn is_http_in_and_out(&self) -> bool {
-        let inputs: Vec<_> = self
-            .bindings
-            .iter()
-            .filter(|b| b.direction == Direction::In)
-            .collect();
-        let outputs: Vec<_> = self.outputs().collect();
-        inputs.len() == 1
-            && inputs[0].kind == "httpTrigger"
-            && outputs.len() == 1
-            && outputs[0].kind == "http"
+        is_http_in_and_out(self.bindings.iter().map(|b| (b.direction, b.kind.as_str())))
     }
+}
+
+/// The host's `IsHttpInAndOutFunction` (CONTRACT §4), for bindings given as `(direction,
+/// type)`: exactly one input binding (direction not `out`), an `httpTrigger`, and exactly one
+/// output binding (direction not `in`), of type `http`, the types compared ignoring case
+/// (`FunctionMetadataExtensions.IsHttpInAndOutFunction`, `FunctionMetadata.InputBindings`).
+/// Only such functions are forwarded or proxied; every other function gets the JSON payload.
+pub fn is_http_in_and_out<'a>(bindings: impl IntoIterator<Item = (Direction, &'a str)>) -> bool {
+    let (mut inputs, mut outputs) = (Vec::new(), Vec::new());
+    for (direction, kind) in bindings {
+        if direction != Direction::Out {
+            inputs.push(kind);
+        }
+        if direction != Direction::In {
+            outputs.push(kind);
+        }
+    }
+    matches!(inputs.as_slice(), [i] if i.eq_ignore_ascii_case("httpTrigger"))
+        && matches!(outputs.as_slice(), [o] if o.eq_ignore_ascii_case("http"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn http_in_and_out_counts_bindings_as_the_host_does() {
+        use Direction::{In, InOut, Out};
+        assert!(is_http_in_and_out([(In, "httpTrigger"), (Out, "http")]));
+        assert!(is_http_in_and_out([(In, "HTTPTRIGGER"), (Out, "HTTP")]));
+        // An `inout` binding is an input and an output.
+        assert!(!is_http_in_and_out([
+            (In, "httpTrigger"),
+            (Out, "http"),
+            (InOut, "blob")
+        ]));
+        assert!(!is_http_in_and_out([
+            (In, "httpTrigger"),
+            (Out, "http"),
+            (Out, "queue")
+        ]));
+        assert!(!is_http_in_and_out([(In, "httpTrigger")]));
+    }
 
     fn sample_json() -> String {
         serde_json::json!({

@@ -837,17 +837,11 @@ pub(crate) fn format_offset(time: time::OffsetDateTime) -> String {
 
 /// Now, `2026-11-23T19:35:17.123Z`, for console lines.
 pub(crate) fn now_iso_millis() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        t.millisecond()
+    azfn_spec::expression::format_datetime(
+        time::OffsetDateTime::now_utc(),
+        "yyyy-MM-ddTHH:mm:ss.fffK",
     )
+    .expect("a valid .NET date format")
 }
 
 #[cfg(test)]
