@@ -25,9 +25,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use cargo_metadata::{Message, Metadata, MetadataCommand, TargetKind};
+use clap::Args;
 use serde_json::Value;
 
-use crate::config::ProjectConfig;
+use crate::config::{ProjectConfig, cargo};
 use crate::emit::{App, EmitReport};
 use crate::error::{BuildError, EmitError, Warning};
 use crate::shell;
@@ -221,12 +222,6 @@ struct BuiltBin {
     manifest_path: PathBuf,
 }
 
-/// The cargo to run: the one that started us when run as `cargo azfn` (cargo sets `CARGO`),
-/// so that `cargo +nightly azfn build` builds with nightly.
-pub(crate) fn cargo() -> OsString {
-    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
-}
-
 /// `cargo metadata --no-deps` for the manifest (or the current directory's project).
 fn cargo_metadata(manifest_path: Option<&Path>) -> Result<Metadata, cargo_metadata::Error> {
     let mut command = MetadataCommand::new();
@@ -332,6 +327,89 @@ fn cargo_build(opts: &BuildOptions) -> Result<Vec<BuiltBin>, BuildError> {
         return Err(BuildError::CargoFailed { status });
     }
     Ok(built)
+}
+
+/// The `cargo build` flags that `build`, `pack` and `functions` pass on.
+#[derive(Debug, Clone, Args)]
+pub struct CargoArgs {
+    /// Package to build (see `cargo help pkgid`)
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "SPEC",
+        help_heading = "Package Selection"
+    )]
+    pub package: Option<String>,
+
+    /// Build only the specified binary
+    #[arg(long, value_name = "NAME", help_heading = "Target Selection")]
+    pub bin: Option<String>,
+
+    /// Space or comma separated list of features to activate
+    #[arg(
+        short = 'F',
+        long,
+        value_name = "FEATURES",
+        help_heading = "Feature Selection"
+    )]
+    pub features: Vec<String>,
+
+    /// Activate all available features
+    #[arg(long, help_heading = "Feature Selection")]
+    pub all_features: bool,
+
+    /// Do not activate the `default` feature
+    #[arg(long, help_heading = "Feature Selection")]
+    pub no_default_features: bool,
+
+    /// Build artifacts in release mode, with optimizations
+    #[arg(
+        short = 'r',
+        long,
+        conflicts_with = "profile",
+        help_heading = "Compilation Options"
+    )]
+    pub release: bool,
+
+    /// Build artifacts with the specified profile
+    #[arg(
+        long,
+        value_name = "PROFILE-NAME",
+        help_heading = "Compilation Options"
+    )]
+    pub profile: Option<String>,
+
+    /// Build for the target triple
+    #[arg(long, value_name = "TRIPLE", help_heading = "Compilation Options")]
+    pub target: Option<String>,
+
+    /// Directory for all generated artifacts
+    #[arg(long, value_name = "DIRECTORY", help_heading = "Compilation Options")]
+    pub target_dir: Option<PathBuf>,
+
+    /// Path to Cargo.toml
+    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+impl CargoArgs {
+    /// The build these flags ask for, emitting into `out_dir` (default: beside the
+    /// executable, `target/azfn/<name>`).
+    pub fn into_options(self, out_dir: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            manifest_path: self.manifest_path,
+            release: self.release,
+            profile: self.profile,
+            target: self.target,
+            features: self.features,
+            all_features: self.all_features,
+            no_default_features: self.no_default_features,
+            package: self.package,
+            bin: self.bin,
+            target_dir: self.target_dir,
+            out_dir,
+        }
+    }
 }
 
 #[cfg(test)]

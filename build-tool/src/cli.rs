@@ -3,11 +3,10 @@
 //! Cargo runs an external subcommand `cargo azfn ARGS` as `cargo-azfn azfn ARGS`, so the
 //! parser is rooted at a `cargo` command whose only subcommand is `azfn`.
 
-use std::error::Error;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use clap::builder::styling::{AnsiColor, Effects, Style, Styles};
+use clap::builder::styling::{AnsiColor, Effects, Styles};
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::{build_apps, emit_apps};
@@ -17,8 +16,11 @@ use crate::error::{CliError, EmitError};
 use crate::functions::{self, Listing};
 use crate::pack::{PackOptions, PackReport, default_output, pack};
 use crate::scaffold::{NewOptions, Template, new_project};
-use crate::shell::{self, count, status, stderr_color};
+use crate::shell::{self, count, status};
 use crate::{BuildOptions, EmitReport};
+
+pub use crate::build::CargoArgs;
+pub use crate::shell::print_error;
 
 /// Cargo's own help colors, so `cargo azfn --help` looks like `cargo build --help`.
 const STYLES: Styles = Styles::styled()
@@ -114,87 +116,6 @@ pub enum AzfnCommand {
         (queue, timer, blob, event-grid, event-hub, service-bus, cosmos-db, http)."
     )]
     Invoke(crate::invoke_cmd::InvokeArgs),
-}
-
-/// The `cargo build` flags that `build`, `pack` and `functions` pass on.
-#[derive(Debug, Clone, Args)]
-pub struct CargoArgs {
-    /// Package to build (see `cargo help pkgid`)
-    #[arg(
-        short = 'p',
-        long = "package",
-        value_name = "SPEC",
-        help_heading = "Package Selection"
-    )]
-    pub package: Option<String>,
-
-    /// Build only the specified binary
-    #[arg(long, value_name = "NAME", help_heading = "Target Selection")]
-    pub bin: Option<String>,
-
-    /// Space or comma separated list of features to activate
-    #[arg(
-        short = 'F',
-        long,
-        value_name = "FEATURES",
-        help_heading = "Feature Selection"
-    )]
-    pub features: Vec<String>,
-
-    /// Activate all available features
-    #[arg(long, help_heading = "Feature Selection")]
-    pub all_features: bool,
-
-    /// Do not activate the `default` feature
-    #[arg(long, help_heading = "Feature Selection")]
-    pub no_default_features: bool,
-
-    /// Build artifacts in release mode, with optimizations
-    #[arg(
-        short = 'r',
-        long,
-        conflicts_with = "profile",
-        help_heading = "Compilation Options"
-    )]
-    pub release: bool,
-
-    /// Build artifacts with the specified profile
-    #[arg(
-        long,
-        value_name = "PROFILE-NAME",
-        help_heading = "Compilation Options"
-    )]
-    pub profile: Option<String>,
-
-    /// Build for the target triple
-    #[arg(long, value_name = "TRIPLE", help_heading = "Compilation Options")]
-    pub target: Option<String>,
-
-    /// Directory for all generated artifacts
-    #[arg(long, value_name = "DIRECTORY", help_heading = "Compilation Options")]
-    pub target_dir: Option<PathBuf>,
-
-    /// Path to Cargo.toml
-    #[arg(long, value_name = "PATH", help_heading = "Manifest Options")]
-    pub manifest_path: Option<PathBuf>,
-}
-
-impl CargoArgs {
-    fn into_options(self, out_dir: Option<PathBuf>) -> BuildOptions {
-        BuildOptions {
-            manifest_path: self.manifest_path,
-            release: self.release,
-            profile: self.profile,
-            target: self.target,
-            features: self.features,
-            all_features: self.all_features,
-            no_default_features: self.no_default_features,
-            package: self.package,
-            bin: self.bin,
-            target_dir: self.target_dir,
-            out_dir,
-        }
-    }
 }
 
 /// The `cargo build` flags that conflict with reading an existing executable or folder.
@@ -513,30 +434,6 @@ fn default_emit_out(bin_path: &Path) -> Option<PathBuf> {
     let stem = bin_path.file_stem()?;
     let dir = bin_path.parent()?;
     Some(dir.join("azfn").join(stem))
-}
-
-/// Prints `error: <err>` and its causes to stderr, the way cargo does.
-pub fn print_error(err: &dyn Error) {
-    let (red, bold) = if stderr_color() {
-        (
-            AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
-            Style::new().effects(Effects::BOLD),
-        )
-    } else {
-        (Style::new(), Style::new())
-    };
-    let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{red}error{red:#}{bold}:{bold:#} {err}");
-    let mut cause = err.source();
-    if cause.is_some() {
-        let _ = writeln!(stderr, "\nCaused by:");
-    }
-    while let Some(error) = cause {
-        for line in error.to_string().lines() {
-            let _ = writeln!(stderr, "  {line}");
-        }
-        cause = error.source();
-    }
 }
 
 #[cfg(test)]

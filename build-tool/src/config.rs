@@ -25,6 +25,7 @@
 //! # Ok::<(), cargo_azfn::error::ConfigError>(())
 //! ```
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -57,7 +58,7 @@ impl ProjectConfig {
     /// `cargo metadata` for its `[package.metadata]`.
     pub fn load(manifest_path: &Path) -> Result<(Self, Vec<Warning>), ConfigError> {
         let metadata = MetadataCommand::new()
-            .cargo_path(crate::build::cargo())
+            .cargo_path(cargo())
             .manifest_path(manifest_path)
             .no_deps()
             .exec()
@@ -172,6 +173,12 @@ fn read_host_json_file(path: &Path) -> Result<Option<Map<String, Value>>, Config
             source,
         }),
     }
+}
+
+/// The cargo to run: the one that started us when run as `cargo azfn` (cargo sets `CARGO`),
+/// so that `cargo +nightly azfn build` builds with nightly.
+pub(crate) fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use azfn_host::invoke_once::{ExampleKind, InvokeInput, InvokeOptions, invoke};
 use azfn_host::start::StartError;
 
-use crate::cli::CargoArgs;
-use crate::start_cmd::{CargoRebuild, build_options};
+use crate::build::CargoArgs;
+use crate::start_cmd::CargoRebuild;
 
 /// Flags of `cargo azfn invoke`.
 #[derive(Debug, clap::Args)]
@@ -59,7 +59,9 @@ pub fn run_invoke(args: InvokeArgs) -> Result<(), StartError> {
     let mut options = InvokeOptions::new(&args.function, input);
     options.port = Some(args.port);
     options.app_dir = args.app_dir.clone();
-    options.build = Some(Arc::new(CargoRebuild(build_options(&args.cargo, None))));
+    options.build = Some(Arc::new(CargoRebuild(
+        args.cargo.clone().into_options(None),
+    )));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

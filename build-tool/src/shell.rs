@@ -3,6 +3,7 @@
 //! stdout is kept for what scripts read (folder paths, zip paths, the function list), so every
 //! human-facing line goes to stderr, colored only where cargo would color it.
 
+use std::error::Error;
 use std::fmt::Display;
 use std::io::{IsTerminal as _, Write as _};
 
@@ -75,6 +76,30 @@ pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
         format!("1 {one}")
     } else {
         format!("{n} {many}")
+    }
+}
+
+/// Prints `error: <err>` and its causes to stderr, the way cargo does.
+pub fn print_error(err: &dyn Error) {
+    let (red, bold) = if stderr_color() {
+        (
+            AnsiColor::BrightRed.on_default().effects(Effects::BOLD),
+            Style::new().effects(Effects::BOLD),
+        )
+    } else {
+        (Style::new(), Style::new())
+    };
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{red}error{red:#}{bold}:{bold:#} {err}");
+    let mut cause = err.source();
+    if cause.is_some() {
+        let _ = writeln!(stderr, "\nCaused by:");
+    }
+    while let Some(error) = cause {
+        for line in error.to_string().lines() {
+            let _ = writeln!(stderr, "  {line}");
+        }
+        cause = error.source();
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use azfn_host::start::{Changes, Host, Rebuild, Rebuilt, StartError, StartOptions, first_build};
 
-use crate::cli::CargoArgs;
+use crate::build::CargoArgs;
 use crate::{BuildOptions, EmitReport};
 
 /// Flags of `cargo azfn start`.
@@ -42,28 +42,10 @@ pub struct StartArgs {
     pub quiet: bool,
 }
 
-/// `BuildOptions` from the shared cargo flags.
-pub fn build_options(cargo: &CargoArgs, out_dir: Option<PathBuf>) -> BuildOptions {
-    let cargo = cargo.clone();
-    BuildOptions {
-        manifest_path: cargo.manifest_path,
-        release: cargo.release,
-        profile: cargo.profile,
-        target: cargo.target,
-        features: cargo.features,
-        all_features: cargo.all_features,
-        no_default_features: cargo.no_default_features,
-        package: cargo.package,
-        bin: cargo.bin,
-        target_dir: cargo.target_dir,
-        out_dir,
-    }
-}
-
 /// Runs `cargo azfn start` until Ctrl-C, or until the host gives up on the handler. With
 /// `--watch`, a first build that fails waits for the next change instead of ending it.
 pub fn run_start(args: StartArgs) -> Result<(), StartError> {
-    let build = build_options(&args.cargo, None);
+    let build = args.cargo.clone().into_options(None);
     let rebuild: Arc<dyn Rebuild> = Arc::new(CargoRebuild(build.clone()));
     let built = match &args.app_dir {
         Some(_) => None,
@@ -181,8 +163,8 @@ impl Rebuild for CargoRebuild {
 
     fn report(&self, error: &StartError) {
         match error {
-            StartError::Build(inner) => crate::cli::print_error(inner.as_ref()),
-            other => crate::cli::print_error(other),
+            StartError::Build(inner) => crate::shell::print_error(inner.as_ref()),
+            other => crate::shell::print_error(other),
         }
     }
 }

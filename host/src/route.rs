@@ -10,13 +10,7 @@ use azfn_spec::route::RouteTemplate;
 /// Parses a template as written in function.json, for routing; the message says what is
 /// wrong.
 pub(crate) fn load_template(template: &str) -> Result<RouteTemplate, String> {
-    let parsed = RouteTemplate::parse(template).map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let parsed = RouteTemplate::parse_or_message(template)?;
     if let Some(segment) = parsed.segments().iter().find(|s| s.parts.len() > 1) {
         return Err(format!(
             "segment `{}` mixes literal text and parameters, which this simulation does not support",

@@ -51,6 +51,18 @@ pub enum PayloadError {
     /// The request body is JSON but not an object with `Data` and `Metadata` objects.
     #[error("invocation payload must be a JSON object with `Data` and `Metadata` objects: {0}")]
     BadShape(String),
+    /// The request body is larger than the handler reads (answered `413 Payload Too Large`).
+    #[error(
+        "invocation payload is larger than {limit} bytes: the host's request body limit \
+         (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`) with room for the envelope and base64"
+    )]
+    TooLarge {
+        /// The largest payload read, in bytes.
+        limit: usize,
+    },
+    /// The request body could not be read (the connection failed mid-body).
+    #[error("invocation payload could not be read: {0}")]
+    Unreadable(String),
     /// The binding the function reads is absent from `Data`.
     #[error("`Data.{binding}` is missing from the invocation payload")]
     MissingInput {

@@ -74,6 +74,7 @@ pub mod error;
 mod http_json;
 mod http_output;
 pub mod invocation;
+pub mod limits;
 pub mod logging;
 pub mod metadata;
 pub mod output;
@@ -157,7 +158,16 @@ pub mod __private {
         body: axum::body::Body,
     ) -> impl Future<Output = Result<T, Response>> + Send {
         use futures_util::FutureExt as _;
-        T::from_request(http::Request::from_parts(parts, body), &())
-            .map(|result| result.map_err(IntoResponse::into_response))
+        T::from_request(http::Request::from_parts(parts, body), &()).map(|result| {
+            result.map_err(|rejection| {
+                let response = rejection.into_response();
+                // axum's own text names no number; the host's limit and its setting do.
+                if response.status() == http::StatusCode::PAYLOAD_TOO_LARGE {
+                    crate::limits::too_large()
+                } else {
+                    response
+                }
+            })
+        })
     }
 }

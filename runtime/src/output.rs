@@ -108,11 +108,14 @@ pub struct Json<T>(pub T);
 /// An output binding set from inside the function: declare a `&mut Out<T>` parameter with an
 /// output binding attribute and call [`Out::set`]. An `Out` left unset writes nothing.
 ///
-/// ```ignore
+/// ```
+/// use azfn::Out;
+///
 /// #[azfn::queue_trigger(queue_name = "incoming")]
-/// async fn route(item: String, #[azfn::queue_output(queue_name = "audit")] audit: &mut Out<String>) {
+/// async fn audit(item: String, #[azfn::queue_output(queue_name = "audit")] audit: &mut Out<String>) {
 ///     audit.set(format!("seen: {item}"));
 /// }
+/// # fn main() {}
 /// ```
 #[derive(Debug)]
 pub struct Out<T> {
@@ -308,14 +311,18 @@ mod tests {
 /// itself: `#[derive(azfn::Outputs)]`, one field per binding (field name = binding name, or
 /// `#[output(name = "...")]`). A field of type `Option<T>` writes nothing when `None`.
 ///
-/// ```ignore
+/// ```
 /// #[derive(azfn::Outputs)]
 /// struct Routed { audit: String, orders: Option<Vec<String>> }
 ///
 /// #[azfn::queue_trigger(queue_name = "incoming")]
 /// #[azfn::queue_output(name = "audit", queue_name = "audit")]
 /// #[azfn::queue_output(name = "orders", queue_name = "orders")]
-/// async fn route(item: String) -> Routed { /* ... */ }
+/// async fn split(item: String) -> Routed {
+///     let orders = item.starts_with("order").then(|| vec![item.clone()]);
+///     Routed { audit: format!("seen: {item}"), orders }
+/// }
+/// # fn main() {}
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot feed the function's named output bindings",

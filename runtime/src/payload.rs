@@ -943,6 +943,7 @@ fn http_request_from_parts(
         Some(HttpBody::Json(json)) => Bytes::from(json),
     };
     let mut request = http::Request::new(axum::body::Body::from(body));
+    crate::limits::apply(&mut request);
     *request.method_mut() = parts.method.unwrap_or(http::Method::GET);
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;

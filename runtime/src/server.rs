@@ -40,10 +40,6 @@ use azfn_spec::route::{self, Part, RouteTemplate};
 /// The route prefix the host uses when `host.json` does not set `extensions.http.routePrefix`.
 pub const DEFAULT_ROUTE_PREFIX: &str = "api";
 
-/// The largest invocation payload read, matching the host's default HTTP body limit (100 MiB)
-/// plus room for base64 and the envelope.
-const MAX_PAYLOAD_BYTES: usize = 160 * 1024 * 1024;
-
 /// What the server dispatches with: the functions payload mode invokes, the router of forwarded
 /// requests, the shared state.
 struct Dispatcher {
@@ -283,7 +279,12 @@ fn build_dispatcher(route_prefix: &str, state: SharedState) -> Result<DispatchSe
     }
     forwarded.sort_by(|a, b| a.template.compare_precedence(&b.template));
     let forwarded: Arc<[Arc<LenientRoute>]> = forwarded.into();
-    front = front.fallback(move |request: Request| route_leniently(forwarded.clone(), request));
+    front = front
+        .fallback(move |request: Request| route_leniently(forwarded.clone(), request))
+        // Forwarded and proxied requests carry the body the host accepted: up to its limit.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::limits::request_body_limit(),
+        ));
     let dispatcher = Arc::new(Dispatcher {
         invocable,
         front,
@@ -588,7 +589,11 @@ async fn invoke_payload(
         Ok(answer) => answer.into_response(&logs.take()),
         Err(InvocationFailure::Payload(e)) => {
             tracing::error!(invocation_id = id, function = %record.name, "rejected invocation payload: {e}");
-            failure(StatusCode::BAD_REQUEST, &e.to_string())
+            let status = match e {
+                PayloadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            failure(status, &e.to_string())
         }
         Err(InvocationFailure::Invocation(e)) => {
             tracing::error!(invocation_id = id, function = %record.name, "invocation failed: {e}");
@@ -605,9 +610,17 @@ async fn invoke<'r>(
     body: Body,
 ) -> Result<Answer<'r>, InvocationFailure> {
     let record = &target.record;
-    let body = read_body(body, MAX_PAYLOAD_BYTES)
-        .await
-        .map_err(|e| PayloadError::BadShape(format!("the body could not be read: {e}")))?;
+    let limit = crate::limits::payload_limit();
+    let body = read_body(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            || e.to_string().contains("length limit exceeded");
+        if too_large {
+            PayloadError::TooLarge { limit }
+        } else {
+            PayloadError::Unreadable(e.to_string())
+        }
+    })?;
     match &target.call {
         Call::Http(http) => {
             let trigger = record

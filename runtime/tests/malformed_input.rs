@@ -98,3 +98,73 @@ fn a_json_body_with_invalid_utf8_in_a_skipped_field_is_refused() {
         StatusCode::BAD_REQUEST
     );
 }
+
+/// Answers with the length of the body it read as text.
+#[azfn::http_trigger(methods = ["post"], auth_level = "anonymous")]
+async fn echo_length(body: String) -> String {
+    body.len().to_string()
+}
+
+/// Issue 15: `hello(body: String)` answered 413 to a 2.1 MB body in both modes (axum's 2 MB
+/// default), where the host forwards up to 100 MiB.
+#[tokio::test]
+async fn bodies_up_to_the_hosts_limit_reach_the_function_in_both_modes() {
+    let body = "x".repeat(2_100_000);
+    // Payload mode, as the host sends it.
+    let client = azfn::testing::TestClient::new();
+    let response = client
+        .http("echo_length")
+        .post("/api/echo_length")
+        .header("content-type", "text/plain")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text());
+    assert_eq!(response.text(), "2100000");
+    // Forwarding mode: the request itself.
+    let router = azfn::App::new().into_router().unwrap();
+    let request = Request::post("/api/echo_length")
+        .header("content-type", "text/plain")
+        .body(Body::from(body))
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..], b"2100000");
+}
+
+#[tokio::test]
+async fn a_body_over_the_hosts_limit_gets_413_naming_it() {
+    let limit = azfn::limits::request_body_limit();
+    let router = azfn::App::new().into_router().unwrap();
+    let request = Request::post("/api/echo_length")
+        .header("content-type", "text/plain")
+        .body(Body::from(vec![b'x'; limit + 1]))
+        .unwrap();
+    let response = router.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(&limit.to_string()), "{text}");
+    assert!(text.contains("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT"), "{text}");
+}
+
+#[tokio::test]
+async fn a_payload_over_what_the_handler_reads_gets_413_saying_so() {
+    // A payload-mode body far past the limit: refused as too large, not as a bad shape.
+    let limit = azfn::limits::request_body_limit();
+    let payload = format!(
+        r#"{{"Data":{{"item":"{}"}},"Metadata":{{}}}}"#,
+        "x".repeat(limit * 2)
+    );
+    let (status, text) = post("relay", payload).await;
+    assert_eq!(
+        status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    assert!(text.contains("larger than"), "{text}");
+    assert!(!text.contains("must be a JSON object"), "{text}");
+}

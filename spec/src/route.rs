@@ -256,6 +256,18 @@ impl RouteTemplate {
         }
     }
 
+    /// [`RouteTemplate::parse`], every error in one message (`; `-separated), for code that
+    /// reports a template as a whole (emit, the local host).
+    pub fn parse_or_message(template: &str) -> Result<Self, String> {
+        Self::parse(template).map_err(|errors| {
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
     /// Parses as [`parse`](Self::parse) does, but also returns what could be parsed beside
     /// the problems (parameters with a valid name, for instance), for callers that judge the
     /// parameters further.

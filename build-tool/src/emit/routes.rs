@@ -171,13 +171,7 @@ fn wildcard(pattern: &[char], subject: &[char]) -> bool {
 
 /// Parses a route template as written in `function.json`, as the host does.
 fn parse_template(template: &str) -> Result<Vec<Segment>, String> {
-    let parsed = RouteTemplate::parse(template).map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let parsed = RouteTemplate::parse_or_message(template)?;
     Ok(parsed
         .segments()
         .iter()

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::format_offset;
-use super::outputs::{read_inputs, split_blob_path, write_outputs};
+use super::outputs::split_blob_path;
 use super::queue::finish;
 use super::triggers::Scope;
 use crate::storage::{BlobInfo, MessageEncoding};
@@ -252,11 +252,9 @@ async fn invoke(
             },
         );
         let binding = binding_data(f, &data, &metadata);
-        data.extend(read_inputs(shared, f, &binding).await?);
-        let invocation = scope
-            .invoke(function, data, metadata, &invocation_id)
-            .await?;
-        write_outputs(shared, f, &invocation, &binding).await
+        scope
+            .run_bindings(f, &binding, data, metadata, &invocation_id)
+            .await
     }
     .await;
     finish(shared, function, &invocation_id, started, result)

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::outputs::{read_inputs, write_outputs};
 use super::triggers::Scope;
 use super::{HostEvent, Shared, format_offset};
 use crate::storage::{MessageEncoding, QueueMessage, Storage};
@@ -300,11 +299,9 @@ async fn invoke(
         metadata.insert("PopReceipt".into(), encode_text(&message.pop_receipt));
         metadata.insert("QueueTrigger".into(), encode_text(&text));
         let binding = binding_data(f, &data, &metadata);
-        data.extend(read_inputs(shared, f, &binding).await?);
-        let invocation = scope
-            .invoke(function, data, metadata, &invocation_id)
-            .await?;
-        write_outputs(shared, f, &invocation, &binding).await
+        scope
+            .run_bindings(f, &binding, data, metadata, &invocation_id)
+            .await
     }
     .await;
     finish(shared, function, &invocation_id, started, result)

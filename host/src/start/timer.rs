@@ -26,7 +26,6 @@ use serde_json::{Map, Value, json};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::format_offset;
-use super::outputs::{read_inputs, write_outputs};
 use super::queue::finish;
 use super::triggers::Scope;
 use azfn_spec::expression::BindingData;
@@ -317,11 +316,9 @@ async fn tick(
         let binding = BindingData::default();
         let mut data = Map::new();
         data.insert(trigger.name.clone(), timer);
-        data.extend(read_inputs(shared, f, &binding).await?);
-        let invocation = scope
-            .invoke(function, data, Map::new(), &invocation_id)
-            .await?;
-        write_outputs(shared, f, &invocation, &binding).await
+        scope
+            .run_bindings(f, &binding, data, Map::new(), &invocation_id)
+            .await
     }
     .await;
     let _ = finish(shared, function, &invocation_id, started, result);

@@ -22,7 +22,9 @@ use super::{
 };
 use serde_json::{Map, Value};
 
-use crate::{App, Handler, Invocation};
+use super::outputs::{read_inputs, write_outputs};
+use crate::{App, Function, Handler, Invocation};
+use azfn_spec::expression::BindingData;
 
 /// How long a reload waits for the invocations in flight before it restarts the handler
 /// under them.
@@ -111,6 +113,23 @@ impl Scope {
             self.shared.console().info(log);
         }
         Ok(invocation)
+    }
+
+    /// One triggered invocation as the host runs it: the input bindings read with the
+    /// trigger's binding data, the function invoked, its outputs written.
+    pub(crate) async fn run_bindings(
+        &self,
+        function: &Function,
+        binding: &BindingData,
+        mut data: Map<String, Value>,
+        metadata: Map<String, Value>,
+        invocation_id: &str,
+    ) -> Result<Vec<String>, String> {
+        data.extend(read_inputs(&self.shared, function, binding).await?);
+        let invocation = self
+            .invoke(&function.name, data, metadata, invocation_id)
+            .await?;
+        write_outputs(&self.shared, function, &invocation, binding).await
     }
 }
 
