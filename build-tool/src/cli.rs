@@ -106,6 +106,10 @@ pub enum AzfnCommand {
         modes. Timer triggers fire on their schedules; queue and blob triggers and outputs use \
         Azurite (started when AzureWebJobsStorage is UseDevelopmentStorage=true and none is \
         running; install it with `npm install -g azurite`). Ctrl-C stops everything.\n\n\
+        The management endpoints (`POST /admin/functions/NAME`, used by `cargo azfn invoke`) \
+        run any function, so they answer only local programs: requests addressed to \
+        localhost, without an `Origin` header (a web page cannot forge them), POSTs with \
+        `Content-Type: application/json`.\n\n\
         Run `cargo help build` for more detail on the flags passed to cargo."
     )]
     Start(crate::start_cmd::StartArgs),

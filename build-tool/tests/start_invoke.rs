@@ -167,6 +167,63 @@ async fn through_a_running_start_outputs_land_in_azurite() {
     azurite.stop().await;
 }
 
+/// Issue 14 item 14: the local host's management endpoints ran any function, a queue-triggered
+/// one included, for a request with `Origin: http://evil.example`. A page the developer has open
+/// can send that request; only local programs (no `Origin`, `Host` of this machine, a JSON
+/// POST) may invoke now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_web_page_cannot_invoke_functions_through_the_management_endpoints() {
+    use http_body_util::BodyExt as _;
+    let azurite = azurite().await;
+    let host = start(&orders_app(), &azurite).await;
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<http_body_util::Full<bytes::Bytes>>();
+    let post = |path: &str, headers: &[(&str, &str)], body: &str| {
+        let mut request = http::Request::post(format!("http://127.0.0.1:{}{path}", host.port()));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request
+            .body(http_body_util::Full::new(bytes::Bytes::from(
+                body.to_owned(),
+            )))
+            .unwrap();
+        let client = client.clone();
+        async move {
+            let response = client.request(request).await.unwrap();
+            let status = response.status();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            (status, String::from_utf8_lossy(&body).into_owned())
+        }
+    };
+    let json = ("content-type", "application/json");
+    let evil = ("origin", "http://evil.example");
+    for (path, body) in [
+        ("/admin/functions/MyQueueFunction", r#"{"input":"forged"}"#),
+        (
+            "/.azfn/invoke/MyQueueFunction",
+            r#"{"Data":{},"Metadata":{}}"#,
+        ),
+    ] {
+        let (status, text) = post(path, &[json, evil], body).await;
+        assert_eq!(status, 403, "{path}: {text}");
+        assert!(text.contains("Origin"), "{text}");
+        // A form post, which a page can send without asking.
+        let (status, _) = post(path, &[("content-type", "text/plain")], body).await;
+        assert_eq!(status, 403, "{path}");
+    }
+    // A local program still can.
+    let (status, text) = post(
+        "/admin/functions/MyQueueFunction",
+        &[json],
+        r#"{"input":"local"}"#,
+    )
+    .await;
+    assert_eq!(status, 202, "{text}");
+    host.shutdown().await;
+    azurite.stop().await;
+}
+
 /// Issue 14 item 2: `cargo azfn invoke save_note --data first` with
 /// `path = "notes/{queueTrigger}.txt"` failed through a running `start` ("No value for named
 /// parameter 'queueTrigger'") and succeeded without one: the two paths built different binding

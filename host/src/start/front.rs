@@ -79,6 +79,14 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
 async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
+    let management = path.starts_with("/.azfn/")
+        || (method == Method::POST && path.starts_with("/admin/functions/"));
+    if management && let Some(reason) = forgeable(&request) {
+        shared
+            .console()
+            .warn(format_args!("{method} {path} refused: {reason}"));
+        return plain(StatusCode::FORBIDDEN, reason);
+    }
     if let Some(name) = path.strip_prefix("/.azfn/functions/") {
         return describe_function(shared, name);
     }
@@ -356,4 +364,88 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
     }
     let _ = finish(shared, &function.name, &invocation_id, started, result);
     report
+}
+
+/// Why a request to a management endpoint (which runs any function, queue-triggered ones
+/// included) may have been forged by a web page the developer has open, or `None` for a request
+/// only a local program makes: no `Origin` (browsers send one with every cross-site request and
+/// every POST), a `Host` naming this machine (a page that rebinds its own name to 127.0.0.1
+/// still sends its name), and a JSON body for a POST (which a page cannot send another site
+/// without a CORS preflight, which this host never grants).
+fn forgeable<B>(request: &Request<B>) -> Option<&'static str> {
+    let headers = request.headers();
+    if headers.contains_key(http::header::ORIGIN) {
+        return Some(
+            "requests from a web page (with an `Origin` header) cannot use the local host's \
+             management endpoints",
+        );
+    }
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => host,
+    };
+    if !matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+        return Some(
+            "the management endpoints answer only requests addressed to localhost, 127.0.0.1 \
+             or [::1]",
+        );
+    }
+    let json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if request.method() == Method::POST && !json {
+        return Some("a POST to a management endpoint must send `Content-Type: application/json`");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(method: Method, headers: &[(&str, &str)]) -> Request<()> {
+        let mut builder = Request::builder().method(method).uri("/.azfn/invoke/f");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(()).unwrap()
+    }
+
+    /// Issue 14: `/admin/functions/{name}` and `/.azfn/invoke/{name}` ran any function for a
+    /// request with `Origin: http://evil.example`.
+    #[test]
+    fn only_requests_no_web_page_can_forge_reach_the_management_endpoints() {
+        let local = [
+            ("host", "127.0.0.1:7071"),
+            ("content-type", "application/json"),
+        ];
+        assert_eq!(forgeable(&request(Method::POST, &local)), None);
+        assert_eq!(
+            forgeable(&request(Method::GET, &[("host", "localhost:7071")])),
+            None
+        );
+        assert_eq!(
+            forgeable(&request(Method::GET, &[("host", "[::1]:7071")])),
+            None
+        );
+        let cross_site = [
+            ("host", "127.0.0.1:7071"),
+            ("content-type", "application/json"),
+            ("origin", "http://evil.example"),
+        ];
+        assert!(forgeable(&request(Method::POST, &cross_site)).is_some());
+        let rebound = [
+            ("host", "evil.example:7071"),
+            ("content-type", "application/json"),
+        ];
+        assert!(forgeable(&request(Method::POST, &rebound)).is_some());
+        let form = [("host", "127.0.0.1:7071"), ("content-type", "text/plain")];
+        assert!(forgeable(&request(Method::POST, &form)).is_some());
+    }
 }
