@@ -10,6 +10,26 @@ use azfn_host::storage::MessageEncoding;
 use serde_json::json;
 use start_support::{FixtureApp, azurite, eventually, orders_app, queue_contents, start, wait_for};
 
+/// Issue 14 item 4: the README's queue walkthrough failed verbatim on a fresh Azurite
+/// (`QueueNotFound`): nobody had created `messages-incoming`. Once the host runs, the queues and
+/// containers the app's triggers and outputs name exist, the trigger's poison queue too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queues_the_app_names_exist_once_the_host_runs() {
+    let azurite = azurite().await;
+    let host = start(&orders_app(), &azurite).await;
+    let storage = host.storage(None).unwrap();
+    for queue in [
+        "messages-incoming",
+        "messages-incoming-poison",
+        "messages-outgoing",
+        "orders",
+    ] {
+        assert!(storage.queue_exists(queue).await.unwrap(), "{queue}");
+    }
+    host.shutdown().await;
+    azurite.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_on_messages_incoming_reaches_messages_outgoing() {
     let azurite = azurite().await;

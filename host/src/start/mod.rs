@@ -586,6 +586,7 @@ impl Host {
 
         host.tasks
             .push(tokio::spawn(front::serve(listener, shared.clone())));
+        triggers::create_storage(&shared, &shared.app()).await;
         let triggers = Triggers::spawn(&shared, &shared.app());
         host.tasks.push(tokio::spawn(triggers::reload(
             shared.clone(),

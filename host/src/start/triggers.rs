@@ -243,6 +243,7 @@ pub(crate) async fn reload(
         print_functions(&shared);
         shared.reload.notify_one();
         triggers = if prepare_storage(&shared, &old, &app).await {
+            create_storage(&shared, &app).await;
             Triggers::spawn(&shared, &app)
         } else {
             Triggers::none()
@@ -251,6 +252,67 @@ pub(crate) async fn reload(
     }
     // The host stops: the loops end by themselves, their invocations in flight first.
     triggers.stop(&shared).await;
+}
+
+/// Creates the queues and blob containers the app's triggers and storage outputs name (a trigger
+/// queue's `-poison` queue too), so that a message can be put on a trigger's queue as soon as
+/// the host runs, as on a provisioned account; Azure's storage outputs create theirs on first
+/// write. Names built from binding expressions are left to that first write. A failure is
+/// reported and the trigger's own loop reports it again as it polls.
+pub(crate) async fn create_storage(shared: &Shared, app: &App) {
+    for function in app.functions().iter().filter(|f| !f.disabled) {
+        let trigger_kind = trigger_kind(function);
+        for binding in &function.bindings {
+            let kind = binding.kind.to_ascii_lowercase();
+            let is_trigger = function.trigger().is_some_and(|t| std::ptr::eq(t, binding));
+            let (queues, container): (Vec<String>, Option<String>) = match kind.as_str() {
+                "queuetrigger" | "queue" => {
+                    let Some(name) = binding.setting_str("queueName") else {
+                        continue;
+                    };
+                    let Ok(name) = shared.resolve_settings(name) else {
+                        continue;
+                    };
+                    let mut queues = vec![name.clone()];
+                    if is_trigger && trigger_kind.as_deref() == Some("queuetrigger") {
+                        queues.push(format!("{name}-poison"));
+                    }
+                    (queues, None)
+                }
+                "blobtrigger" | "blob" if binding.is_output() || is_trigger => {
+                    let Some(path) = binding.setting_str("path") else {
+                        continue;
+                    };
+                    let Ok(path) = shared.resolve_settings(path) else {
+                        continue;
+                    };
+                    let container = path.split('/').next().unwrap_or_default().to_owned();
+                    (Vec::new(), Some(container))
+                }
+                _ => continue,
+            };
+            let fixed = |name: &String| !name.is_empty() && !name.contains(['{', '}']);
+            let Ok(storage) = shared.storage(binding.setting_str("connection")) else {
+                continue;
+            };
+            for queue in queues.iter().filter(|q| fixed(q)) {
+                if let Err(error) = storage.create_queue(queue).await {
+                    shared.console().warn(format_args!(
+                        "`{}`: cannot create queue `{queue}`: {error}",
+                        function.name
+                    ));
+                }
+            }
+            if let Some(container) = container.filter(fixed)
+                && let Err(error) = storage.create_container(&container).await
+            {
+                shared.console().warn(format_args!(
+                    "`{}`: cannot create container `{container}`: {error}",
+                    function.name
+                ));
+            }
+        }
+    }
 }
 
 /// Storage for a reloaded app, as `start` prepares it at start-up: Azurite is started when

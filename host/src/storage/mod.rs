@@ -282,6 +282,14 @@ impl Storage {
         Ok(())
     }
 
+    /// Whether a queue exists.
+    pub async fn queue_exists(&self, name: &str) -> Result<bool, StorageError> {
+        self.queue(name, "look up")?
+            .exists()
+            .await
+            .map_err(StorageError::request(format!("look up queue `{name}`")))
+    }
+
     /// Adds a message whose text is given as stored.
     pub async fn send_message(&self, queue: &str, text: &str) -> Result<(), StorageError> {
         let client = self.queue(queue, "send to")?;
