@@ -286,8 +286,16 @@ fn http_entry_point(model: &FunctionModel) -> TokenStream {
         syn::ReturnType::Default => model.item.sig.ident.span(),
         syn::ReturnType::Type(_, ty) => ty.span(),
     };
-    let respond =
-        quote_spanned!(ret_span=> ::azfn::__private::IntoResponse::into_response(__azfn_ret));
+    // An `Err` that is an error, not a response, fails the invocation (see the runtime's
+    // `http_return`); the choice is made by method resolution on a borrow of the value.
+    let respond = quote_spanned! {ret_span=>
+        {
+            #[allow(unused_imports)]
+            use ::azfn::__private::{AnswersAsIsKind as _, FailsOnErrKind as _};
+            let __azfn_kind = (&::azfn::__private::HttpReturn(&__azfn_ret)).__azfn_kind();
+            __azfn_kind.respond(__azfn_ret)
+        }
+    };
     let consume = if last_extractor.is_none() {
         quote!(let _ = (&mut __parts, __body);)
     } else {

@@ -73,6 +73,7 @@ pub mod encode;
 pub mod error;
 mod http_json;
 mod http_output;
+mod http_return;
 pub mod invocation;
 pub mod limits;
 pub mod logging;
@@ -122,6 +123,9 @@ pub mod http {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::http_output::{InputSource, OutputSink};
+    pub use crate::http_return::{
+        AnswersAsIs, AnswersAsIsKind, FailsOnErr, FailsOnErrKind, HttpReturn,
+    };
     pub use crate::invocation::{FromInvocation, Invocation, InvocationFailure};
     pub use crate::metadata::{encode_record, record_len};
     pub use crate::output::{

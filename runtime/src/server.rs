@@ -29,6 +29,7 @@ use crate::encode::encode_output;
 use crate::error::{InvocationError, OutputError, PayloadError, ServeError};
 use crate::http_json::read_body;
 use crate::http_output::{HttpOutputObject, InputRejected, PayloadParts, SinkState};
+use crate::http_return::FunctionFailed;
 use crate::invocation::{Invocation, InvocationFailure, InvocationOutcome};
 use crate::logging::LogBuffer;
 use crate::metadata::{FunctionRecord, RETURN_BINDING};
@@ -680,6 +681,9 @@ fn http_answer<'r>(
 ) -> Result<Answer<'r>, InvocationFailure> {
     if let Some(PanicMarker(message)) = parts.extensions.get::<PanicMarker>() {
         return Err(InvocationError::Panic(message.clone()).into());
+    }
+    if let Some(FunctionFailed(message)) = parts.extensions.get::<FunctionFailed>() {
+        return Err(InvocationError::Function(message.clone().into()).into());
     }
     if let Some(InputRejected(message)) = parts.extensions.get::<InputRejected>() {
         return Err(PayloadError::HttpInput(message.clone()).into());
