@@ -103,8 +103,8 @@ pub use error::{BoxError, ServeError};
 pub use output::{Json, Out};
 pub use registry::{FunctionEntry, Handler};
 pub use server::{
-    App, DEFAULT_ROUTE_PREFIX, port_from_env, route_prefix_from_host_json, router,
-    router_with_prefix, run, serve,
+    App, DEFAULT_DRAIN_TIMEOUT, DEFAULT_ROUTE_PREFIX, port_from_env, route_prefix_from_host_json,
+    router, router_with_prefix, run, serve,
 };
 pub use state::{State, StateMissing};
 pub use trigger::{Metadata, TimerInfo};

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::task::Poll;
+use std::time::Duration;
 
 use axum::Router;
 use axum::ServiceExt as _;
@@ -93,7 +94,13 @@ pub struct App {
     state: http::Extensions,
     layers: Vec<RouterLayer>,
     route_prefix: Option<String>,
+    drain_timeout: Duration,
 }
+
+/// How long a shut-down handler waits for the invocations in flight by default: well inside the
+/// time a platform gives a stopping process before it kills it, so that what can finish does,
+/// and the process still exits by itself.
+pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for App {
     fn default() -> Self {
@@ -106,6 +113,7 @@ impl std::fmt::Debug for App {
         f.debug_struct("App")
             .field("layers", &self.layers.len())
             .field("route_prefix", &self.route_prefix)
+            .field("drain_timeout", &self.drain_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -117,7 +125,16 @@ impl App {
             state: http::Extensions::new(),
             layers: Vec::new(),
             route_prefix: None,
+            drain_timeout: DEFAULT_DRAIN_TIMEOUT,
         }
+    }
+
+    /// How long, after the shutdown signal, the server waits for the invocations in flight
+    /// before it returns anyway ([`DEFAULT_DRAIN_TIMEOUT`] unless set). New connections are
+    /// refused from the signal on.
+    pub fn drain_timeout(mut self, timeout: Duration) -> Self {
+        self.drain_timeout = timeout;
+        self
     }
 
     /// Registers a value that functions take as [`crate::State<T>`]. One value per type; a
@@ -180,7 +197,7 @@ impl App {
     }
 
     /// Serves on `listener` until `shutdown` completes, then finishes the invocations in
-    /// flight and returns.
+    /// flight, for at most [`App::drain_timeout`], and returns.
     pub async fn serve_with_shutdown<F>(
         self,
         listener: tokio::net::TcpListener,
@@ -189,17 +206,39 @@ impl App {
     where
         F: Future<Output = ()> + Send + 'static,
     {
+        let drain = self.drain_timeout;
+        let (signalled, mut signal) = tokio::sync::watch::channel(false);
+        let shutdown = async move {
+            shutdown.await;
+            let _ = signalled.send(true);
+        };
+        // Starts counting at the signal, not before.
+        let deadline = async move {
+            if signal.wait_for(|s| *s).await.is_ok() {
+                tokio::time::sleep(drain).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
         let (service, layers) = self.into_parts()?;
-        if layers.is_empty() {
-            // Every request goes to the dispatcher: an axum `Router` in front would only
-            // look up its fallback, at a cost that showed in profiles.
-            axum::serve(listener, service.into_make_service())
-                .with_graceful_shutdown(shutdown)
-                .await?;
-        } else {
-            axum::serve(listener, layered(service, layers))
-                .with_graceful_shutdown(shutdown)
-                .await?;
+        let served = async move {
+            if layers.is_empty() {
+                // Every request goes to the dispatcher: an axum `Router` in front would only
+                // look up its fallback, at a cost that showed in profiles.
+                axum::serve(listener, service.into_make_service())
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            } else {
+                axum::serve(listener, layered(service, layers))
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            }
+        };
+        tokio::select! {
+            served = served => served?,
+            () = deadline => tracing::warn!(
+                "shutting down with invocations still running after {drain:?}; they are dropped"
+            ),
         }
         Ok(())
     }

@@ -223,6 +223,48 @@ async fn shutdown_drains_in_flight_requests() {
     server.await.unwrap().unwrap();
 }
 
+#[azfn::http_trigger(methods = [get])]
+async fn stuck() -> &'static str {
+    tokio::time::sleep(Duration::from_secs(120)).await;
+    "never"
+}
+
+/// Issue 15 item 9: after SIGTERM the process waited for every request in flight however long
+/// it took (29 s observed), while the host kills it anyway. The drain is bounded now.
+#[tokio::test]
+async fn shutdown_waits_for_in_flight_requests_no_longer_than_the_drain_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(
+        App::new()
+            .route_prefix("api")
+            .drain_timeout(Duration::from_millis(300))
+            .serve_with_shutdown(listener, async {
+                let _ = stopped.await;
+            }),
+    );
+    let _request = tokio::spawn(async move {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        stream
+            .write_all(b"GET /api/stuck HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer).await;
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let signalled = std::time::Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(30), server)
+        .await
+        .expect("the server returns after the drain timeout, not after the stuck function")
+        .unwrap()
+        .unwrap();
+    assert!(signalled.elapsed() >= Duration::from_millis(300));
+}
+
 #[azfn::queue_trigger(queue_name = "typed")]
 #[azfn::queue_output(queue_name = "typed-out")]
 async fn typed_metadata(
