@@ -434,9 +434,11 @@ impl Report {
             };
             let what = match &output.received {
                 Received::Text { text } => format!("text {text:?}"),
+                // What the binding receives, not how it travelled: the runtime sends text
+                // base64-encoded so the host hands the binding these very bytes.
                 Received::Bytes { base64, utf8 } => match utf8 {
                     Some(text) => format!(
-                        "{} bytes {text:?} (a base64-looking string is decoded by the host)",
+                        "{} bytes: {text:?}",
                         base64::engine::general_purpose::STANDARD
                             .decode(base64)
                             .map_or(0, |b| b.len())
@@ -466,7 +468,9 @@ impl Report {
             };
             let _ = writeln!(out, "  {name} ({}): {what}", output.kind);
         }
-        if let Some(value) = &self.return_value {
+        // The wire form only where no binding received it (a `$return` binding is listed above).
+        let delivered = self.outputs.iter().any(|o| o.binding == RETURN_BINDING);
+        if let Some(value) = self.return_value.as_ref().filter(|_| !delivered) {
             let _ = writeln!(out, "ReturnValue: {value}");
         }
         if !self.logs.is_empty() {
@@ -672,4 +676,41 @@ fn function_from_json(name: &str, json: &Value) -> Result<Function, StartError> 
     let _ = std::fs::remove_dir_all(&dir);
     let app = loaded?;
     Ok(find(&app, name)?.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 14 item 12: `invoke` said "(a base64-looking string is decoded by the host)" of
+    /// text that is not base64-like, and showed the wire form (`ReturnValue: "aGVsbG8="`) beside
+    /// what the binding received.
+    #[test]
+    fn the_report_shows_what_the_binding_receives_not_the_wire_form() {
+        let report = Report {
+            function: "relay".into(),
+            invocation_id: "id".into(),
+            succeeded: true,
+            error: None,
+            outputs: vec![OutputReport {
+                binding: RETURN_BINDING.into(),
+                kind: "queue".into(),
+                received: Received::Bytes {
+                    base64: "aGVsbG8=".into(),
+                    utf8: Some("hello".into()),
+                },
+            }],
+            return_value: Some(json!("aGVsbG8=")),
+            logs: Vec::new(),
+            written: Vec::new(),
+            handler_output: Vec::new(),
+        };
+        let text = report.render();
+        assert!(
+            text.contains(r#"$return (queue): 5 bytes: "hello""#),
+            "{text}"
+        );
+        assert!(!text.contains("base64-looking"), "{text}");
+        assert!(!text.contains("aGVsbG8="), "{text}");
+    }
 }
