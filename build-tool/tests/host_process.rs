@@ -71,6 +71,22 @@ async fn reports_an_exit_before_readiness_with_the_last_stderr_lines() {
     }
 }
 
+/// Issue 14 item 10: forgetting `azfn::run()` ended in "custom handler exited (exit status: 0)"
+/// with no hint.
+#[tokio::test]
+async fn a_handler_that_exits_with_0_before_serving_gets_a_hint_about_azfn_run() {
+    let t = TestApp::new();
+    queue_function(&t);
+    t.config(json!({"exit_code": 0}));
+    let err = Handler::start(&t.load(), options()).await.unwrap_err();
+    assert!(matches!(err, HostError::Exited { .. }), "{err}");
+    assert!(err.to_string().contains("azfn::run()"), "{err}");
+    // Any other code is its own story.
+    t.config(json!({"exit_code": 3}));
+    let err = Handler::start(&t.load(), options()).await.unwrap_err();
+    assert!(!err.to_string().contains("azfn::run()"), "{err}");
+}
+
 #[tokio::test]
 async fn environment_working_directory_and_arguments() {
     let t = TestApp::new();

@@ -85,7 +85,11 @@ pub enum HostError {
     },
 
     /// The handler process exited before it became ready, or before an invocation finished.
-    #[error("custom handler exited ({status}){}", tail(stderr_tail))]
+    #[error(
+        "custom handler exited ({status}){}{}",
+        exit_hint(status),
+        tail(stderr_tail)
+    )]
     Exited {
         /// How it exited.
         status: ExitStatus,
@@ -190,5 +194,16 @@ impl HostError {
             source = cause.source();
         }
         HostError::Transport { message, connect }
+    }
+}
+
+/// What a handler that exits with 0 most likely lacks: a handler written with azfn serves until
+/// it is stopped, unless its `main` forgot to start the server.
+fn exit_hint(status: &ExitStatus) -> &'static str {
+    if status.success() {
+        "; a handler exits with 0 before serving when its `main` does not call `azfn::run()` \
+         (the Functions host never restarts a handler that exits with 0)"
+    } else {
+        ""
     }
 }

@@ -155,6 +155,8 @@ pub(crate) fn parse(
     let mut param_bindings = Vec::new();
     let mut trigger_param: Option<(String, Span)> = None;
     let mut last_extract: Option<Result<(String, Span), Span>> = None;
+    // Every parameter that would read the trigger's value: unannotated, not an extractor.
+    let mut trigger_readers: Vec<(Span, bool)> = Vec::new();
     for input in item.sig.inputs.iter_mut() {
         let pat_type = match input {
             FnArg::Receiver(receiver) => {
@@ -169,6 +171,7 @@ pub(crate) fn parse(
         };
         let mut role = ParamRole::Extract;
         let mut binding_attr: Option<Span> = None;
+        let mut marked_trigger = false;
         let mut kept = Vec::new();
         for attr in std::mem::take(&mut pat_type.attrs) {
             let name = last_segment(attr.path());
@@ -206,6 +209,7 @@ pub(crate) fn parse(
                     ),
                 ));
             } else if name == "trigger" && attr.path().segments.len() == 1 {
+                marked_trigger = true;
                 trigger_param = Some(trigger_param_name(&attr, &pat_type.pat, &mut errors));
             } else {
                 kept.push(attr);
@@ -213,6 +217,7 @@ pub(crate) fn parse(
         }
         pat_type.attrs = kept;
         if binding_attr.is_none() && !is_invocation_extractor(&pat_type.ty) {
+            trigger_readers.push((pat_type.pat.span(), marked_trigger));
             last_extract = Some(match &*pat_type.pat {
                 Pat::Ident(p) => Ok((ident_name(&p.ident), p.ident.span())),
                 other => Err(other.span()),
@@ -222,6 +227,28 @@ pub(crate) fn parse(
             ty: (*pat_type.ty).clone(),
             role,
         });
+    }
+
+    if !is_http && trigger_readers.len() > 1 {
+        // Each would silently receive the trigger's value; only one of them is the trigger.
+        let chosen = trigger_readers
+            .iter()
+            .position(|(_, marked)| *marked)
+            .unwrap_or(0);
+        for (i, (span, _)) in trigger_readers.iter().enumerate() {
+            if i != chosen {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!(
+                        "this parameter is bound to nothing, so it would receive the trigger's \
+                         value too; bind it with an input attribute (e.g. `#[blob_input(path = \
+                         \"...\")]`), or mark the trigger parameter with `#[trigger]` and remove \
+                         this one; `#[{}]` functions take one trigger value",
+                        trigger_kind.attr
+                    ),
+                ));
+            }
+        }
     }
 
     let (trigger_binding, trigger_span) = if is_http {
