@@ -164,6 +164,27 @@ async fn hello_works_the_same_in_all_three_http_modes() {
     }
 }
 
+/// Issue 14 item 13: `hello` took `body: String`, so a binary POST got 400 where the
+/// documentation's sample it reproduces echoes the bytes back unchanged.
+#[tokio::test]
+async fn hello_echoes_a_binary_body_unchanged() {
+    let bytes: Vec<u8> = (0..=255u8).rev().collect();
+    for mode in [HttpMode::Forward, HttpMode::Proxy] {
+        let handler = start(mode).await;
+        let response = handler
+            .http(request(
+                "POST",
+                "/api/hello",
+                &bytes,
+                Some("application/octet-stream"),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{mode:?}");
+        assert_eq!(&response.body()[..], &bytes[..], "{mode:?}");
+    }
+}
+
 #[tokio::test]
 async fn malformed_payloads_get_4xx_with_a_message_and_the_server_keeps_serving() {
     let handler = start(HttpMode::Proxy).await;

@@ -3,7 +3,7 @@
 //! Build and emit the app folder with
 //! `cargo run -p cargo-azfn -- azfn build --manifest-path examples/orders/Cargo.toml`.
 
-use azfn::http::{Json, Method};
+use azfn::http::{Bytes, IntoResponse, Json, Method, Response};
 use azfn::{Out, http_trigger, queue_output, queue_trigger};
 use serde::{Deserialize, Serialize};
 
@@ -27,13 +27,13 @@ async fn order(
     "Order enqueued"
 }
 
-/// `GET /api/hello` answers `hello world`; `POST` echoes the body back.
+/// `GET /api/hello` answers `hello world`; `POST` echoes the body back, byte for byte.
 #[http_trigger(methods = ["get", "post"], auth_level = "anonymous")]
-async fn hello(method: Method, body: String) -> String {
+async fn hello(method: Method, body: Bytes) -> Response {
     if method == Method::POST {
-        body
+        body.into_response()
     } else {
-        "hello world".to_owned()
+        "hello world".into_response()
     }
 }
 
