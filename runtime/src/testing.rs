@@ -29,9 +29,7 @@ use tower::ServiceExt as _;
 
 use crate::error::ServeError;
 use azfn_spec::answer::{Answer, HttpOutput, OutputBinding};
-use azfn_spec::encoding::{
-    HttpTriggerRequest, encode_bytes, encode_text, metadata_from_binding_data, parse_query,
-};
+use azfn_spec::encoding::{HttpTriggerRequest, metadata_from_binding_data, parse_query};
 use azfn_spec::route::{self, RouteTemplate};
 
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING, decode_record};
@@ -49,6 +47,9 @@ pub mod host_rules {
 }
 
 pub use azfn_spec::answer::Delivered;
+/// How the host encodes a value in `Data` and `Metadata` (CONTRACT §2.3), for
+/// [`EventInvocation::input`], [`HttpInvocation::input`] and raw payloads.
+pub use azfn_spec::encoding::{encode_bytes, encode_text, encode_value};
 
 /// Why a test invocation did not produce outputs.
 #[derive(Debug, thiserror::Error)]
@@ -186,6 +187,7 @@ impl TestClient {
             path: None,
             headers: Vec::new(),
             body: Bytes::new(),
+            inputs: Map::new(),
         }
     }
 
@@ -373,9 +375,18 @@ pub struct HttpInvocation<'a> {
     path: Option<String>,
     headers: Vec<(String, String)>,
     body: Bytes,
+    inputs: Map<String, Value>,
 }
 
 impl HttpInvocation<'_> {
+    /// An input binding's value exactly as it appears in `Data` (already encoded by §2.3, e.g.
+    /// [`encode_text`] for a blob read as text), as the host reads the
+    /// binding before it invokes the function.
+    pub fn input(mut self, binding: &str, value: Value) -> Self {
+        self.inputs.insert(binding.to_owned(), value);
+        self
+    }
+
     /// Sets the method and the path (with query), e.g. `/api/orders/7?verbose=1`.
     pub fn request(mut self, method: http::Method, path_and_query: &str) -> Self {
         self.method = method;
@@ -477,11 +488,10 @@ impl HttpInvocation<'_> {
             TEST_UTC_NOW,
             TEST_RAND_GUID,
         );
-        let body = serde_json::to_vec(&json!({
-            "Data": {trigger: trigger_request.data()},
-            "Metadata": metadata,
-        }))
-        .expect("a JSON value serializes");
+        let mut data = self.inputs;
+        data.insert(trigger, trigger_request.data());
+        let body = serde_json::to_vec(&json!({"Data": data, "Metadata": metadata}))
+            .expect("a JSON value serializes");
         let result = client.dispatch(&record, body, None).await?;
         // Without a response set the host's middleware answers `OkResult`: 200, empty.
         let mut http = result.http.clone().unwrap_or_else(|| HttpResult {

@@ -71,3 +71,33 @@ async fn an_err_that_is_an_error_is_a_500_when_forwarded() {
     assert_eq!(get("/api/missing").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get("/api/found").await, (StatusCode::OK, "here".to_owned()));
 }
+
+/// Reads a note named by the route from a blob.
+#[azfn::http_trigger(methods = ["get"], auth_level = "anonymous", route = "notes/{id}")]
+async fn read_note(
+    #[azfn::blob_input(path = "notes/{id}.txt")] note: Option<String>,
+) -> Result<String, StatusCode> {
+    note.ok_or(StatusCode::NOT_FOUND)
+}
+
+/// Issue 14 item 3: `TestClient`'s HTTP invocation had no `.input(..)`, so an HTTP function's
+/// input binding could not be given in a test.
+#[tokio::test]
+async fn an_http_invocation_carries_the_inputs_the_host_reads() {
+    let client = TestClient::new();
+    let response = client
+        .http("read_note")
+        .get("/api/notes/7")
+        .input("note", azfn::testing::encode_text("seven"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((response.status(), response.text()), (200, "seven"));
+    let missing = client
+        .http("read_note")
+        .get("/api/notes/8")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
