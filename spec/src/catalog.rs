@@ -1666,6 +1666,28 @@ pub const FUNCTION_SETTINGS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The settings every binding attribute (not a trigger) takes besides its own. `(key, what it
+/// is)`.
+pub const BINDING_SETTINGS: &[(&str, &str)] = &[(
+    "name",
+    "the binding's `name` in `function.json`; default: the parameter's name, or `$return` on \
+     the function",
+)];
+
+/// The settings of the generic `#[binding]` besides `name`: it passes everything through.
+/// `(key, what it is)`.
+pub const GENERIC_BINDING_SETTINGS: &[(&str, &str)] = &[
+    (
+        "type",
+        "the `function.json` `type`, e.g. `\"kusto\"`; required",
+    ),
+    ("direction", "`\"in\"`, `\"out\"` or `\"inout\"`; required"),
+    (
+        "any other",
+        "written to `function.json` as given, `snake_case` keys as `camelCase`",
+    ),
+];
+
 /// The settings of `retry(...)`, with their `function.json` spelling.
 pub const RETRY_SETTINGS: &[Setting] = &[
     req(

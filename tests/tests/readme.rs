@@ -180,6 +180,19 @@ fn attribute_body(out: &mut String, kind: &BindingKind, example_fence: &str, hea
             retry_settings(out);
         }
     }
+    // Likewise for a binding's own `name`, and the generic attribute's pass-through keys.
+    if !headings.is_empty() && kind.role != Role::Trigger {
+        out.push_str("Every binding also takes:\n\n| setting | |\n| --- | --- |\n");
+        let generic = if kind.json_type.is_empty() {
+            catalog::GENERIC_BINDING_SETTINGS
+        } else {
+            &[]
+        };
+        for (key, doc) in generic.iter().chain(catalog::BINDING_SETTINGS) {
+            writeln!(out, "| `{key}` | {} |", cell(doc)).unwrap();
+        }
+        out.push('\n');
+    }
     if !headings.is_empty() {
         writeln!(out, "{headings} Example\n").unwrap();
     }
