@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use azfn_host::invoke_once::{ExampleKind, InvokeInput, InvokeOptions, invoke};
+use azfn_host::invoke_once::{ExampleKind, HttpInput, InvokeInput, InvokeOptions, invoke};
 use azfn_host::start::StartError;
 
 use crate::build::CargoArgs;
@@ -19,7 +19,7 @@ pub struct InvokeArgs {
     pub function: String,
 
     /// The trigger value: a message, blob content, an HTTP body, TimerInfo JSON...
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, visible_alias = "body", value_name = "TEXT")]
     pub data: Option<String>,
 
     /// Read the trigger value from FILE
@@ -29,6 +29,28 @@ pub struct InvokeArgs {
     /// Send the sample payload of this trigger kind
     #[arg(long, value_name = "KIND", value_parser = example_kind())]
     pub example: Option<ExampleKind>,
+
+    /// HTTP functions: the method [default: POST with a body, else GET]
+    #[arg(long, value_name = "METHOD", help_heading = "HTTP Options")]
+    pub method: Option<String>,
+
+    /// HTTP functions: the path, route prefix included, e.g. /api/items/7 [default: the route]
+    #[arg(long, value_name = "PATH", help_heading = "HTTP Options")]
+    pub path: Option<String>,
+
+    /// HTTP functions: a query parameter (repeatable)
+    #[arg(long, value_name = "NAME=VALUE", help_heading = "HTTP Options", value_parser = pair('='))]
+    pub query: Vec<(String, String)>,
+
+    /// HTTP functions: a request header (repeatable)
+    #[arg(
+        long,
+        short = 'H',
+        value_name = "NAME: VALUE",
+        help_heading = "HTTP Options",
+        value_parser = pair(':')
+    )]
+    pub header: Vec<(String, String)>,
 
     /// Where a running `cargo azfn start` listens
     #[arg(long, default_value_t = 7071)]
@@ -56,6 +78,15 @@ pub fn run_invoke(args: InvokeArgs) -> Result<(), StartError> {
         (_, _, Some(kind)) => InvokeInput::Example(kind),
         _ => InvokeInput::Default,
     };
+    let http_flags = args.method.is_some()
+        || args.path.is_some()
+        || !args.query.is_empty()
+        || !args.header.is_empty();
+    let input = match input {
+        InvokeInput::Data(body) if http_flags => http_input(&args, Some(body)),
+        InvokeInput::Default if http_flags => http_input(&args, None),
+        other => other,
+    };
     let mut options = InvokeOptions::new(&args.function, input);
     options.port = Some(args.port);
     options.app_dir = args.app_dir.clone();
@@ -77,6 +108,26 @@ pub fn run_invoke(args: InvokeArgs) -> Result<(), StartError> {
     }
 }
 
+fn http_input(args: &InvokeArgs, body: Option<String>) -> InvokeInput {
+    let mut http = HttpInput::default();
+    http.method = args.method.clone();
+    http.path = args.path.clone();
+    http.query = args.query.clone();
+    http.headers = args.header.clone();
+    http.body = body;
+    InvokeInput::Http(http)
+}
+
+/// Parses `NAME<separator>VALUE`, the value trimmed of the spaces after the separator.
+fn pair(separator: char) -> impl Fn(&str) -> Result<(String, String), String> + Clone {
+    move |text: &str| match text.split_once(separator) {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_owned(), value.trim_start().to_owned()))
+        }
+        _ => Err(format!("expected NAME{separator}VALUE")),
+    }
+}
+
 /// `--example`'s values: [`ExampleKind::name`] of each kind.
 fn example_kind() -> impl clap::builder::TypedValueParser<Value = ExampleKind> {
     use clap::builder::TypedValueParser as _;
@@ -86,4 +137,20 @@ fn example_kind() -> impl clap::builder::TypedValueParser<Value = ExampleKind> {
             .find(|kind| kind.name() == name)
             .expect("only the kinds' names are possible values")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_flags_parse_into_pairs() {
+        assert_eq!(pair('=')("q=a b"), Ok(("q".into(), "a b".into())));
+        assert_eq!(
+            pair(':')("X-Trace: abc"),
+            Ok(("X-Trace".into(), "abc".into()))
+        );
+        assert!(pair(':')("no separator").is_err());
+        assert!(pair('=')("=value").is_err());
+    }
 }

@@ -129,6 +129,62 @@ async fn data_replaces_the_trigger_value() {
     );
 }
 
+/// Issue 14 item 5: `cargo azfn invoke get_item --example http` on a routed function gave 500
+/// "Wrong number of path arguments": there was no way to give `invoke` a path, method, query,
+/// headers or body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_function_is_invoked_with_the_request_given() {
+    let app = FixtureApp::new(
+        &[(
+            "get_item",
+            json!([
+                {"type": "httpTrigger", "direction": "in", "name": "req", "route": "items/{id}",
+                 "methods": ["get", "put"]},
+                {"type": "http", "direction": "out", "name": "res"}
+            ]),
+        )],
+        json!({"functions": {"get_item": {"return": "$data"}}}),
+        json!({}),
+    );
+    // No path for a route with a parameter: a message that says what to give.
+    let error = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "get_item",
+        InvokeInput::Example(ExampleKind::Http),
+    ))
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("--path /api/items/1"), "{error}");
+
+    let mut http = azfn_host::invoke_once::HttpInput::default();
+    http.method = Some("put".into());
+    http.path = Some("/api/items/7".into());
+    http.query = vec![("verbose".into(), "yes please".into())];
+    http.headers = vec![("X-Trace".into(), "abc".into())];
+    http.body = Some("new name".into());
+    let report = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "get_item",
+        InvokeInput::Http(http),
+    ))
+    .await
+    .unwrap();
+    assert!(report.succeeded, "{:?}", report.error);
+    let sent = &app.requests_of("get_item")[0]["payload"];
+    let req = &sent["Data"]["req"];
+    assert_eq!(req["Method"], "PUT");
+    assert_eq!(
+        req["Url"],
+        "http://localhost:7071/api/items/7?verbose=yes%20please"
+    );
+    assert_eq!(req["Params"], json!({"id": "7"}));
+    assert_eq!(req["Query"], json!({"verbose": "yes please"}));
+    // Kestrel reports a header it does not know in the spelling received (lower case here).
+    assert_eq!(req["Headers"]["x-trace"], json!(["abc"]));
+    assert_eq!(req["Body"], "new name");
+    assert_eq!(sent["Metadata"]["id"], "\"7\"");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn through_a_running_start_outputs_land_in_azurite() {
     let azurite = azurite().await;

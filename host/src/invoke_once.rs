@@ -24,12 +24,15 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use azfn_spec::encoding::{HttpTriggerRequest, parse_query};
+use azfn_spec::route::{self, RouteTemplate};
 use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::dotnet::url_encode;
 use crate::start::{Rebuild, StartError};
 use crate::{
     App, Delivered, Function, Handler, HandlerOptions, HostError, HttpOutput, Invocation,
@@ -131,6 +134,132 @@ pub enum InvokeInput {
     Data(String),
     /// The sample payload of this kind.
     Example(ExampleKind),
+    /// A request to an HTTP-triggered function, built as the host builds `Data.req` from a
+    /// request it routed.
+    Http(HttpInput),
+}
+
+/// The body of `--example http`: an order, as the custom-handler documentation posts one.
+const SAMPLE_HTTP_BODY: &str = r#"{"id": 1005, "quantity": 2, "color": "black"}"#;
+
+/// The request `invoke` sends an HTTP-triggered function.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpInput {
+    /// The method; default `POST` with a body, else `GET`.
+    pub method: Option<String>,
+    /// The path, with the route prefix (`/api/items/7`); default the function's route under
+    /// `/api`, which must then have no parameter without a default.
+    pub path: Option<String>,
+    /// Query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// Headers, in order (`Content-Type` defaults to `text/plain` with a body).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Option<String>,
+}
+
+impl HttpInput {
+    /// The trigger value and binding data of this request to `function`, as the host's front
+    /// door makes them ([`azfn_spec::encoding::HttpTriggerRequest`]).
+    fn encode(&self, function: &Function) -> Result<(Value, Map<String, Value>), StartError> {
+        let route = function.route().unwrap_or(&function.name).to_owned();
+        let (template, _) = RouteTemplate::parse_lenient(&route);
+        let path = match &self.path {
+            Some(path) => format!("/{}", path.trim_start_matches('/')),
+            None if template
+                .parameters()
+                .any(|p| !p.optional && p.default.is_none()) =>
+            {
+                return Err(StartError::Input(format!(
+                    "`{}` has the route `{route}`: give the path to call with --path, e.g. \
+                     --path /api/{}",
+                    function.name,
+                    example_path(&template)
+                )));
+            }
+            None => format!("/api/{}", route.trim_start_matches('/')),
+        };
+        let segments = route::path_segments(&path);
+        // The route prefix is the running app's; the route matches after some prefix of the path.
+        let route_values = (0..=segments.len())
+            .find_map(|skip| template.matches(&segments[skip..]))
+            .ok_or_else(|| {
+                StartError::Input(format!(
+                    "the path `{path}` does not match `{}`'s route `{route}`",
+                    function.name
+                ))
+            })?;
+        let query: Vec<String> = self
+            .query
+            .iter()
+            .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
+            .collect();
+        let uri = if query.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{}", query.join("&"))
+        };
+        let body = self.body.clone().unwrap_or_default();
+        let method = self
+            .method
+            .clone()
+            .unwrap_or_else(|| if self.body.is_some() { "POST" } else { "GET" }.to_owned());
+        let mut request = http::Request::builder()
+            .method(method.to_ascii_uppercase().as_str())
+            .uri(&uri)
+            .header(http::header::HOST, "localhost:7071");
+        for (name, value) in &self.headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        let mut request = request
+            .body(Bytes::from(body))
+            .map_err(|e| StartError::Input(format!("not a valid HTTP request: {e}")))?;
+        let headers = request.headers_mut();
+        if !request_body_is_empty(self) {
+            if !headers.contains_key(http::header::CONTENT_TYPE) {
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("text/plain; charset=utf-8"),
+                );
+            }
+            let length = self.body.as_ref().map_or(0, String::len);
+            headers.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(length),
+            );
+        }
+        let query = parse_query(request.uri().query().unwrap_or(""));
+        let trigger_request = HttpTriggerRequest {
+            request: &request,
+            query: &query,
+            route_values: &route_values,
+        };
+        Ok((trigger_request.data(), trigger_request.binding_data()))
+    }
+}
+
+fn request_body_is_empty(input: &HttpInput) -> bool {
+    input.body.as_deref().is_none_or(str::is_empty)
+}
+
+/// The route with each parameter replaced by a sample value, for a hint.
+fn example_path(template: &RouteTemplate) -> String {
+    template
+        .segments()
+        .iter()
+        .map(|segment| {
+            segment
+                .parts
+                .iter()
+                .map(|part| match part {
+                    route::Part::Literal(text) => text.clone(),
+                    route::Part::Parameter(_) => "1".to_owned(),
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// What `invoke` does.
@@ -181,6 +310,30 @@ pub fn envelope(function: &Function, input: &InvokeInput) -> Result<Value, Start
     let trigger = function
         .trigger()
         .ok_or_else(|| StartError::Input(format!("function `{}` has no trigger", function.name)))?;
+    // An HTTP function is sent a request routed like the host routes one, whatever the input.
+    let http = match input {
+        InvokeInput::Http(http) => Some(http.clone()),
+        _ if !trigger.kind.eq_ignore_ascii_case("httpTrigger") => None,
+        InvokeInput::Data(text) => Some(HttpInput {
+            body: Some(text.clone()),
+            ..HttpInput::default()
+        }),
+        InvokeInput::Default => Some(HttpInput::default()),
+        InvokeInput::Example(ExampleKind::Http) => Some(HttpInput {
+            method: Some("POST".into()),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: Some(SAMPLE_HTTP_BODY.into()),
+            ..HttpInput::default()
+        }),
+        InvokeInput::Example(_) => None,
+    };
+    if let Some(http) = http {
+        let (req, binding_data) = http.encode(function)?;
+        let mut data = Map::new();
+        data.insert(trigger.name.clone(), req);
+        let metadata = crate::metadata_from_binding_data(&function.name, binding_data);
+        return Ok(json!({"Data": data, "Metadata": metadata}));
+    }
     let own_kind = ExampleKind::for_trigger(&trigger.kind);
     let kind = match input {
         InvokeInput::Example(kind) => Some(*kind),
