@@ -171,11 +171,7 @@ impl InputSource {
             response.extensions_mut().insert(InputRejected(message));
             response
         };
-        let value = match source.map(|s| s.payload.data(name)).transpose() {
-            Ok(value) => value.flatten(),
-            Err(error) => return Err(rejected(error)),
-        };
-        let value = value.as_ref();
+        let raw = source.and_then(|s| s.payload.raw_data(name));
         let binding = source.and_then(|s| s.record.function.binding(name));
         let fallback;
         let binding = match binding {
@@ -190,8 +186,8 @@ impl InputSource {
                 &fallback
             }
         };
-        T::from_binding_value(binding, value).map_err(|reason| {
-            rejected(if value.is_none() {
+        T::from_raw_binding_value(binding, raw).map_err(|reason| {
+            rejected(if raw.is_none() {
                 PayloadError::MissingInput {
                     binding: name.to_owned(),
                 }

@@ -89,10 +89,9 @@ impl Invocation {
     /// Reads the input binding `name` as `T`.
     pub fn input<T: FromBindingValue>(&self, name: &str) -> Result<T, InvocationFailure> {
         let binding = self.binding(name)?;
-        let value = self.request.data(name)?;
-        let value = value.as_ref();
-        T::from_binding_value(binding, value).map_err(|reason| {
-            if value.is_none() {
+        let raw = self.request.raw_data(name);
+        T::from_raw_binding_value(binding, raw).map_err(|reason| {
+            if raw.is_none() {
                 PayloadError::MissingInput {
                     binding: name.to_owned(),
                 }

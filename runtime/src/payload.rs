@@ -415,6 +415,37 @@ pub trait FromBindingValue: Sized {
 
     /// Reads the value of `binding`; `None` when `Data` has no entry for it.
     fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String>;
+
+    /// Reads the value of `binding` from its JSON text in the payload (`None`: no entry). The
+    /// default parses it and calls [`FromBindingValue::from_binding_value`]; text types read
+    /// the text itself, so that a JSON value handed over as text keeps the host's exact bytes
+    /// (a parse and a re-serialization would turn `1.10` into `1.1`).
+    fn from_raw_binding_value(binding: &Binding, raw: Option<&str>) -> Result<Self, String> {
+        let value = raw
+            .map(serde_json::from_str::<Value>)
+            .transpose()
+            .map_err(|e| format!("the value is not JSON serde_json can read: {e}"))?;
+        Self::from_binding_value(binding, value.as_ref())
+    }
+}
+
+/// The text a string binding value stands for, taken from its JSON text without parsing the
+/// JSON inside it: an object or array sent as is (§2.3) is its own text; a JSON string holds
+/// the value's JSON text, which is a string's content when that is a JSON string too. `None`
+/// for JSON text this does not cover (a bare number), left to the parsing path.
+fn exact_text(raw: &str) -> Option<Result<String, String>> {
+    let trimmed = raw.trim();
+    if trimmed.starts_with(['{', '[']) {
+        return Some(Ok(trimmed.to_owned()));
+    }
+    let inner: String = serde_json::from_str(trimmed).ok()?;
+    if let Ok(text) = serde_json::from_str::<String>(&inner) {
+        return Some(Ok(text));
+    }
+    if inner.trim() == "null" {
+        return Some(Err("the value is null; use `Option<String>`".into()));
+    }
+    Some(Ok(inner))
 }
 
 fn required(value: Option<&Value>) -> Result<&Value, String> {
@@ -436,6 +467,20 @@ impl FromBindingValue for String {
             DecodedValue::Null => Err("the value is null; use `Option<String>`".into()),
         }
     }
+
+    fn from_raw_binding_value(binding: &Binding, raw: Option<&str>) -> Result<Self, String> {
+        match raw {
+            Some(raw) if !binding.is_binary() => match exact_text(raw) {
+                Some(text) => text,
+                None => Self::from_binding_value(binding, Some(&parse_raw(raw)?)),
+            },
+            _ => Self::from_binding_value(binding, raw.map(parse_raw).transpose()?.as_ref()),
+        }
+    }
+}
+
+fn parse_raw(raw: &str) -> Result<Value, String> {
+    serde_json::from_str(raw).map_err(|e| format!("the value is not JSON serde_json can read: {e}"))
 }
 
 fn base64_bytes(value: &Value) -> Result<Vec<u8>, String> {
@@ -587,6 +632,16 @@ impl<T: FromBindingValue> FromBindingValue for Option<T> {
             Some(v) if !binding.is_binary() && decode_value(v) == DecodedValue::Null => Ok(None),
             Some(v) => T::from_binding_value(binding, Some(v)).map(Some),
         }
+    }
+
+    fn from_raw_binding_value(binding: &Binding, raw: Option<&str>) -> Result<Self, String> {
+        let Some(raw) = raw else { return Ok(None) };
+        let is_null = |text: &str| text.trim() == "null";
+        let encoded_null = serde_json::from_str::<String>(raw).is_ok_and(|inner| is_null(&inner));
+        if is_null(raw) || (!binding.is_binary() && encoded_null) {
+            return Ok(None);
+        }
+        T::from_raw_binding_value(binding, Some(raw)).map(Some)
     }
 }
 

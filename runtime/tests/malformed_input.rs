@@ -12,6 +12,13 @@ async fn hello() -> &'static str {
     "hello world"
 }
 
+/// Reads its message as JSON.
+#[azfn::queue_trigger(queue_name = "json-in")]
+#[azfn::queue_output(queue_name = "json-out")]
+async fn parse_json(item: serde_json::Value) -> String {
+    item.to_string()
+}
+
 /// Reads its message as text.
 #[azfn::queue_trigger(queue_name = "incoming")]
 #[azfn::queue_output(queue_name = "outgoing")]
@@ -74,10 +81,19 @@ async fn data_values_serde_json_refuses_fail_the_invocation_as_bad_input() {
     ];
     for (case, value) in cases {
         let payload = format!(r#"{{"Data":{{"item":{value}}},"Metadata":{{}}}}"#);
-        let (status, text) = post("relay", payload).await;
+        let (status, text) = post("parse_json", payload).await;
         assert_refused(status, &text, case);
         assert!(text.contains("Data.item"), "{case}: {text}");
     }
+    // Read as text, a value too deep for serde_json is still exactly what the host sent.
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let payload = format!(r#"{{"Data":{{"item":{deep}}},"Metadata":{{}}}}"#);
+    let (status, text) = post("relay", payload).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(
+        text.contains(&serde_json::to_string(&deep).unwrap()),
+        "{text}"
+    );
 }
 
 #[test]
@@ -167,4 +183,26 @@ async fn a_payload_over_what_the_handler_reads_gets_413_saying_so() {
     );
     assert!(text.contains("larger than"), "{text}");
     assert!(!text.contains("must be a JSON object"), "{text}");
+}
+
+/// Issue 15 item 7: an object-valued input read as `String` came back with
+/// `12345678901234567890123` turned into `1.2345678901234568e+22` and `1.10` into `1.1`.
+#[tokio::test]
+async fn json_read_as_text_is_the_exact_text_the_host_sent() {
+    let object = r#"{"n": 12345678901234567890123, "p": 1.10}"#;
+    for item in [
+        object.to_owned(),
+        // The same JSON, as the host encodes a JSON string value (§2.3).
+        serde_json::to_string(object).unwrap(),
+    ] {
+        let payload = format!(r#"{{"Data":{{"item":{item}}},"Metadata":{{}}}}"#);
+        let (status, text) = post("relay", payload).await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let returned = answer["ReturnValue"].as_str().unwrap();
+        assert!(
+            returned.contains("12345678901234567890123") && returned.contains("1.10"),
+            "{item}: {returned}"
+        );
+    }
 }
