@@ -631,7 +631,9 @@ pub fn format_guid(guid: Uuid, format: &str) -> Option<String> {
     })
 }
 
-const MONTHS: [&str; 12] = [
+/// The invariant culture's month names, January first: .NET's date formats and NCrontab's month
+/// names (`crate::schedule`) are both these.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
