@@ -558,13 +558,13 @@ fn axum_literal(text: &str) -> String {
 }
 
 async fn not_found(request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    // Read to the end, so that the connection carries the client's next request instead of
+    // being closed with the body unread (which the client may see as a reset, not a 404).
+    crate::http_json::drain_body(body, crate::limits::payload_limit()).await;
     (
         StatusCode::NOT_FOUND,
-        format!(
-            "no function serves {} {}",
-            request.method(),
-            request.uri().path()
-        ),
+        format!("no function serves {} {}", parts.method, parts.uri.path()),
     )
         .into_response()
 }

@@ -206,3 +206,48 @@ async fn json_read_as_text_is_the_exact_text_the_host_sent() {
         );
     }
 }
+
+/// Sends `requests` on one connection to a served app and reads until the server closes it.
+async fn exchange(requests: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(azfn::App::new().route_prefix("api").serve_with_shutdown(
+        listener,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(requests).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    let _ = stop.send(());
+    let _ = server.await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Issue 15 item 10: early answers (an unknown function, a body over the limit) closed the
+/// connection without reading the chunked body, so the host's client could see a reset instead
+/// of the status. The body is read, and the connection serves the next request.
+#[tokio::test]
+async fn an_early_answer_reads_the_body_and_keeps_the_connection() {
+    // A body of 1 MiB in 64 KiB chunks: more than the server has read when it answers.
+    let mut requests =
+        b"POST /NoSuchFunction HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    for _ in 0..16 {
+        requests.extend_from_slice(format!("{:x}\r\n", 64 * 1024).as_bytes());
+        requests.extend_from_slice(&[b'x'; 64 * 1024]);
+        requests.extend_from_slice(b"\r\n");
+    }
+    requests.extend_from_slice(b"0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let answer = exchange(&requests).await;
+    assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 2, "{answer}");
+    assert!(answer.contains("HTTP/1.1 200"), "{answer}");
+}
