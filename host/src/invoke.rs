@@ -159,6 +159,13 @@ fn trigger_text(value: &Value, binary: bool) -> Option<String> {
 }
 
 impl Handler {
+    /// The app's function of that name.
+    fn function(&self, name: &str) -> Result<&Function, HostError> {
+        self.app
+            .function(name)
+            .ok_or_else(|| HostError::UnknownFunction(name.to_string()))
+    }
+
     /// Invokes a function with the JSON payload, exactly as the host does for non-HTTP
     /// triggers (and for HTTP triggers in payload mode).
     ///
@@ -184,10 +191,7 @@ impl Handler {
         metadata: Map<String, Value>,
         invocation_id: &str,
     ) -> Result<Invocation, HostError> {
-        let f = self
-            .app
-            .function(function)
-            .ok_or_else(|| HostError::UnknownFunction(function.to_string()))?;
+        let f = self.function(function)?;
         let body = serde_json::json!({
             "Data": data,
             "Metadata": metadata_from_binding_data(&f.name, metadata),
@@ -203,10 +207,7 @@ impl Handler {
         body: impl Into<Bytes>,
         invocation_id: &str,
     ) -> Result<Invocation, HostError> {
-        let f = self
-            .app
-            .function(function)
-            .ok_or_else(|| HostError::UnknownFunction(function.to_string()))?;
+        let f = self.function(function)?;
         self.invoke_payload(f, body.into(), invocation_id).await
     }
 
@@ -216,10 +217,7 @@ impl Handler {
         function: &str,
         body: impl Into<Bytes>,
     ) -> Result<Invocation, HostError> {
-        let f = self
-            .app
-            .function(function)
-            .ok_or_else(|| HostError::UnknownFunction(function.to_string()))?;
+        let f = self.function(function)?;
         self.invoke_payload(f, body.into(), &new_guid()).await
     }
 

@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use azfn_spec::encoding::{HttpTriggerRequest, parse_query};
+use azfn_spec::encoding::{HttpTriggerRequest, add_client_headers, parse_query};
 use azfn_spec::route::{self, RouteTemplate};
 use base64::Engine as _;
 use bytes::Bytes;
@@ -207,28 +207,21 @@ impl HttpInput {
             .unwrap_or_else(|| if self.body.is_some() { "POST" } else { "GET" }.to_owned());
         let mut request = http::Request::builder()
             .method(method.to_ascii_uppercase().as_str())
-            .uri(&uri)
-            .header(http::header::HOST, "localhost:7071");
+            .uri(&uri);
         for (name, value) in &self.headers {
             request = request.header(name.as_str(), value.as_str());
         }
         let mut request = request
             .body(Bytes::from(body))
             .map_err(|e| StartError::Input(format!("not a valid HTTP request: {e}")))?;
-        let headers = request.headers_mut();
-        if !request_body_is_empty(self) {
-            if !headers.contains_key(http::header::CONTENT_TYPE) {
-                headers.insert(
-                    http::header::CONTENT_TYPE,
-                    http::HeaderValue::from_static("text/plain; charset=utf-8"),
-                );
-            }
-            let length = self.body.as_ref().map_or(0, String::len);
-            headers.insert(
-                http::header::CONTENT_LENGTH,
-                http::HeaderValue::from(length),
+        if !request.body().is_empty() && !request.headers().contains_key(http::header::CONTENT_TYPE)
+        {
+            request.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                http::HeaderValue::from_static("text/plain; charset=utf-8"),
             );
         }
+        add_client_headers(&mut request, "localhost:7071");
         let query = parse_query(request.uri().query().unwrap_or(""));
         let trigger_request = HttpTriggerRequest {
             request: &request,
@@ -237,10 +230,6 @@ impl HttpInput {
         };
         Ok((trigger_request.data(), trigger_request.binding_data()))
     }
-}
-
-fn request_body_is_empty(input: &HttpInput) -> bool {
-    input.body.as_deref().is_none_or(str::is_empty)
 }
 
 /// The route with each parameter replaced by a sample value, for a hint.

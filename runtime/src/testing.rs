@@ -29,7 +29,9 @@ use tower::ServiceExt as _;
 
 use crate::error::ServeError;
 use azfn_spec::answer::{Answer, HttpOutput, OutputBinding};
-use azfn_spec::encoding::{HttpTriggerRequest, metadata_from_binding_data, parse_query};
+use azfn_spec::encoding::{
+    HttpTriggerRequest, add_client_headers, metadata_from_binding_data, parse_query,
+};
 use azfn_spec::route::{self, RouteTemplate};
 
 use crate::metadata::{Binding, FunctionRecord, RETURN_BINDING, decode_record};
@@ -445,20 +447,7 @@ impl HttpInvocation<'_> {
         let mut request = request
             .body(self.body.clone())
             .map_err(|e| TestError::Contract(format!("not a valid HTTP request: {e}")))?;
-        // What a real client sends and the host's front door relies on.
-        let headers = request.headers_mut();
-        if !headers.contains_key(http::header::HOST) {
-            headers.insert(
-                http::header::HOST,
-                http::HeaderValue::from_static("localhost"),
-            );
-        }
-        if !self.body.is_empty() && !headers.contains_key(http::header::CONTENT_LENGTH) {
-            headers.insert(
-                http::header::CONTENT_LENGTH,
-                http::HeaderValue::from(self.body.len()),
-            );
-        }
+        add_client_headers(&mut request, "localhost");
         let query = parse_query(request.uri().query().unwrap_or(""));
         // The route's values as the host's routing finds them, for `Params` and the metadata.
         let template = record

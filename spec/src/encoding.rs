@@ -158,6 +158,20 @@ pub fn header_groups(headers: &HeaderMap) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// Completes a request that a tool sends in a client's place (the test client, `invoke`) with
+/// what a real client sends and the host's front door relies on: a `Host` (`host` unless the
+/// request names one) and, for a body, its `Content-Length` (unless the request declares one).
+pub fn add_client_headers(request: &mut http::Request<Bytes>, host: &'static str) {
+    let length = request.body().len();
+    let headers = request.headers_mut();
+    if !headers.contains_key(HOST) {
+        headers.insert(HOST, http::HeaderValue::from_static(host));
+    }
+    if length > 0 && !headers.contains_key(CONTENT_LENGTH) {
+        headers.insert(CONTENT_LENGTH, http::HeaderValue::from(length));
+    }
+}
+
 /// The declared `Content-Length`, if it is a number.
 pub fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers
