@@ -109,6 +109,10 @@ pub use server::{
 pub use state::{State, StateMissing};
 pub use trigger::{Metadata, TimerInfo};
 
+/// The date and time crate of azfn's timestamps ([`TimerInfo`]'s schedule status, trigger
+/// metadata): re-exported so an app names `azfn::time::OffsetDateTime` at the version azfn uses.
+pub use time;
+
 /// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
 pub mod http {
     pub use crate::http_json::JsonRejection;
