@@ -35,6 +35,7 @@ mod error;
 mod front;
 pub(crate) mod outputs;
 mod queue;
+mod simulated;
 mod supervisor;
 pub mod timer;
 mod triggers;
@@ -707,6 +708,11 @@ fn print_functions(shared: &Shared) {
         let disabled = if function.disabled { " (disabled)" } else { "" };
         console.plain(format_args!("{line}{disabled}\n"));
     }
+    for function in app.functions() {
+        for line in simulated::not_simulated(function) {
+            console.warn(line);
+        }
+    }
     // The mode only matters, and is only worth a line, when some HTTP function could use it.
     if app.functions().iter().any(|f| f.is_http_in_and_out()) {
         console.plain(format_args!(
@@ -716,13 +722,15 @@ fn print_functions(shared: &Shared) {
     }
 }
 
-/// Whether the app needs storage: a trigger other than HTTP, or a queue or blob output.
+/// Whether the app needs storage: a trigger other than HTTP, a queue or blob output, or a blob
+/// input.
 fn needs_storage(app: &App) -> bool {
     has_non_http_trigger(app)
-        || app
-            .functions()
-            .iter()
-            .any(|f| f.outputs().any(|b| is_storage_binding(&b.kind)))
+        || app.functions().iter().any(|f| {
+            f.bindings
+                .iter()
+                .any(|b| !b.is_trigger() && is_storage_binding(&b.kind))
+        })
 }
 
 fn has_non_http_trigger(app: &App) -> bool {
