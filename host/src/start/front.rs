@@ -23,9 +23,8 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
-use super::Shared;
 use super::outputs::{read_inputs, write_outputs};
-use super::queue::finish;
+use super::shared::{Shared, finish};
 use crate::invoke_once::{InvokeInput, Report, envelope};
 use crate::{
     Function, HostError, HttpTrace, InputBindings, Invocation, RETURN_BINDING,

@@ -5,7 +5,8 @@ use azfn_spec::expression::{BindingData, SystemClock};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::Shared;
+use super::queue_settings::QueueSettings;
+use super::shared::Shared;
 use crate::{Binding, Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
 
 /// Resolves `%Setting%` and `{expression}` in a binding property as the host does
@@ -151,7 +152,7 @@ pub(crate) async fn write_outputs(
                 let queue =
                     output_target(binding, data, &|name| shared.setting(name))?.unwrap_or_default();
                 let storage = shared.storage(binding.setting_str("connection"))?;
-                let encoding = super::queue::QueueSettings::from_app(&shared.app()).encoding;
+                let encoding = QueueSettings::from_app(&shared.app()).encoding;
                 let messages = items(delivered);
                 for message in &messages {
                     storage

@@ -5,6 +5,11 @@
 
 use crate::{Binding, Function};
 
+/// The trigger's type, lower-cased (`queuetrigger`, `httptrigger`, ...).
+pub(crate) fn trigger_kind(function: &Function) -> Option<String> {
+    function.trigger().map(|t| t.kind.to_ascii_lowercase())
+}
+
 const TRIGGERS: &[&str] = &["httptrigger", "timertrigger", "queuetrigger", "blobtrigger"];
 const INPUTS: &[&str] = &["blob"];
 const OUTPUTS: &[&str] = &["http", "queue", "blob"];
