@@ -10,7 +10,8 @@ use azfn_host::HttpMode;
 use azfn_host::start::StartOptions;
 use serde_json::json;
 use start_support::{
-    FixtureApp, azurite, eventually, http, orders_app, queue_contents, start_with,
+    FixtureApp, StartProcess, azurite, eventually, get_text, http, orders_app, queue_contents,
+    start_with,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,4 +158,44 @@ async fn an_http_function_receives_its_blob_input_in_every_http_mode() {
     assert_eq!(last["payload"]["Data"]["config"], json!("\"colour=blue\""));
     host.shutdown().await;
     azurite.stop().await;
+}
+
+/// Issue 14: a binding the local host cannot simulate gets one line at start naming the function
+/// and the binding, never a silent `None`; the invocations themselves say nothing more of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_binding_the_local_host_does_not_play_is_named_once_at_start() {
+    let app = FixtureApp::new(
+        &[(
+            "report",
+            json!([
+                {"type": "httpTrigger", "direction": "in", "name": "req", "methods": ["get"]},
+                {"type": "table", "direction": "in", "name": "rows", "tableName": "orders"},
+                {"type": "http", "direction": "out", "name": "res"},
+            ]),
+        )],
+        json!({"functions": {"report": {"outputs": {"res": {"statusCode": 200, "body": "ok"}}}}}),
+        json!({}),
+    );
+    let mut host = StartProcess::spawn(
+        app.path(),
+        &["--app-dir", app.path().to_str().unwrap(), "--port", "0"],
+    );
+    let url = host.url(Duration::from_secs(60)).await;
+    for _ in 0..2 {
+        assert_eq!(
+            get_text(&format!("{url}/api/report")).await,
+            Some((200, "ok".to_owned()))
+        );
+    }
+    host.wait_for("two invocations", Duration::from_secs(10), |log| {
+        (log.matches("Executed 'Functions.report' (Succeeded")
+            .count()
+            == 2)
+            .then_some(())
+    })
+    .await;
+    let line = "`report`: the table input `rows` is not read locally; the function receives no \
+                value for it";
+    assert_eq!(host.count(line), 1, "{}", host.log());
+    assert_eq!(host.count("`rows`"), 1, "{}", host.log());
 }
