@@ -375,6 +375,7 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
         &invocation_id,
         outcome.as_ref().map_err(|e| e.to_string()),
     );
+    report.not_read = super::simulated::unread_inputs(function, true);
     let result = match &outcome {
         Ok(invocation) => {
             for log in &invocation.logs {

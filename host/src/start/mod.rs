@@ -43,7 +43,7 @@ mod queue_settings;
 mod rebuild;
 mod scope;
 mod shared;
-mod simulated;
+pub(crate) mod simulated;
 mod supervisor;
 pub mod timer;
 mod triggers;

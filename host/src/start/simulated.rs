@@ -14,6 +14,28 @@ const TRIGGERS: &[&str] = &["httptrigger", "timertrigger", "queuetrigger", "blob
 const INPUTS: &[&str] = &["blob"];
 const OUTPUTS: &[&str] = &["http", "queue", "blob"];
 
+/// The input bindings of `function` other than its trigger that an invocation gets no value
+/// for, each with why: `with_storage` (through a running `start`) reads blob inputs; a handler
+/// started by `invoke` alone reads none.
+pub(crate) fn unread_inputs(function: &Function, with_storage: bool) -> Vec<String> {
+    function
+        .inputs()
+        .filter(|b| !b.is_trigger())
+        .filter(|b| !(with_storage && INPUTS.contains(&b.kind.to_ascii_lowercase().as_str())))
+        .map(|b| {
+            let why = if INPUTS.contains(&b.kind.to_ascii_lowercase().as_str()) {
+                "read only through a running `cargo azfn start`"
+            } else {
+                "not read locally"
+            };
+            format!(
+                "`{}` ({} input): {why}; the function received no value for it",
+                b.name, b.kind
+            )
+        })
+        .collect()
+}
+
 /// One line per binding of `function` that the local host does not simulate, naming the
 /// function and the binding; none for a disabled function, which never runs.
 pub(crate) fn not_simulated(function: &Function) -> Vec<String> {
