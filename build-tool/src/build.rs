@@ -78,7 +78,7 @@ pub(crate) fn emit_apps(apps: &[BuiltApp]) -> Result<Vec<EmitReport>, BuildError
     for app in apps {
         let plan = app
             .app
-            .plan(&app.out_dir, &app.config)
+            .plan(&app.out_dir, &app.config, app.project_dir.as_deref())
             .map_err(|source| BuildError::Emit {
                 bin: app.bin.clone(),
                 source,
@@ -117,6 +117,8 @@ pub(crate) struct BuiltApp {
     pub(crate) bin: String,
     pub(crate) app: App,
     pub(crate) config: ProjectConfig,
+    /// The folder of the package's `Cargo.toml` (where `local.settings.json` lives).
+    pub(crate) project_dir: Option<PathBuf>,
     /// Warnings about the package's settings themselves.
     pub(crate) config_warnings: Vec<Warning>,
     pub(crate) out_dir: PathBuf,
@@ -207,6 +209,7 @@ pub(crate) fn build_apps(opts: &BuildOptions) -> Result<Vec<BuiltApp>, BuildErro
             out_dir: out_dir_of(bin),
             app,
             config,
+            project_dir: bin.manifest_path.parent().map(Path::to_path_buf),
             config_warnings,
         });
     }

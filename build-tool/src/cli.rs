@@ -279,7 +279,8 @@ fn emit(args: &EmitArgs) -> Result<EmitReport, CliError> {
         })?,
     };
     let app = App::load_for(&args.bin_path, Some(&out_dir))?;
-    let plan = app.plan(&out_dir, &config)?;
+    let project_dir = args.manifest_path.as_deref().and_then(Path::parent);
+    let plan = app.plan(&out_dir, &config, project_dir)?;
     status(
         "Emitting",
         format_args!(

@@ -379,3 +379,100 @@ fn a_route_clash_fails_the_build_naming_both_functions_and_writes_nothing() {
     );
     assert!(!target_dir.join("azfn").exists());
 }
+
+/// Issue 14 item 7: `local.settings.json` existed only under `target/azfn/<app>/`, so `cargo
+/// clean` deleted the user's connection strings, and one next to `Cargo.toml` was ignored. Now
+/// the file next to `Cargo.toml` is the app's settings: created there when missing, never
+/// rewritten, copied into the app folder, where the local host reads it.
+#[test]
+fn local_settings_next_to_cargo_toml_survive_cargo_clean_and_reach_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let target_dir = dir.path().join("target");
+    let opts = BuildOptions {
+        manifest_path: Some(manifest),
+        target_dir: Some(target_dir.clone()),
+        ..BuildOptions::default()
+    };
+    let project_settings = dir.path().join("fixture/local.settings.json");
+    let app_settings = target_dir.join("azfn/app/local.settings.json");
+
+    build(&opts).unwrap();
+    let created = read_json(&project_settings);
+    assert_eq!(created["Values"]["FUNCTIONS_WORKER_RUNTIME"], "custom");
+
+    let users = r#"{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom",
+        "AzureWebJobsStorage": "UseDevelopmentStorage=true", "ORDERS_API_KEY": "s3cret"}}"#;
+    fs::write(&project_settings, users).unwrap();
+    build(&opts).unwrap();
+    // `cargo clean`.
+    fs::remove_dir_all(&target_dir).unwrap();
+    build(&opts).unwrap();
+
+    assert_eq!(fs::read_to_string(&project_settings).unwrap(), users);
+    let app = azfn_host::App::load(target_dir.join("azfn/app")).unwrap();
+    assert_eq!(app.settings()["ORDERS_API_KEY"], "s3cret");
+    assert!(read_json(&app_settings)["CopiedByCargoAzfnFrom"].is_string());
+    assert_app_folder_valid(&target_dir.join("azfn/app"));
+}
+
+/// A settings file in the app folder from before settings moved next to `Cargo.toml` is the
+/// user's: kept, used, never overwritten nor deleted, with a warning saying how to move it.
+/// Once moved, the app folder gets copies.
+#[test]
+fn an_older_settings_file_in_the_app_folder_is_kept_until_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let target_dir = dir.path().join("target");
+    let project_settings = dir.path().join("fixture/local.settings.json");
+    let app_settings = target_dir.join("azfn/app/local.settings.json");
+    let old = r#"{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom",
+        "AzureWebJobsStorage": "UseDevelopmentStorage=true", "ORDERS_API_KEY": "old"}}"#;
+    fs::create_dir_all(app_settings.parent().unwrap()).unwrap();
+    fs::write(&app_settings, old).unwrap();
+    let build_cli = || {
+        cargo_azfn_command(&[
+            "build",
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--target-dir",
+            target_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap()
+    };
+
+    let output = build_cli();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(fs::read_to_string(&app_settings).unwrap(), old);
+    assert!(!project_settings.exists());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: `{}` is inside the build output, which `cargo clean` deletes; move it \
+             next to Cargo.toml (`mv {} {}`)",
+            app_settings.display(),
+            app_settings.display(),
+            project_settings.display()
+        )),
+        "{stderr}"
+    );
+
+    fs::rename(&app_settings, &project_settings).unwrap();
+    let output = build_cli();
+    assert!(output.status.success(), "{output:?}");
+    assert!(!text(&output.stderr).contains("warning"), "{output:?}");
+    assert_eq!(fs::read_to_string(&project_settings).unwrap(), old);
+    assert_eq!(read_json(&app_settings)["Values"]["ORDERS_API_KEY"], "old");
+
+    // A file the user puts in the app folder while the project has one is not replaced.
+    let theirs = r#"{"Values": {"ORDERS_API_KEY": "edited here"}}"#;
+    fs::write(&app_settings, theirs).unwrap();
+    let output = build_cli();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(fs::read_to_string(&app_settings).unwrap(), theirs);
+    assert!(
+        text(&output.stderr).contains("was not copied there by cargo azfn"),
+        "{output:?}"
+    );
+}

@@ -23,14 +23,15 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
-use super::Shared;
-use super::outputs::write_outputs;
-use super::queue::finish;
+use super::outputs::{read_inputs, write_outputs};
+use super::shared::{Shared, finish};
 use crate::invoke_once::{InvokeInput, Report, envelope};
 use crate::{
-    Function, HostError, HttpTrace, Invocation, RETURN_BINDING, envelope_binding_data, get_ci,
+    Function, HostError, HttpTrace, InputBindings, Invocation, RETURN_BINDING,
+    envelope_binding_data, get_ci,
 };
 use azfn_spec::expression::BindingData;
+use futures_util::future::BoxFuture;
 
 type Body = Full<Bytes>;
 
@@ -126,22 +127,8 @@ async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -
     request.extensions_mut().insert(peer);
 
     let app = handler.app().clone();
-    let mut binding = BindingData::default();
-    if let Some(route) = app.find_route(request.method(), request.uri().path()) {
-        for (name, value) in &route.values {
-            if let Some(value) = value {
-                binding.insert(name, value.clone());
-            }
-        }
-    }
-    for pair in request.uri().query().unwrap_or("").split('&') {
-        if let Some((k, v)) = pair.split_once('=') {
-            binding.insert(k, v.to_string());
-        }
-    }
-
     let started = Instant::now();
-    let response = match handler.http(request).await {
+    let response = match handler.http_with_inputs(request, shared).await {
         Ok(response) => response,
         Err(error) => {
             // NullResult: the real host would leave the caller waiting until functionTimeout.
@@ -177,6 +164,7 @@ async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -
         }
         warn_dropped(shared, function, invocation);
         if result.is_ok() {
+            let binding = trace.binding_data.clone().unwrap_or_default();
             result = write_outputs(shared, function, invocation, &binding).await;
             if result.is_err() {
                 // A binding that fails after the function fails the invocation: 500.
@@ -321,6 +309,51 @@ fn binding_data_of(function: &Function, body: &[u8]) -> BindingData {
     envelope_binding_data(function, &envelope)
 }
 
+/// The envelope `body` with the function's input bindings added to its `Data`, read as a
+/// triggered invocation reads them; entries the envelope already has are kept (the caller
+/// supplied them).
+async fn with_inputs(
+    shared: &Shared,
+    function: &Function,
+    binding: &BindingData,
+    body: &Bytes,
+) -> Result<Bytes, HostError> {
+    let input_error = |message| HostError::InputBinding {
+        function: function.name.clone(),
+        message,
+    };
+    let read = read_inputs(shared, function, binding)
+        .await
+        .map_err(input_error)?;
+    if read.is_empty() {
+        return Ok(body.clone());
+    }
+    let mut envelope: Value = serde_json::from_slice(body)
+        .map_err(|e| input_error(format!("the envelope is not JSON: {e}")))?;
+    let Some(data) = envelope
+        .as_object_mut()
+        .map(|e| e.entry("Data").or_insert_with(|| json!({})))
+        .and_then(Value::as_object_mut)
+    else {
+        return Err(input_error("the envelope's `Data` is not an object".into()));
+    };
+    for (name, value) in read {
+        data.entry(name).or_insert(value);
+    }
+    Ok(Bytes::from(envelope.to_string()))
+}
+
+/// The local host reads an HTTP function's blob inputs from storage as its triggers do.
+impl InputBindings for Shared {
+    fn read<'a>(
+        &'a self,
+        function: &'a Function,
+        binding_data: &'a BindingData,
+    ) -> BoxFuture<'a, Result<serde_json::Map<String, Value>, String>> {
+        Box::pin(read_inputs(self, function, binding_data))
+    }
+}
+
 async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
     let invocation_id = crate::new_guid();
     let started = Instant::now();
@@ -328,10 +361,12 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
         "Executing 'Functions.{}' (Reason='This function was programmatically called via the host APIs.', Id={invocation_id})",
         function.name
     ));
+    let binding = binding_data_of(function, &body);
     let outcome: Result<Invocation, HostError> = async {
+        let body = with_inputs(shared, function, &binding, &body).await?;
         let handler = shared.handler().await?;
         handler
-            .invoke_raw_with_id(&function.name, body.clone(), &invocation_id)
+            .invoke_raw_with_id(&function.name, body, &invocation_id)
             .await
     }
     .await;
@@ -340,18 +375,13 @@ async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Repo
         &invocation_id,
         outcome.as_ref().map_err(|e| e.to_string()),
     );
+    report.not_read = super::simulated::unread_inputs(function, true);
     let result = match &outcome {
         Ok(invocation) => {
             for log in &invocation.logs {
                 shared.console().info(log);
             }
-            write_outputs(
-                shared,
-                function,
-                invocation,
-                &binding_data_of(function, &body),
-            )
-            .await
+            write_outputs(shared, function, invocation, &binding).await
         }
         Err(error) => Err(error.to_string()),
     };
