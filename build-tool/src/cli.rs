@@ -14,7 +14,10 @@ use crate::config::ProjectConfig;
 use crate::emit::App;
 use crate::error::{CliError, EmitError};
 use crate::functions::{self, Listing};
-use crate::pack::{PackOptions, PackReport, default_output, pack};
+use crate::handler_binary::HandlerBinary;
+use crate::pack::{
+    PackOptions, PackReport, check_deployable, default_output, handler_binary, pack,
+};
 use crate::scaffold::{NewOptions, Template, new_project};
 use crate::shell::{self, count, status};
 use crate::{BuildOptions, EmitReport};
@@ -212,6 +215,19 @@ pub struct PackArgs {
     )]
     pub app_dir: Option<PathBuf>,
 
+    /// Pack a debug build (the `dev` profile) instead of a release build
+    #[arg(
+        long,
+        help_heading = "Compilation Options",
+        conflicts_with_all = ["release", "profile", "app_dir"]
+    )]
+    pub debug: bool,
+
+    /// Pack a Linux handler even if it needs a newer glibc than the oldest Azure Functions
+    /// Linux image has (it will not start there)
+    #[arg(long, help_heading = "Output Options")]
+    pub allow_newer_glibc: bool,
+
     /// `--output`: the zip file.
     #[arg(
         short = 'o',
@@ -291,6 +307,16 @@ fn emit(args: &EmitArgs) -> Result<EmitReport, CliError> {
     for warning in config_warnings.iter().chain(plan.warnings()) {
         shell::warn(warning);
     }
+    let handler =
+        HandlerBinary::read(&args.bin_path).map_err(|source| EmitError::ReadExecutable {
+            path: args.bin_path.clone(),
+            source,
+        })?;
+    let name = args
+        .bin_path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    crate::build::report_handler(&name, &handler);
     Ok(plan.write()?)
 }
 
@@ -318,40 +344,79 @@ fn new(args: NewArgs) -> Result<PathBuf, CliError> {
 }
 
 fn pack_command(args: PackArgs) -> Result<Vec<PackReport>, CliError> {
-    let app_dirs: Vec<PathBuf> = match args.app_dir {
-        Some(dir) => vec![dir],
+    // (app folder, what was built: profile and target)
+    let app_dirs: Vec<(PathBuf, Option<String>)> = match args.app_dir {
+        Some(dir) => vec![(dir, None)],
         None => {
-            let apps = build_apps(&args.cargo.into_options(None))?;
+            let mut cargo = args.cargo;
+            // A zip is for deployment: release unless asked otherwise.
+            if args.debug {
+                cargo.release = false;
+            } else if cargo.profile.is_none() {
+                cargo.release = true;
+            }
+            let apps = build_apps(&cargo.into_options(None))?;
             // Refused before any folder is written, like every other check.
             if args.output.is_some() && apps.len() > 1 {
                 return Err(CliError::OutputWithSeveralApps {
                     apps: apps.iter().map(|a| a.bin.clone()).collect(),
                 });
             }
+            for app in &apps {
+                let executable = app.app.bin_path().to_owned();
+                let name = executable.file_name().map(Path::new).unwrap_or(&executable);
+                let dir = executable.parent().unwrap_or(Path::new(""));
+                check_deployable(
+                    dir,
+                    &name.to_string_lossy(),
+                    &app.handler,
+                    args.allow_newer_glibc,
+                )?;
+            }
+            let built: Vec<String> = apps
+                .iter()
+                .map(|app| {
+                    let target = app
+                        .target
+                        .cargo_target
+                        .clone()
+                        .unwrap_or_else(|| "the host".to_owned());
+                    format!("{} profile for {target}", app.profile)
+                })
+                .collect();
             emit_apps(&apps)?
                 .into_iter()
-                .map(|report| report.out_dir)
+                .zip(built)
+                .map(|(report, built)| (report.out_dir, Some(built)))
                 .collect()
         }
     };
     let mut reports = Vec::new();
-    for app_dir in app_dirs {
+    for (app_dir, built) in app_dirs {
         let output = match &args.output {
             Some(output) => output.clone(),
             None => default_output(&app_dir).ok_or_else(|| CliError::NoDefaultZip {
                 dir: app_dir.clone(),
             })?,
         };
+        let (executable, handler) = handler_binary(&app_dir)?;
+        check_deployable(&app_dir, &executable, &handler, args.allow_newer_glibc)?;
         let report = pack(&PackOptions { app_dir, output })?;
+        let built = built.map_or_else(String::new, |b| format!("{b}, "));
         status(
             "Packed",
             format_args!(
-                "{} into {} ({})",
+                "{} into {} ({}; {built}{handler})",
                 count(report.files.len(), "file", "files"),
                 report.zip.display(),
                 human_size(report.size)
             ),
         );
+        if let Some(too_new) = handler.glibc_too_new() {
+            shell::warn(&crate::Warning(format!(
+                "packed with `--allow-newer-glibc`: {too_new}"
+            )));
+        }
         for warning in &report.warnings {
             shell::warn(warning);
         }
