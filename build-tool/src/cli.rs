@@ -65,7 +65,10 @@ pub enum AzfnCommand {
     /// Compile the handler with `cargo build` and write its app folder
     #[command(
         after_help = "Every binary that contains azfn functions gets an app folder, by \
-        default <target-dir>/azfn/<bin>/; its path is printed on stdout, one line per app.\n\n\
+        default <target-dir>/azfn/[<triple>/]<bin>/ for a release build and \
+        <target-dir>/azfn/[<triple>/]debug/<bin>/ for a debug one; its path is printed on \
+        stdout, one line per app. The handler's glibc needs are checked against the oldest \
+        Azure Functions Linux image.\n\n\
         host.json is merged with the package's own settings: a host.json next to its \
         Cargo.toml, or a [package.metadata.azfn.host] table (not both). Nothing is written \
         unless every function passes the checks (names, routes).\n\n\
@@ -91,6 +94,11 @@ pub enum AzfnCommand {
         would upload: the handler (mode 0755), host.json and the function folders, without \
         local.settings.json or what the folder's .funcignore lists. Its path is printed on \
         stdout. Deploy it with `az functionapp deployment source config-zip --src <zip>`.\n\n\
+        The handler is a release build unless --debug is given, and its app folder is \
+        <target-dir>/azfn/[<triple>/]<bin>/ (a debug one: .../debug/<bin>/). For a Linux \
+        Function App, pack with --target linux from any OS (cargo-zigbuild: `pip install \
+        cargo-zigbuild ziglang`): a Linux handler needing a newer glibc than the oldest Azure \
+        Functions Linux image's is refused unless --allow-newer-glibc is given.\n\n\
         Run `cargo help build` for more detail on the flags passed to cargo."
     )]
     Pack(PackArgs),
@@ -145,13 +153,13 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub cargo: CargoArgs,
 
-    /// `--out`: the app folder, instead of `<target-dir>/azfn/<bin>`.
+    /// `--out`: the app folder, instead of [`crate::build::default_app_dir`].
     #[arg(
         long,
         value_name = "DIR",
         help_heading = "Output Options",
         help = "Write the app folder to DIR (only when one binary has functions) \
-                [default: <target-dir>/azfn/<bin>]"
+                [default: <target-dir>/azfn/[<triple>/][<profile>/]<bin>]"
     )]
     pub out: Option<PathBuf>,
 }

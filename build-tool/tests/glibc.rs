@@ -269,3 +269,31 @@ fn a_native_build_needing_a_newer_glibc_is_warned_about_and_refused_by_pack() {
     );
     assert!(zip.is_file());
 }
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#[test]
+fn a_statically_linked_handler_is_named_and_needs_no_glibc() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("main.rs");
+    fs::write(&source, "fn main() {}\n").unwrap();
+    let executable = dir.path().join("handler");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
+    // Static glibc links as musl does: no dynamic loader, no glibc needed from the image.
+    let status = Command::new(rustc)
+        .args(["-C", "target-feature=+crt-static", "-o"])
+        .arg(&executable)
+        .arg(&source)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "rustc -C target-feature=+crt-static failed"
+    );
+    let binary = HandlerBinary::read(&executable).unwrap();
+    assert_eq!(binary, HandlerBinary::LinuxStatic { arch: "x86_64" });
+    assert_eq!(
+        binary.to_string(),
+        "Linux x86_64, statically linked (needs no glibc)"
+    );
+    assert_eq!(binary.glibc_too_new(), None);
+}
