@@ -244,6 +244,27 @@ fn a_native_build_needing_a_newer_glibc_is_warned_about_and_refused_by_pack() {
         "{stderr}"
     );
 
+    // `emit` of the same executable says the same.
+    let emitted = dir.path().join("emitted");
+    let output = cargo_azfn(&[
+        "emit",
+        "--bin-path",
+        out.join("orders").to_str().unwrap(),
+        "--out",
+        emitted.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "Handler `orders`: Linux x86_64, needs glibc {needs}\n"
+        )) && stderr.contains(&format!(
+            "warning: handler `orders`: it needs glibc {needs} (symbol version \
+                 GLIBC_{needs}), newer than glibc {floor}"
+        )),
+        "{stderr}"
+    );
+
     let zip = dir.path().join("orders.zip");
     let output = cargo_azfn(&["pack", "--app-dir", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1), "{output:?}");
