@@ -273,6 +273,9 @@ fn describe_duplicates(functions: &[(String, SourceLocation)]) -> String {
 /// Why [`build`](crate::build()) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// `--target` cannot be built here.
+    #[error(transparent)]
+    Target(#[from] crate::target::TargetError),
     /// `cargo build` could not be started.
     #[error("cannot run `cargo build`")]
     SpawnCargo {
@@ -507,6 +510,29 @@ pub enum ConfigError {
 /// Why `cargo azfn pack` could not write the zip.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
+    /// The handler needs a newer glibc than the oldest Functions Linux image has.
+    #[error(
+        "`{}` would not start on every Azure Functions Linux worker: {too_new}; or pass \
+         `--allow-newer-glibc` to pack it anyway",
+        executable.display()
+    )]
+    GlibcTooNew {
+        /// The handler.
+        executable: PathBuf,
+        /// What it needs and which image lacks it.
+        too_new: crate::handler_binary::GlibcTooNew,
+    },
+    /// The handler is a macOS executable, which no Functions worker runs.
+    #[error(
+        "`{}` is a macOS executable, which no Azure Functions worker runs; build it for Linux \
+         with `--target linux`",
+        executable.display()
+    )]
+    MacOsHandler {
+        /// The handler.
+        executable: PathBuf,
+    },
+
     /// The folder has no readable `host.json` naming the handler.
     #[error(
         "`{}` is not an app folder: {reason}; run `cargo azfn build` to write one",

@@ -53,7 +53,7 @@ impl Template {
         format!(
             "//! {name}: an Azure Functions app written with azfn.\n//!\n\
              //! `cargo azfn start` builds it and runs it locally as the Functions host would;\n\
-             //! `cargo azfn pack --release` makes the zip to deploy.\n\n{body}"
+             //! `cargo azfn pack --target linux` makes the zip to deploy (a release build).\n\n{body}"
         )
     }
 

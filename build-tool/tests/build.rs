@@ -39,18 +39,21 @@ fn build_emits_every_binary_with_functions_and_skips_the_rest() {
     out_dirs.sort();
     assert_eq!(
         out_dirs,
-        [target_dir.join("azfn/app"), target_dir.join("azfn/pinger")]
+        [
+            target_dir.join("azfn/debug/app"),
+            target_dir.join("azfn/debug/pinger")
+        ]
     );
-    assert_eq!(entries(&target_dir.join("azfn")), ["app", "pinger"]);
+    assert_eq!(entries(&target_dir.join("azfn/debug")), ["app", "pinger"]);
     let app = reports.iter().find(|r| r.out_dir.ends_with("app")).unwrap();
     assert_eq!(app.functions, ["MyQueueFunction", "hello", "order"]);
-    assert_eq!(app.executable, target_dir.join("azfn/app/app"));
+    assert_eq!(app.executable, target_dir.join("azfn/debug/app/app"));
     assert_eq!(
         fs::read(&app.executable).unwrap(),
         fs::read(target_dir.join("debug/app")).unwrap()
     );
     assert_eq!(
-        read_json(&target_dir.join("azfn/app/host.json"))["customHandler"]["description"]["defaultExecutablePath"],
+        read_json(&target_dir.join("azfn/debug/app/host.json"))["customHandler"]["description"]["defaultExecutablePath"],
         "app"
     );
 }
@@ -70,7 +73,7 @@ fn cli_build_prints_the_folder_from_cargo_metadata_target_dir() {
     assert!(output.status.success(), "{output:?}");
     let stdout = text(&output.stdout);
     let printed = fs::canonicalize(stdout.trim_end()).unwrap();
-    let expected = fs::canonicalize(dir.path().join("fixture/target/azfn/app")).unwrap();
+    let expected = fs::canonicalize(dir.path().join("fixture/target/azfn/debug/app")).unwrap();
     assert_eq!(printed, expected);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let stderr = text(&output.stderr);
@@ -273,19 +276,19 @@ fn a_host_json_next_to_cargo_toml_is_merged_and_its_warnings_printed() {
         stderr.contains(&format!(
             "    Emitting 3 functions to {}\nwarning: `customHandler.enableForwardingHttpRequest` \
              is `true` in `{}`, but azfn leaves it out",
-            target_dir.join("azfn/app").display(),
+            target_dir.join("azfn/debug/app").display(),
             host_json.display()
         )),
         "{stderr}"
     );
-    let host = read_json(&target_dir.join("azfn/app/host.json"));
+    let host = read_json(&target_dir.join("azfn/debug/app/host.json"));
     assert_eq!(host["functionTimeout"], "00:07:00");
     assert!(
         host["customHandler"]
             .get("enableForwardingHttpRequest")
             .is_none()
     );
-    assert_app_folder_valid(&target_dir.join("azfn/app"));
+    assert_app_folder_valid(&target_dir.join("azfn/debug/app"));
 }
 
 #[test]
