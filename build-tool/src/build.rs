@@ -157,6 +157,36 @@ pub fn default_app_dir(
     dir.join(bin)
 }
 
+/// Before debug builds got their own folder, `<target-dir>/azfn/<bin>/` was the app folder of
+/// every profile, and `local.settings.json` lived there. A debug build now goes elsewhere, so
+/// such a file would silently stop being used: while the project has no settings file of its own,
+/// a user's file there (not a copy emit made) is named, with how to move it. Nothing is moved:
+/// the file is the user's.
+fn settings_left_in_shared_folder(
+    shared_dir: &Path,
+    out_dir: &Path,
+    project_dir: Option<&Path>,
+) -> Option<Warning> {
+    let project_dir = project_dir?;
+    let project_settings = project_dir.join(crate::emit::ignore_files::LOCAL_SETTINGS);
+    let shared_settings = shared_dir.join(crate::emit::ignore_files::LOCAL_SETTINGS);
+    if shared_dir == out_dir || project_settings.exists() {
+        return None;
+    }
+    let content = std::fs::read(&shared_settings).ok()?;
+    if crate::emit::local_settings::is_copy(&content) {
+        return None;
+    }
+    Some(Warning(format!(
+        "`{shared}` is not used by this build, which goes to `{out}`: settings now live next to \
+         Cargo.toml, where cargo azfn copies them into every app folder; move yours there \
+         (`mv {shared} {project}`)",
+        shared = shared_settings.display(),
+        out = out_dir.display(),
+        project = project_settings.display(),
+    )))
+}
+
 /// A built binary with functions, its package's settings, and where its app folder goes.
 #[derive(Debug)]
 pub(crate) struct BuiltApp {
@@ -266,12 +296,24 @@ pub(crate) fn build_apps(opts: &BuildOptions) -> Result<Vec<BuiltApp>, BuildErro
                 source,
             },
         })?;
+        let mut config_warnings = config_warnings;
+        let out_dir = out_dir_of(bin);
+        let project_dir = bin.manifest_path.parent().map(Path::to_path_buf);
+        if opts.out_dir.is_none() {
+            let shared_dir =
+                default_app_dir(&target_dir, target.triple.as_deref(), "release", &bin.name);
+            config_warnings.extend(settings_left_in_shared_folder(
+                &shared_dir,
+                &out_dir,
+                project_dir.as_deref(),
+            ));
+        }
         result.push(BuiltApp {
             bin: bin.name.clone(),
-            out_dir: out_dir_of(bin),
+            out_dir,
             app,
             config,
-            project_dir: bin.manifest_path.parent().map(Path::to_path_buf),
+            project_dir,
             config_warnings,
             handler,
             profile: profile.clone(),

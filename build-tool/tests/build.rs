@@ -398,7 +398,7 @@ fn local_settings_next_to_cargo_toml_survive_cargo_clean_and_reach_the_app() {
         ..BuildOptions::default()
     };
     let project_settings = dir.path().join("fixture/local.settings.json");
-    let app_settings = target_dir.join("azfn/app/local.settings.json");
+    let app_settings = target_dir.join("azfn/debug/app/local.settings.json");
 
     build(&opts).unwrap();
     let created = read_json(&project_settings);
@@ -413,10 +413,10 @@ fn local_settings_next_to_cargo_toml_survive_cargo_clean_and_reach_the_app() {
     build(&opts).unwrap();
 
     assert_eq!(fs::read_to_string(&project_settings).unwrap(), users);
-    let app = azfn_host::App::load(target_dir.join("azfn/app")).unwrap();
+    let app = azfn_host::App::load(target_dir.join("azfn/debug/app")).unwrap();
     assert_eq!(app.settings()["ORDERS_API_KEY"], "s3cret");
     assert!(read_json(&app_settings)["CopiedByCargoAzfnFrom"].is_string());
-    assert_app_folder_valid(&target_dir.join("azfn/app"));
+    assert_app_folder_valid(&target_dir.join("azfn/debug/app"));
 }
 
 /// A settings file in the app folder from before settings moved next to `Cargo.toml` is the
@@ -428,7 +428,7 @@ fn an_older_settings_file_in_the_app_folder_is_kept_until_moved() {
     let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
     let target_dir = dir.path().join("target");
     let project_settings = dir.path().join("fixture/local.settings.json");
-    let app_settings = target_dir.join("azfn/app/local.settings.json");
+    let app_settings = target_dir.join("azfn/debug/app/local.settings.json");
     let old = r#"{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom",
         "AzureWebJobsStorage": "UseDevelopmentStorage=true", "ORDERS_API_KEY": "old"}}"#;
     fs::create_dir_all(app_settings.parent().unwrap()).unwrap();
@@ -464,7 +464,14 @@ fn an_older_settings_file_in_the_app_folder_is_kept_until_moved() {
     fs::rename(&app_settings, &project_settings).unwrap();
     let output = build_cli();
     assert!(output.status.success(), "{output:?}");
-    assert!(!text(&output.stderr).contains("warning"), "{output:?}");
+    // The only warning left is the glibc one of a native build (see tests/glibc.rs).
+    assert!(
+        text(&output.stderr)
+            .lines()
+            .filter(|line| line.starts_with("warning"))
+            .all(|line| line.contains("glibc")),
+        "{output:?}"
+    );
     assert_eq!(fs::read_to_string(&project_settings).unwrap(), old);
     assert_eq!(read_json(&app_settings)["Values"]["ORDERS_API_KEY"], "old");
 
@@ -478,4 +485,50 @@ fn an_older_settings_file_in_the_app_folder_is_kept_until_moved() {
         text(&output.stderr).contains("was not copied there by cargo azfn"),
         "{output:?}"
     );
+}
+
+/// Before debug builds got their own folder, `target/azfn/<bin>/` was every build's app folder
+/// and held the user's `local.settings.json`. A debug build now goes to
+/// `target/azfn/debug/<bin>/`: that file is not used any more, so the build says so, and says
+/// how to move it; it is neither moved nor touched.
+#[test]
+fn settings_left_in_the_folder_debug_builds_used_to_share_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let target_dir = dir.path().join("target");
+    let shared_settings = target_dir.join("azfn/app/local.settings.json");
+    let project_settings = dir.path().join("fixture/local.settings.json");
+    let old = r#"{"IsEncrypted": false, "Values": {"ORDERS_API_KEY": "from before"}}"#;
+    fs::create_dir_all(shared_settings.parent().unwrap()).unwrap();
+    fs::write(&shared_settings, old).unwrap();
+
+    let output = cargo_azfn_command(&[
+        "build",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--target-dir",
+        target_dir.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "`{}` is not used by this build, which goes to `{}`",
+            shared_settings.display(),
+            target_dir.join("azfn/debug/app").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "(`mv {} {}`)",
+            shared_settings.display(),
+            project_settings.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&shared_settings).unwrap(), old);
 }

@@ -136,7 +136,7 @@ pub(super) enum Edit {
 }
 
 /// Whether `content` is a copy emit made ([`COPY_MARKER`]), which it may replace.
-pub(super) fn is_copy(content: &[u8]) -> bool {
+pub(crate) fn is_copy(content: &[u8]) -> bool {
     serde_json::from_slice::<Value>(content)
         .ok()
         .and_then(|v| v.get(COPY_MARKER).cloned())
