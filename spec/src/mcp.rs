@@ -416,18 +416,23 @@ pub struct Transport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolInvocationContext {
     /// The tool's name.
+    #[serde(alias = "Name")]
     pub name: String,
     /// The call's arguments, as the client sent them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Arguments")]
     pub arguments: Option<Map<String, Value>>,
     /// The MCP session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "SessionId")]
     pub sessionid: Option<String>,
     /// The client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "ClientInfo")]
     pub clientinfo: Option<ClientInfo>,
     /// The transport.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Transport")]
     pub transport: Option<Transport>,
 }
 
@@ -435,15 +440,19 @@ pub struct ToolInvocationContext {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceInvocationContext {
     /// The URI that was read.
+    #[serde(alias = "Uri")]
     pub uri: String,
     /// The MCP session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "SessionId")]
     pub sessionid: Option<String>,
     /// The client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "ClientInfo")]
     pub clientinfo: Option<ClientInfo>,
     /// The transport.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Transport")]
     pub transport: Option<Transport>,
 }
 
@@ -451,18 +460,23 @@ pub struct ResourceInvocationContext {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PromptInvocationContext {
     /// The prompt's name.
+    #[serde(alias = "Name")]
     pub name: String,
     /// The request's arguments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Arguments")]
     pub arguments: Option<Map<String, Value>>,
     /// The MCP session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "SessionId")]
     pub sessionid: Option<String>,
     /// The client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "ClientInfo")]
     pub clientinfo: Option<ClientInfo>,
     /// The transport.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Transport")]
     pub transport: Option<Transport>,
 }
 
@@ -795,14 +809,15 @@ pub fn registry_key(name: &str) -> String {
     name.chars().flat_map(char::to_uppercase).collect()
 }
 
-/// A Rust identifier made from [`registry_key`] that is the same for two names exactly when their
-/// keys are: letters, digits and `_` stay, any other character is `_x<hex>_`. The macros name a
-/// generated item with it so that a duplicate tool name is a compile error.
-pub fn registry_ident(kind: &str, name: &str) -> String {
-    let mut ident = format!("__AZFN_MCP_{kind}_");
+/// A Rust identifier, `prefix` then [`registry_key`] in lower case, that is the same for two
+/// names exactly when their keys are: ASCII letters and digits stay, `_` is `__`, any other
+/// character is `_x<hex>_`. The macros name a generated item with it so that a duplicate tool
+/// name is a compile error.
+pub fn registry_ident(prefix: &str, name: &str) -> String {
+    let mut ident = prefix.to_owned();
     for c in registry_key(name).chars() {
         if c.is_ascii_alphanumeric() {
-            ident.push(c);
+            ident.push(c.to_ascii_lowercase());
         } else if c == '_' {
             ident.push_str("__");
         } else {
@@ -1053,13 +1068,20 @@ mod tests {
             Err(McpNameError::Duplicate(_))
         ));
         assert_eq!(
-            registry_ident("TOOL", "Get-Snippet"),
-            registry_ident("TOOL", "get-SNIPPET")
+            registry_ident("tool_", "Get-Snippet"),
+            registry_ident("tool_", "get-SNIPPET")
         );
-        assert_ne!(registry_ident("TOOL", "a_b"), registry_ident("TOOL", "a-b"));
+        assert_eq!(
+            registry_ident("tool_", "get-snippet"),
+            "tool_get_x2d_snippet"
+        );
         assert_ne!(
-            registry_ident("TOOL", "a__x2d_"),
-            registry_ident("TOOL", "a-")
+            registry_ident("tool_", "a_b"),
+            registry_ident("tool_", "a-b")
+        );
+        assert_ne!(
+            registry_ident("tool_", "a_x2d_"),
+            registry_ident("tool_", "a-")
         );
     }
 
