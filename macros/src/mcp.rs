@@ -285,17 +285,15 @@ fn declared_fields(input: &DeriveInput, derive: &str) -> syn::Result<Vec<Declare
         });
     }
     // The names the extension would refuse or drop, at the field that gives them.
+    let what = if derive == "PromptArguments" {
+        "prompt argument"
+    } else {
+        "tool property"
+    };
     let mut seen: Vec<&str> = Vec::new();
     for field in &out {
-        let what = if derive == "PromptArguments" {
-            "prompt argument"
-        } else {
-            "tool property"
-        };
-        if let Err(e) =
-            wire::check_property_names(seen.iter().copied().chain([field.name.as_str()]), what)
-        {
-            push_error(syn::Error::new(field.name_span, e.to_string()));
+        if let Some(message) = refused_name(&field.name, &seen, what) {
+            push_error(syn::Error::new(field.name_span, message));
         }
         seen.push(&field.name);
     }
@@ -340,6 +338,15 @@ fn tool_property_pieces(
         },
         Piece::Text("}".to_owned()),
     ]
+}
+
+/// Why the extension would refuse `name` after `seen` in one declaration, if it would.
+fn refused_name(name: &str, seen: &[&str], what: &'static str) -> Option<String> {
+    if let Err(e) = wire::check_property_names([name], what) {
+        return Some(e.to_string());
+    }
+    seen.contains(&name)
+        .then(|| wire::McpNameError::Duplicate(name.to_owned()).to_string())
 }
 
 /// `#[derive(ToolArguments)]`.

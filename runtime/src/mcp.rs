@@ -43,9 +43,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::BoxError;
-use crate::metadata::Binding;
-use crate::payload::FromBindingValue;
+use crate::error::{BoxError, PayloadError};
+use crate::invocation::{FromInvocation, Invocation, InvocationFailure};
 
 pub use azfn_spec::mcp::{
     ClientInfo, PromptInvocationContext, ResourceInvocationContext, ToolInvocationContext,
@@ -325,11 +324,7 @@ impl ResourceTrigger for ResourceInvocation {}
 
 /// The context from the trigger's value: the extension hands a custom handler the context
 /// serialized as a JSON string (`Mcp*TriggerBinding.BindAsync`); an object is taken as well.
-fn context_from_binding<C: DeserializeOwned>(
-    binding: &Binding,
-    value: Option<&Value>,
-) -> Result<C, String> {
-    let value = Value::from_binding_value(binding, value)?;
+fn context_from_value<C: DeserializeOwned>(value: Value) -> Result<C, String> {
     let value = match value {
         Value::String(text) => {
             serde_json::from_str(&text).map_err(|e| format!("the MCP context is not JSON: {e}"))?
@@ -347,47 +342,64 @@ fn arguments_from<T: DeserializeOwned>(
         .map_err(|e| format!("the arguments do not fit: {e}"))
 }
 
-impl<T: ToolArguments> FromBindingValue for ToolInvocation<T> {
-    const EXPECTED: &'static str = "an MCP tool invocation context";
+/// Reads the trigger's value and makes `T` of it; a mistake is the payload's (a 400, which
+/// fails the invocation, which the client receives as a tool error).
+fn from_trigger<T>(
+    invocation: &Invocation,
+    trigger: &str,
+    expected: &'static str,
+    read: impl FnOnce(Value) -> Result<T, String>,
+) -> Result<T, InvocationFailure> {
+    let value: Value = invocation.input(trigger)?;
+    read(value).map_err(|reason| {
+        PayloadError::Input {
+            binding: trigger.to_owned(),
+            expected,
+            reason,
+        }
+        .into()
+    })
+}
 
-    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
-        let context: ToolInvocationContext = context_from_binding(binding, value)?;
-        let arguments = arguments_from(context.arguments.as_ref())?;
-        Ok(ToolInvocation { arguments, context })
+// `FromInvocation` directly, not `FromBindingValue`: these are trigger values only, never
+// inputs of other bindings.
+impl<T: ToolArguments> FromInvocation for ToolInvocation<T> {
+    fn from_invocation(invocation: &Invocation, trigger: &str) -> Result<Self, InvocationFailure> {
+        from_trigger(invocation, trigger, "an MCP tool call", |value| {
+            let context: ToolInvocationContext = context_from_value(value)?;
+            let arguments = arguments_from(context.arguments.as_ref())?;
+            Ok(ToolInvocation { arguments, context })
+        })
     }
 }
 
-impl<T: ToolArguments> FromBindingValue for ToolArgs<T> {
-    const EXPECTED: &'static str = "MCP tool arguments";
-
-    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
-        ToolInvocation::<T>::from_binding_value(binding, value).map(|i| ToolArgs(i.arguments))
+impl<T: ToolArguments> FromInvocation for ToolArgs<T> {
+    fn from_invocation(invocation: &Invocation, trigger: &str) -> Result<Self, InvocationFailure> {
+        ToolInvocation::<T>::from_invocation(invocation, trigger).map(|i| ToolArgs(i.arguments))
     }
 }
 
-impl<T: PromptArguments> FromBindingValue for PromptInvocation<T> {
-    const EXPECTED: &'static str = "an MCP prompt invocation context";
-
-    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
-        let context: PromptInvocationContext = context_from_binding(binding, value)?;
-        let arguments = arguments_from(context.arguments.as_ref())?;
-        Ok(PromptInvocation { arguments, context })
+impl<T: PromptArguments> FromInvocation for PromptInvocation<T> {
+    fn from_invocation(invocation: &Invocation, trigger: &str) -> Result<Self, InvocationFailure> {
+        from_trigger(invocation, trigger, "an MCP prompt request", |value| {
+            let context: PromptInvocationContext = context_from_value(value)?;
+            let arguments = arguments_from(context.arguments.as_ref())?;
+            Ok(PromptInvocation { arguments, context })
+        })
     }
 }
 
-impl<T: PromptArguments> FromBindingValue for PromptArgs<T> {
-    const EXPECTED: &'static str = "MCP prompt arguments";
-
-    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
-        PromptInvocation::<T>::from_binding_value(binding, value).map(|i| PromptArgs(i.arguments))
+impl<T: PromptArguments> FromInvocation for PromptArgs<T> {
+    fn from_invocation(invocation: &Invocation, trigger: &str) -> Result<Self, InvocationFailure> {
+        PromptInvocation::<T>::from_invocation(invocation, trigger).map(|i| PromptArgs(i.arguments))
     }
 }
 
-impl FromBindingValue for ResourceInvocation {
-    const EXPECTED: &'static str = "an MCP resource invocation context";
-
-    fn from_binding_value(binding: &Binding, value: Option<&Value>) -> Result<Self, String> {
-        context_from_binding(binding, value).map(|context| ResourceInvocation { context })
+impl FromInvocation for ResourceInvocation {
+    fn from_invocation(invocation: &Invocation, trigger: &str) -> Result<Self, InvocationFailure> {
+        from_trigger(invocation, trigger, "an MCP resource read", |value| {
+            context_from_value(value).map(|context| ResourceInvocation { context })
+        })
     }
 }
 

@@ -771,8 +771,8 @@ pub enum McpNameError {
     /// the tool's input schema, so the client could never send it.
     #[error("the {0} name {1:?} is blank; the MCP extension leaves a blank name out of the schema")]
     Blank(&'static str, String),
-    /// Two properties of one tool with the same name.
-    #[error("two tool properties are named {0:?}; a JSON Schema object has one entry per name")]
+    /// Two properties of one tool (or arguments of one prompt) with the same name.
+    #[error("two arguments are named {0:?}; the declaration has one entry per name")]
     Duplicate(String),
 }
 
