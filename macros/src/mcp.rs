@@ -8,6 +8,11 @@
 //! type. Each piece exists as JSON and as JSON escaped for a JSON string, because the
 //! extension reads `toolProperties` as a string (see the runtime's `azfn::mcp` module doc for
 //! how the pieces are joined at compile time).
+//!
+//! A duplicate tool, prompt or resource name (as the extension compares them, ignoring case) is
+//! a compile error when both functions are in one module: each MCP function defines a `const`
+//! named after its name ([`duplicate_guard`]), and rustc refuses the second. Across modules the
+//! two items do not meet; the extension then refuses the second tool when the host starts.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

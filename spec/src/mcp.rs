@@ -49,6 +49,15 @@
 //!   property whose name is empty or white space is left out of the input schema
 //!   (`PropertyBasedToolInputSchema.BuildSchemaElement`), so azfn refuses it.
 
+//!
+//! For a local `/runtime/webhooks/mcp`: `tools/list` is [`parse_tool_properties`] of each tool
+//! trigger's `toolProperties` then [`input_schema_from_tool_properties`]; `tools/call` checks
+//! [`missing_required`] (a JSON-RPC [`INVALID_PARAMS`] error with
+//! [`missing_tool_arguments_message`]), sends a [`ToolInvocationContext`] as a JSON string in the
+//! trigger's `Data` (with [`arguments_as_text`] as the `mcptoolargs` metadata), and answers with
+//! [`call_tool_result`] of the `ReturnValue`, or [`tool_error_result`] when the invocation failed
+//! or the value does not fit.
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 

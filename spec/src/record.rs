@@ -62,7 +62,7 @@ pub const fn encode_record<const N: usize>(json: &str) -> [u8; N] {
     out
 }
 
-/// Total length of `parts`, for [`concat`]'s array length.
+/// Total length of `parts`, for [`concat()`]'s array length.
 ///
 /// Records whose JSON is only known once types are resolved (an MCP tool's `toolProperties`,
 /// built from its argument type's associated consts) are joined at compile time from pieces by
@@ -96,7 +96,7 @@ pub const fn concat<const N: usize>(parts: &[&str]) -> [u8; N] {
     out
 }
 
-/// The text of [`concat`]'s bytes.
+/// The text of [`concat()`]'s bytes.
 ///
 /// # Panics
 ///
