@@ -73,6 +73,10 @@ pub enum TestError {
     /// The app could not be built.
     #[error(transparent)]
     Serve(#[from] ServeError),
+    /// The MCP extension would refuse the request before running the function: a JSON-RPC
+    /// `InvalidParams` error (missing required arguments, a function that is not an MCP one).
+    #[error("JSON-RPC error -32602: {0}")]
+    InvalidParams(String),
 }
 
 /// Invokes registered functions in-process.
@@ -122,6 +126,11 @@ impl TestClient {
             records,
             route_prefix,
         })
+    }
+
+    /// The record (`function.json` and source location) of a registered function.
+    pub fn function_record(&self, function: &str) -> Option<&FunctionRecord> {
+        self.records.get(function)
     }
 
     fn record(&self, function: &str) -> Result<&FunctionRecord, TestError> {
@@ -178,6 +187,215 @@ impl TestClient {
         self.event(function)
             .trigger_value(value)
             .metadata("name", encode_text(name))
+    }
+
+    /// A call of an MCP tool, as the Functions MCP extension hands it to a custom handler: the
+    /// [`ToolInvocationContext`](azfn_spec::mcp::ToolInvocationContext) as a JSON string, the
+    /// arguments as the `mcptoolargs` binding data (`azfn_spec::mcp`).
+    pub fn mcp_tool(&self, function: &str, arguments: Value) -> EventInvocation<'_> {
+        let name = self
+            .trigger_setting(function, azfn_spec::mcp::keys::TOOL_NAME)
+            .unwrap_or_else(|| function.to_owned());
+        let arguments = match arguments {
+            Value::Object(map) => Some(map),
+            _ => None,
+        };
+        let context = azfn_spec::mcp::ToolInvocationContext {
+            name,
+            arguments: arguments.clone(),
+            sessionid: Some(TEST_MCP_SESSION.to_owned()),
+            clientinfo: None,
+            transport: Some(test_transport()),
+        };
+        self.mcp_event(
+            function,
+            &context,
+            arguments.as_ref(),
+            mcp_data::TOOL_ARGS,
+            mcp_data::TOOL_CONTEXT,
+        )
+    }
+
+    /// A request of an MCP prompt, as the extension hands it to a custom handler.
+    pub fn mcp_prompt(&self, function: &str, arguments: Value) -> EventInvocation<'_> {
+        let name = self
+            .trigger_setting(function, azfn_spec::mcp::keys::PROMPT_NAME)
+            .unwrap_or_else(|| function.to_owned());
+        let arguments = match arguments {
+            Value::Object(map) => Some(map),
+            _ => None,
+        };
+        let context = azfn_spec::mcp::PromptInvocationContext {
+            name,
+            arguments: arguments.clone(),
+            sessionid: Some(TEST_MCP_SESSION.to_owned()),
+            clientinfo: None,
+            transport: Some(test_transport()),
+        };
+        self.mcp_event(
+            function,
+            &context,
+            arguments.as_ref(),
+            mcp_data::PROMPT_ARGS,
+            mcp_data::PROMPT_CONTEXT,
+        )
+    }
+
+    /// A read of an MCP resource at `uri`, as the extension hands it to a custom handler.
+    pub fn mcp_resource(&self, function: &str, uri: &str) -> EventInvocation<'_> {
+        let context = azfn_spec::mcp::ResourceInvocationContext {
+            uri: uri.to_owned(),
+            sessionid: Some(TEST_MCP_SESSION.to_owned()),
+            clientinfo: None,
+            transport: Some(test_transport()),
+        };
+        let json = serde_json::to_value(&context).expect("contexts serialize");
+        self.event(function)
+            .trigger_value(encode_text(&json.to_string()))
+            .metadata(mcp_data::RESOURCE_URI, encode_text(uri))
+            .metadata(mcp_data::RESOURCE_CONTEXT, json)
+            .metadata(mcp_data::SESSION_ID, encode_text(TEST_MCP_SESSION))
+    }
+
+    fn mcp_event<C: serde::Serialize>(
+        &self,
+        function: &str,
+        context: &C,
+        arguments: Option<&Map<String, Value>>,
+        args_key: &str,
+        context_key: &str,
+    ) -> EventInvocation<'_> {
+        let json = serde_json::to_value(context).expect("contexts serialize");
+        let mut invocation = self
+            .event(function)
+            .trigger_value(encode_text(&json.to_string()))
+            .metadata(context_key, json)
+            .metadata(mcp_data::SESSION_ID, encode_text(TEST_MCP_SESSION));
+        let texts = arguments
+            .map(azfn_spec::mcp::arguments_as_text)
+            .unwrap_or_default();
+        // An argument input receives the argument's text, an absent one an empty string
+        // (`ToolPropertyInputBinding`, `PromptArgumentInputBinding`).
+        if let Some(record) = self.records.get(function) {
+            for binding in &record.function.bindings {
+                let key = match binding.kind.as_str() {
+                    azfn_spec::mcp::TOOL_PROPERTY_INPUT => azfn_spec::mcp::keys::PROPERTY_NAME,
+                    azfn_spec::mcp::PROMPT_ARGUMENT_INPUT => azfn_spec::mcp::keys::ARGUMENT_NAME,
+                    _ => continue,
+                };
+                let text = binding
+                    .setting_str(key)
+                    .and_then(|name| texts.get(name))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                invocation = invocation.input(&binding.name, encode_text(text));
+            }
+        }
+        if arguments.is_some() {
+            invocation = invocation.metadata(args_key, Value::Object(texts));
+        }
+        invocation
+    }
+
+    fn trigger_setting(&self, function: &str, key: &str) -> Option<String> {
+        let record = self.records.get(function)?;
+        record
+            .function
+            .trigger()?
+            .setting_str(key)
+            .map(str::to_owned)
+    }
+
+    /// Calls an MCP tool function as the extension does and returns the `CallToolResult` the
+    /// client would get: required arguments checked first ([`TestError::InvalidParams`]), the
+    /// return value turned into the result (`azfn_spec::mcp::call_tool_result`), and a failed
+    /// invocation turned into the tool error (`isError: true`) the MCP SDK reports.
+    pub async fn call_tool(&self, function: &str, arguments: Value) -> Result<Value, TestError> {
+        let record = self.record(function)?.clone();
+        let trigger = record
+            .function
+            .trigger()
+            .filter(|t| t.kind == azfn_spec::mcp::TOOL_TRIGGER)
+            .ok_or_else(|| TestError::InvalidParams(format!("`{function}` is not an MCP tool")))?;
+        let properties = trigger
+            .setting_str(azfn_spec::mcp::keys::TOOL_PROPERTIES)
+            .map(azfn_spec::mcp::parse_tool_properties)
+            .transpose()
+            .map_err(|e| TestError::Contract(e.to_string()))?
+            .unwrap_or_default();
+        let required = properties
+            .iter()
+            .filter(|p| p.is_required)
+            .map(|p| p.property_name.as_str());
+        let missing = azfn_spec::mcp::missing_required(required, arguments.as_object());
+        if !missing.is_empty() {
+            return Err(TestError::InvalidParams(
+                azfn_spec::mcp::missing_tool_arguments_message(&missing),
+            ));
+        }
+        let tool_name = trigger
+            .setting_str(azfn_spec::mcp::keys::TOOL_NAME)
+            .unwrap_or(function)
+            .to_owned();
+        let use_result_schema = trigger
+            .settings
+            .get(azfn_spec::mcp::keys::USE_RESULT_SCHEMA)
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match self.mcp_tool(function, arguments).send().await {
+            Ok(result) => Ok(azfn_spec::mcp::call_tool_result(
+                result.raw_return_value(),
+                use_result_schema,
+            )
+            .unwrap_or_else(|_| azfn_spec::mcp::tool_error_result(&tool_name))),
+            Err(TestError::Failed { .. }) => Ok(azfn_spec::mcp::tool_error_result(&tool_name)),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Requests an MCP prompt as the extension does and returns the `GetPromptResult`; a failed
+    /// invocation is an error (the extension answers it with a JSON-RPC error).
+    pub async fn get_prompt(&self, function: &str, arguments: Value) -> Result<Value, TestError> {
+        let record = self.record(function)?.clone();
+        let trigger = record
+            .function
+            .trigger()
+            .filter(|t| t.kind == azfn_spec::mcp::PROMPT_TRIGGER)
+            .ok_or_else(|| {
+                TestError::InvalidParams(format!("`{function}` is not an MCP prompt"))
+            })?;
+        let declared = trigger
+            .setting_str(azfn_spec::mcp::keys::PROMPT_ARGUMENTS)
+            .map(azfn_spec::mcp::parse_prompt_arguments)
+            .transpose()
+            .map_err(|e| TestError::Contract(e.to_string()))?
+            .unwrap_or_default();
+        let required = declared
+            .iter()
+            .filter(|a| a.required)
+            .map(|a| a.name.as_str());
+        let missing = azfn_spec::mcp::missing_required(required, arguments.as_object());
+        if !missing.is_empty() {
+            return Err(TestError::InvalidParams(
+                azfn_spec::mcp::missing_prompt_arguments_message(&missing),
+            ));
+        }
+        let use_result_schema = trigger
+            .settings
+            .get(azfn_spec::mcp::keys::USE_RESULT_SCHEMA)
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let result = self.mcp_prompt(function, arguments).send().await?;
+        azfn_spec::mcp::get_prompt_result(result.raw_return_value(), use_result_schema)
+            .map_err(|e| TestError::Contract(e.to_string()))
+    }
+
+    /// Reads an MCP resource as the extension does and returns the `ReadResourceResult`.
+    pub async fn read_resource(&self, function: &str, uri: &str) -> Result<Value, TestError> {
+        let mime_type = self.trigger_setting(function, azfn_spec::mcp::keys::MIME_TYPE);
+        let result = self.mcp_resource(function, uri).send().await?;
+        azfn_spec::mcp::read_resource_result(result.raw_return_value(), uri, mime_type.as_deref())
+            .map_err(|e| TestError::Contract(e.to_string()))
     }
 
     /// An HTTP request to an HTTP function, delivered in payload mode.
@@ -305,6 +523,18 @@ impl EventInvocation<'_> {
 /// The clock and GUID of the test host's `sys` metadata: fixed, so tests are repeatable.
 const TEST_UTC_NOW: &str = "2024-10-24T21:32:18.1974545Z";
 const TEST_RAND_GUID: &str = "d9ba2785-ee1a-4260-a83b-f57cb54b969e";
+/// The MCP session of the test client's calls.
+const TEST_MCP_SESSION: &str = "azfn-test-session";
+
+use azfn_spec::mcp::binding_data as mcp_data;
+
+fn test_transport() -> azfn_spec::mcp::Transport {
+    azfn_spec::mcp::Transport {
+        name: azfn_spec::mcp::TRANSPORT_STREAMABLE_HTTP.to_owned(),
+        session_id: Some(TEST_MCP_SESSION.to_owned()),
+        properties: Map::new(),
+    }
+}
 
 fn sys_metadata(function: &str) -> Value {
     json!({"MethodName": function, "UtcNow": TEST_UTC_NOW, "RandGuid": TEST_RAND_GUID})
@@ -316,6 +546,7 @@ pub struct InvocationResult {
     outputs: BTreeMap<String, Delivered>,
     http: Option<HttpResult>,
     return_value: Option<Delivered>,
+    raw_return_value: Option<Value>,
     logs: Vec<String>,
 }
 
@@ -335,6 +566,7 @@ impl InvocationResult {
             Answer::read(body, &bindings).map_err(|e| TestError::Contract(e.to_string()))?;
         let return_value = answer.outputs.remove(RETURN_BINDING);
         Ok(Self {
+            raw_return_value: answer.return_value.take(),
             http: answer
                 .http
                 .into_values()
@@ -349,6 +581,12 @@ impl InvocationResult {
     /// What the output binding `name` receives, if the function set it.
     pub fn output(&self, name: &str) -> Option<&Delivered> {
         self.outputs.get(name)
+    }
+
+    /// `ReturnValue` as the handler sent it, for triggers that consume it without a `$return`
+    /// binding (the MCP triggers).
+    pub fn raw_return_value(&self) -> Option<&Value> {
+        self.raw_return_value.as_ref()
     }
 
     /// What the `$return` binding receives.
