@@ -171,6 +171,17 @@ pub enum NameProblem {
         /// Every function of the group (at least two), sorted by name, then location.
         functions: Vec<(String, SourceLocation)>,
     },
+    /// Functions that register one MCP tool, prompt or resource name, which the MCP extension
+    /// compares ignoring case and refuses twice at start.
+    #[error("{}", describe_mcp_duplicates(kind, registered, functions))]
+    DuplicateMcpRegistration {
+        /// `tool`, `prompt` or `resource`.
+        kind: &'static str,
+        /// The name (or resource URI) as the first function of the group registers it.
+        registered: String,
+        /// Every function of the group (at least two): function name and location.
+        functions: Vec<(String, SourceLocation)>,
+    },
     /// The function folder would have the same name as the executable copied beside it.
     #[error(
         "function `{name}` ({location}) needs a folder with the same name as the executable \
@@ -266,6 +277,25 @@ fn describe_duplicates(functions: &[(String, SourceLocation)]) -> String {
     format!(
         "function name `{name}` is used by {} functions, and Azure function names are unique \
          regardless of case: {places}; give each function a distinct name",
+        functions.len()
+    )
+}
+
+fn describe_mcp_duplicates(
+    kind: &str,
+    registered: &str,
+    functions: &[(String, SourceLocation)],
+) -> String {
+    let places = functions
+        .iter()
+        .map(|(name, location)| format!("`{name}` at {location}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = if kind == "resource" { "URI" } else { "name" };
+    format!(
+        "MCP {kind} {what} `{registered}` is registered by {} functions ({places}), and the MCP \
+         extension refuses a second {kind} with the same {what}, ignoring case, when the app \
+         starts; give each a distinct {what}",
         functions.len()
     )
 }

@@ -12,7 +12,9 @@
 //! A duplicate tool, prompt or resource name (as the extension compares them, ignoring case) is
 //! a compile error when both functions are in one module: each MCP function defines a `const`
 //! named after its name ([`duplicate_guard`]), and rustc refuses the second. Across modules the
-//! two items do not meet; the extension then refuses the second tool when the host starts.
+//! two items do not meet; `cargo azfn build` then refuses the app before writing it, naming both
+//! functions (`azfn_spec::mcp::duplicate_registrations`), as the extension would refuse the
+//! second tool when the host starts.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};

@@ -836,6 +836,44 @@ pub fn registry_ident(prefix: &str, name: &str) -> String {
     ident
 }
 
+/// What an MCP trigger registers with the extension: its kind (`"tool"`, `"prompt"`,
+/// `"resource"`) and the name the extension's registry knows it by (`toolName`, `promptName`,
+/// or the resource's `uri`). `None` for a function without an MCP trigger.
+pub fn registration(function: &crate::record::FunctionJson) -> Option<(&'static str, &str)> {
+    let trigger = function.bindings.iter().find(|b| b.is_trigger())?;
+    let (kind, key) = match trigger.kind.as_str() {
+        TOOL_TRIGGER => ("tool", keys::TOOL_NAME),
+        PROMPT_TRIGGER => ("prompt", keys::PROMPT_NAME),
+        RESOURCE_TRIGGER => ("resource", keys::URI),
+        _ => return None,
+    };
+    Some((kind, trigger.settings.get(key)?.as_str()?))
+}
+
+/// The functions of one app that register the same tool, prompt or resource name as the
+/// extension compares them ([`registry_key`]): each group holds the indexes into `functions`
+/// of two or more of them, in order. The extension refuses the second at start
+/// (`DefaultToolRegistry.Register`), so an app with a group cannot serve its MCP server. The
+/// macros refuse such names within one module; this finds them across the whole app.
+pub fn duplicate_registrations(functions: &[&crate::record::FunctionJson]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<((&str, String), Vec<usize>)> = Vec::new();
+    for (index, function) in functions.iter().enumerate() {
+        let Some((kind, name)) = registration(function) else {
+            continue;
+        };
+        let key = (kind, registry_key(name));
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(index),
+            None => groups.push((key, vec![index])),
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, members)| members.len() > 1)
+        .map(|(_, members)| members)
+        .collect()
+}
+
 /// Checks the `toolProperties` of a tool: names by [`check_property_names`], types among
 /// [`PropertyType`].
 pub fn check_tool_properties(properties: &[ToolProperty]) -> Result<(), String> {
@@ -860,6 +898,30 @@ pub fn check_tool_properties(properties: &[ToolProperty]) -> Result<(), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn function_json(text: &str) -> crate::record::FunctionJson {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn tools_registered_under_one_name_ignoring_case_are_found_across_the_app() {
+        let tool = |name: &str| {
+            function_json(&format!(
+                r#"{{"bindings":[{{"type":"mcpToolTrigger","direction":"in","name":"context","toolName":"{name}","description":"d"}}]}}"#
+            ))
+        };
+        let prompt = function_json(
+            r#"{"bindings":[{"type":"mcpPromptTrigger","direction":"in","name":"context","promptName":"hello"}]}"#,
+        );
+        let http =
+            function_json(r#"{"bindings":[{"type":"httpTrigger","direction":"in","name":"req"}]}"#);
+        let (a, b, c) = (tool("Hello"), tool("other"), tool("hello"));
+        let app = [&a, &prompt, &b, &http, &c];
+        assert_eq!(registration(&a), Some(("tool", "Hello")));
+        assert_eq!(registration(&http), None);
+        // The prompt named `hello` is another registry: no clash with the tools.
+        assert_eq!(duplicate_registrations(&app), vec![vec![0, 4]]);
+    }
 
     /// The Python sample's `get_snippet` declaration (`fixtures/mcp-samples/`).
     const SAMPLE: &str = r#"[{"propertyName": "snippetname", "propertyType": "string", "description": "The name of the snippet."}]"#;
