@@ -6,7 +6,8 @@
 //! API (202, the function runs in the background with `{"input": "..."}` as its trigger
 //! value), and two endpoints of its own for `cargo azfn invoke`:
 //! `GET /.azfn/functions/{name}` (the function.json) and `POST /.azfn/invoke/{name}` (an
-//! envelope in, a [`Report`] out).
+//! envelope in, a [`Report`] out). `/runtime/webhooks/mcp` is the MCP extension's server
+//! ([`super::mcp`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -80,13 +81,18 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
 async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
+    let mcp_webhook = super::mcp::is_webhook(&path);
     let management = path.starts_with("/.azfn/")
-        || (method == Method::POST && path.starts_with("/admin/functions/"));
+        || (method == Method::POST && path.starts_with("/admin/functions/"))
+        || (method == Method::POST && mcp_webhook);
     if management && let Some(reason) = forgeable(&request) {
         shared
             .console()
             .warn(format_args!("{method} {path} refused: {reason}"));
         return plain(StatusCode::FORBIDDEN, reason);
+    }
+    if mcp_webhook {
+        return super::mcp::webhook(shared, request).await;
     }
     if let Some(name) = path.strip_prefix("/.azfn/functions/") {
         return describe_function(shared, name);
@@ -354,7 +360,7 @@ impl InputBindings for Shared {
     }
 }
 
-async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
+pub(super) async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
     let invocation_id = crate::new_guid();
     let started = Instant::now();
     shared.console().info(format_args!(

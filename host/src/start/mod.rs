@@ -36,6 +36,7 @@ mod emulator;
 mod error;
 mod front;
 mod listing;
+mod mcp;
 mod options;
 pub(crate) mod outputs;
 mod queue;
