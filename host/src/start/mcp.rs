@@ -397,9 +397,12 @@ impl McpRequest<'_> {
             "Data": payload.data,
             "Metadata": crate::metadata_from_binding_data(&function.name, payload.metadata),
         });
-        let report =
-            super::front::run_envelope(self.shared, function, Bytes::from(envelope.to_string()))
-                .await;
+        let report = super::programmatic::run_envelope(
+            self.shared,
+            function,
+            Bytes::from(envelope.to_string()),
+        )
+        .await;
         if report.succeeded {
             Ok(report.return_value)
         } else {

@@ -39,6 +39,7 @@ mod listing;
 mod mcp;
 mod options;
 pub(crate) mod outputs;
+mod programmatic;
 mod queue;
 mod queue_settings;
 mod rebuild;
