@@ -191,54 +191,32 @@ impl TestClient {
 
     /// A call of an MCP tool, as the Functions MCP extension hands it to a custom handler: the
     /// [`ToolInvocationContext`](azfn_spec::mcp::ToolInvocationContext) as a JSON string, the
-    /// arguments as the `mcptoolargs` binding data (`azfn_spec::mcp`).
+    /// arguments as the `mcptoolargs` binding data (`azfn_spec::mcp_registry::call_payload`).
     pub fn mcp_tool(&self, function: &str, arguments: Value) -> EventInvocation<'_> {
-        let name = self
-            .trigger_setting(function, azfn_spec::mcp::keys::TOOL_NAME)
-            .unwrap_or_else(|| function.to_owned());
-        let arguments = match arguments {
-            Value::Object(map) => Some(map),
-            _ => None,
-        };
         let context = azfn_spec::mcp::ToolInvocationContext {
-            name,
-            arguments: arguments.clone(),
+            name: self
+                .trigger_setting(function, azfn_spec::mcp::keys::TOOL_NAME)
+                .unwrap_or_else(|| function.to_owned()),
+            arguments: into_object(arguments),
             sessionid: Some(TEST_MCP_SESSION.to_owned()),
             clientinfo: None,
             transport: Some(test_transport()),
         };
-        self.mcp_event(
-            function,
-            &context,
-            arguments.as_ref(),
-            mcp_data::TOOL_ARGS,
-            mcp_data::TOOL_CONTEXT,
-        )
+        self.mcp_event(function, Call::Tool(&context))
     }
 
     /// A request of an MCP prompt, as the extension hands it to a custom handler.
     pub fn mcp_prompt(&self, function: &str, arguments: Value) -> EventInvocation<'_> {
-        let name = self
-            .trigger_setting(function, azfn_spec::mcp::keys::PROMPT_NAME)
-            .unwrap_or_else(|| function.to_owned());
-        let arguments = match arguments {
-            Value::Object(map) => Some(map),
-            _ => None,
-        };
         let context = azfn_spec::mcp::PromptInvocationContext {
-            name,
-            arguments: arguments.clone(),
+            name: self
+                .trigger_setting(function, azfn_spec::mcp::keys::PROMPT_NAME)
+                .unwrap_or_else(|| function.to_owned()),
+            arguments: into_object(arguments),
             sessionid: Some(TEST_MCP_SESSION.to_owned()),
             clientinfo: None,
             transport: Some(test_transport()),
         };
-        self.mcp_event(
-            function,
-            &context,
-            arguments.as_ref(),
-            mcp_data::PROMPT_ARGS,
-            mcp_data::PROMPT_CONTEXT,
-        )
+        self.mcp_event(function, Call::Prompt(&context))
     }
 
     /// A read of an MCP resource at `uri`, as the extension hands it to a custom handler.
@@ -249,50 +227,26 @@ impl TestClient {
             clientinfo: None,
             transport: Some(test_transport()),
         };
-        let json = serde_json::to_value(&context).expect("contexts serialize");
-        self.event(function)
-            .trigger_value(encode_text(&json.to_string()))
-            .metadata(mcp_data::RESOURCE_URI, encode_text(uri))
-            .metadata(mcp_data::RESOURCE_CONTEXT, json)
-            .metadata(mcp_data::SESSION_ID, encode_text(TEST_MCP_SESSION))
+        self.mcp_event(function, Call::Resource(&context))
     }
 
-    fn mcp_event<C: serde::Serialize>(
-        &self,
-        function: &str,
-        context: &C,
-        arguments: Option<&Map<String, Value>>,
-        args_key: &str,
-        context_key: &str,
-    ) -> EventInvocation<'_> {
-        let json = serde_json::to_value(context).expect("contexts serialize");
-        let mut invocation = self
-            .event(function)
-            .trigger_value(encode_text(&json.to_string()))
-            .metadata(context_key, json)
-            .metadata(mcp_data::SESSION_ID, encode_text(TEST_MCP_SESSION));
-        let texts = arguments
-            .map(azfn_spec::mcp::arguments_as_text)
-            .unwrap_or_default();
-        // An argument input receives the argument's text, an absent one an empty string
-        // (`ToolPropertyInputBinding`, `PromptArgumentInputBinding`).
-        if let Some(record) = self.records.get(function) {
-            for binding in &record.function.bindings {
-                let key = match binding.kind.as_str() {
-                    azfn_spec::mcp::TOOL_PROPERTY_INPUT => azfn_spec::mcp::keys::PROPERTY_NAME,
-                    azfn_spec::mcp::PROMPT_ARGUMENT_INPUT => azfn_spec::mcp::keys::ARGUMENT_NAME,
-                    _ => continue,
-                };
-                let text = binding
-                    .setting_str(key)
-                    .and_then(|name| texts.get(name))
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                invocation = invocation.input(&binding.name, encode_text(text));
-            }
+    fn mcp_event(&self, function: &str, call: Call<'_>) -> EventInvocation<'_> {
+        let mut invocation = self.event(function);
+        let Some(record) = self.records.get(function) else {
+            // Unknown functions are reported when the invocation is sent.
+            return invocation;
+        };
+        let payload = azfn_spec::mcp_registry::call_payload(&record.function, call);
+        let trigger = record.function.trigger().map(|t| t.name.as_str());
+        for (name, value) in payload.data {
+            invocation = if Some(name.as_str()) == trigger {
+                invocation.trigger_value(value)
+            } else {
+                invocation.input(&name, value)
+            };
         }
-        if arguments.is_some() {
-            invocation = invocation.metadata(args_key, Value::Object(texts));
+        for (key, value) in payload.metadata {
+            invocation = invocation.metadata(&key, value);
         }
         invocation
     }
@@ -306,49 +260,34 @@ impl TestClient {
             .map(str::to_owned)
     }
 
+    /// What the extension registered from `function`.
+    fn registered(&self, function: &str) -> Result<Registered, TestError> {
+        let record = self.record(function)?;
+        match azfn_spec::mcp_registry::registered(function, &record.function) {
+            Some(Ok(registered)) => Ok(registered),
+            Some(Err(e)) => Err(TestError::Contract(e.to_string())),
+            None => Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP function"
+            ))),
+        }
+    }
+
     /// Calls an MCP tool function as the extension does and returns the `CallToolResult` the
     /// client would get: required arguments checked first ([`TestError::InvalidParams`]), the
     /// return value turned into the result (`azfn_spec::mcp::call_tool_result`), and a failed
     /// invocation turned into the tool error (`isError: true`) the MCP SDK reports.
     pub async fn call_tool(&self, function: &str, arguments: Value) -> Result<Value, TestError> {
-        let record = self.record(function)?.clone();
-        let trigger = record
-            .function
-            .trigger()
-            .filter(|t| t.kind == azfn_spec::mcp::TOOL_TRIGGER)
-            .ok_or_else(|| TestError::InvalidParams(format!("`{function}` is not an MCP tool")))?;
-        let properties = trigger
-            .setting_str(azfn_spec::mcp::keys::TOOL_PROPERTIES)
-            .map(azfn_spec::mcp::parse_tool_properties)
-            .transpose()
-            .map_err(|e| TestError::Contract(e.to_string()))?
-            .unwrap_or_default();
-        let required = properties
-            .iter()
-            .filter(|p| p.is_required)
-            .map(|p| p.property_name.as_str());
-        let missing = azfn_spec::mcp::missing_required(required, arguments.as_object());
-        if !missing.is_empty() {
-            return Err(TestError::InvalidParams(
-                azfn_spec::mcp::missing_tool_arguments_message(&missing),
-            ));
+        let Registered::Tool(tool) = self.registered(function)? else {
+            return Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP tool"
+            )));
+        };
+        if let Some(message) = tool.missing_arguments(arguments.as_object()) {
+            return Err(TestError::InvalidParams(message));
         }
-        let tool_name = trigger
-            .setting_str(azfn_spec::mcp::keys::TOOL_NAME)
-            .unwrap_or(function)
-            .to_owned();
-        let use_result_schema = trigger
-            .settings
-            .get(azfn_spec::mcp::keys::USE_RESULT_SCHEMA)
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
         match self.mcp_tool(function, arguments).send().await {
-            Ok(result) => Ok(azfn_spec::mcp::call_tool_result(
-                result.raw_return_value(),
-                use_result_schema,
-            )
-            .unwrap_or_else(|_| azfn_spec::mcp::tool_error_result(&tool_name))),
-            Err(TestError::Failed { .. }) => Ok(azfn_spec::mcp::tool_error_result(&tool_name)),
+            Ok(result) => Ok(tool.result(Some(result.raw_return_value()))),
+            Err(TestError::Failed { .. }) => Ok(tool.result(None)),
             Err(other) => Err(other),
         }
     }
@@ -356,46 +295,33 @@ impl TestClient {
     /// Requests an MCP prompt as the extension does and returns the `GetPromptResult`; a failed
     /// invocation is an error (the extension answers it with a JSON-RPC error).
     pub async fn get_prompt(&self, function: &str, arguments: Value) -> Result<Value, TestError> {
-        let record = self.record(function)?.clone();
-        let trigger = record
-            .function
-            .trigger()
-            .filter(|t| t.kind == azfn_spec::mcp::PROMPT_TRIGGER)
-            .ok_or_else(|| {
-                TestError::InvalidParams(format!("`{function}` is not an MCP prompt"))
-            })?;
-        let declared = trigger
-            .setting_str(azfn_spec::mcp::keys::PROMPT_ARGUMENTS)
-            .map(azfn_spec::mcp::parse_prompt_arguments)
-            .transpose()
-            .map_err(|e| TestError::Contract(e.to_string()))?
-            .unwrap_or_default();
-        let required = declared
-            .iter()
-            .filter(|a| a.required)
-            .map(|a| a.name.as_str());
-        let missing = azfn_spec::mcp::missing_required(required, arguments.as_object());
-        if !missing.is_empty() {
-            return Err(TestError::InvalidParams(
-                azfn_spec::mcp::missing_prompt_arguments_message(&missing),
-            ));
+        let Registered::Prompt(prompt) = self.registered(function)? else {
+            return Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP prompt"
+            )));
+        };
+        if let Some(message) = prompt.missing_arguments(arguments.as_object()) {
+            return Err(TestError::InvalidParams(message));
         }
-        let use_result_schema = trigger
-            .settings
-            .get(azfn_spec::mcp::keys::USE_RESULT_SCHEMA)
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
         let result = self.mcp_prompt(function, arguments).send().await?;
-        azfn_spec::mcp::get_prompt_result(result.raw_return_value(), use_result_schema)
+        azfn_spec::mcp::get_prompt_result(result.raw_return_value(), prompt.use_result_schema)
             .map_err(|e| TestError::Contract(e.to_string()))
     }
 
     /// Reads an MCP resource as the extension does and returns the `ReadResourceResult`.
     pub async fn read_resource(&self, function: &str, uri: &str) -> Result<Value, TestError> {
-        let mime_type = self.trigger_setting(function, azfn_spec::mcp::keys::MIME_TYPE);
+        let Registered::Resource(resource) = self.registered(function)? else {
+            return Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP resource"
+            )));
+        };
         let result = self.mcp_resource(function, uri).send().await?;
-        azfn_spec::mcp::read_resource_result(result.raw_return_value(), uri, mime_type.as_deref())
-            .map_err(|e| TestError::Contract(e.to_string()))
+        azfn_spec::mcp::read_resource_result(
+            result.raw_return_value(),
+            uri,
+            resource.mime_type.as_deref(),
+        )
+        .map_err(|e| TestError::Contract(e.to_string()))
     }
 
     /// An HTTP request to an HTTP function, delivered in payload mode.
@@ -526,7 +452,15 @@ const TEST_RAND_GUID: &str = "d9ba2785-ee1a-4260-a83b-f57cb54b969e";
 /// The MCP session of the test client's calls.
 const TEST_MCP_SESSION: &str = "azfn-test-session";
 
-use azfn_spec::mcp::binding_data as mcp_data;
+use azfn_spec::mcp_registry::{Call, Registered};
+
+/// A call's arguments: an object, or none at all.
+fn into_object(arguments: Value) -> Option<Map<String, Value>> {
+    match arguments {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
 
 fn test_transport() -> azfn_spec::mcp::Transport {
     azfn_spec::mcp::Transport {

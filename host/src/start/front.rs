@@ -6,7 +6,8 @@
 //! API (202, the function runs in the background with `{"input": "..."}` as its trigger
 //! value), and two endpoints of its own for `cargo azfn invoke`:
 //! `GET /.azfn/functions/{name}` (the function.json) and `POST /.azfn/invoke/{name}` (an
-//! envelope in, a [`Report`] out).
+//! envelope in, a [`Report`](crate::invoke_once::Report) out). `/runtime/webhooks/mcp` is the MCP extension's server
+//! ([`super::mcp`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -25,11 +26,8 @@ use serde_json::{Value, json};
 
 use super::outputs::{read_inputs, write_outputs};
 use super::shared::{Shared, finish};
-use crate::invoke_once::{InvokeInput, Report, envelope};
-use crate::{
-    Function, HostError, HttpTrace, InputBindings, Invocation, RETURN_BINDING,
-    envelope_binding_data, get_ci,
-};
+use crate::invoke_once::{InvokeInput, envelope};
+use crate::{Function, HttpTrace, InputBindings, Invocation, RETURN_BINDING, get_ci};
 use azfn_spec::expression::BindingData;
 use futures_util::future::BoxFuture;
 
@@ -80,13 +78,18 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
 async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
+    let mcp_webhook = super::mcp::is_webhook(&path);
     let management = path.starts_with("/.azfn/")
-        || (method == Method::POST && path.starts_with("/admin/functions/"));
+        || (method == Method::POST && path.starts_with("/admin/functions/"))
+        || (method == Method::POST && mcp_webhook);
     if management && let Some(reason) = forgeable(&request) {
         shared
             .console()
             .warn(format_args!("{method} {path} refused: {reason}"));
         return plain(StatusCode::FORBIDDEN, reason);
+    }
+    if mcp_webhook {
+        return super::mcp::webhook(shared, request).await;
     }
     if let Some(name) = path.strip_prefix("/.azfn/functions/") {
         return describe_function(shared, name);
@@ -257,7 +260,7 @@ async fn admin_invoke(shared: &Shared, name: &str, request: Request<Incoming>) -
     let Some(function) = app.function(name) else {
         return describe_function(shared, name);
     };
-    let report = run_envelope(shared, function, body).await;
+    let report = super::programmatic::run_envelope(shared, function, body).await;
     json_response(
         StatusCode::OK,
         &serde_json::to_value(&report).unwrap_or_default(),
@@ -289,7 +292,8 @@ async fn admin_functions(
     };
     let shared = shared_arc(shared);
     tokio::spawn(async move {
-        run_envelope(&shared, &function, Bytes::from(envelope.to_string())).await;
+        super::programmatic::run_envelope(&shared, &function, Bytes::from(envelope.to_string()))
+            .await;
     });
     plain(StatusCode::ACCEPTED, "")
 }
@@ -302,47 +306,6 @@ fn shared_arc(shared: &Shared) -> Arc<Shared> {
         .expect("the host outlives its requests")
 }
 
-/// The binding data of an envelope's invocation: what a queue message or a blob gets, from
-/// the envelope's `Data` and `Metadata`.
-fn binding_data_of(function: &Function, body: &[u8]) -> BindingData {
-    let envelope: Value = serde_json::from_slice(body).unwrap_or_default();
-    envelope_binding_data(function, &envelope)
-}
-
-/// The envelope `body` with the function's input bindings added to its `Data`, read as a
-/// triggered invocation reads them; entries the envelope already has are kept (the caller
-/// supplied them).
-async fn with_inputs(
-    shared: &Shared,
-    function: &Function,
-    binding: &BindingData,
-    body: &Bytes,
-) -> Result<Bytes, HostError> {
-    let input_error = |message| HostError::InputBinding {
-        function: function.name.clone(),
-        message,
-    };
-    let read = read_inputs(shared, function, binding)
-        .await
-        .map_err(input_error)?;
-    if read.is_empty() {
-        return Ok(body.clone());
-    }
-    let mut envelope: Value = serde_json::from_slice(body)
-        .map_err(|e| input_error(format!("the envelope is not JSON: {e}")))?;
-    let Some(data) = envelope
-        .as_object_mut()
-        .map(|e| e.entry("Data").or_insert_with(|| json!({})))
-        .and_then(Value::as_object_mut)
-    else {
-        return Err(input_error("the envelope's `Data` is not an object".into()));
-    };
-    for (name, value) in read {
-        data.entry(name).or_insert(value);
-    }
-    Ok(Bytes::from(envelope.to_string()))
-}
-
 /// The local host reads an HTTP function's blob inputs from storage as its triggers do.
 impl InputBindings for Shared {
     fn read<'a>(
@@ -352,48 +315,6 @@ impl InputBindings for Shared {
     ) -> BoxFuture<'a, Result<serde_json::Map<String, Value>, String>> {
         Box::pin(read_inputs(self, function, binding_data))
     }
-}
-
-async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
-    let invocation_id = crate::new_guid();
-    let started = Instant::now();
-    shared.console().info(format_args!(
-        "Executing 'Functions.{}' (Reason='This function was programmatically called via the host APIs.', Id={invocation_id})",
-        function.name
-    ));
-    let binding = binding_data_of(function, &body);
-    let outcome: Result<Invocation, HostError> = async {
-        let body = with_inputs(shared, function, &binding, &body).await?;
-        let handler = shared.handler().await?;
-        handler
-            .invoke_raw_with_id(&function.name, body, &invocation_id)
-            .await
-    }
-    .await;
-    let mut report = Report::new(
-        function,
-        &invocation_id,
-        outcome.as_ref().map_err(|e| e.to_string()),
-    );
-    report.not_read = super::simulated::unread_inputs(function, true);
-    let result = match &outcome {
-        Ok(invocation) => {
-            for log in &invocation.logs {
-                shared.console().info(log);
-            }
-            write_outputs(shared, function, invocation, &binding).await
-        }
-        Err(error) => Err(error.to_string()),
-    };
-    match &result {
-        Ok(written) => report.written = written.clone(),
-        Err(error) => {
-            report.succeeded = false;
-            report.error = Some(error.clone());
-        }
-    }
-    let _ = finish(shared, &function.name, &invocation_id, started, result);
-    report
 }
 
 /// Why a request to a management endpoint (which runs any function, queue-triggered ones

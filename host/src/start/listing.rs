@@ -29,6 +29,22 @@ pub(super) fn print_functions(shared: &Shared) {
         let disabled = if function.disabled { " (disabled)" } else { "" };
         console.plain(format_args!("{line}{disabled}\n"));
     }
+    let is_mcp = |kind: &str| {
+        [
+            azfn_spec::mcp::TOOL_TRIGGER,
+            azfn_spec::mcp::PROMPT_TRIGGER,
+            azfn_spec::mcp::RESOURCE_TRIGGER,
+        ]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(kind))
+    };
+    if app
+        .functions()
+        .iter()
+        .any(|f| f.trigger().is_some_and(|t| is_mcp(&t.kind)))
+    {
+        console.plain(format_args!("{}\n", super::mcp::banner(shared.port)));
+    }
     for function in app.functions() {
         for line in simulated::not_simulated(function) {
             console.warn(line);

@@ -81,7 +81,7 @@ impl StartOptions {
     }
 }
 
-/// Something the host did, for tests and tools ([`Host::subscribe`]).
+/// Something the host did, for tests and tools ([`Host::subscribe`](super::Host::subscribe)).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum HostEvent {
@@ -124,7 +124,7 @@ pub enum HostEvent {
         /// Its id.
         message_id: String,
     },
-    /// The app folder was reloaded (a rebuild under `--watch`, or [`Host::restart`]): the
+    /// The app folder was reloaded (a rebuild under `--watch`, or [`Host::restart`](super::Host::restart)): the
     /// triggers of the previous app have stopped, their invocations in flight are over, the
     /// handler is being restarted and the new app's triggers run (waiting for it).
     Reloaded,

@@ -1,7 +1,7 @@
 //! The bindings the local host does not play, said once when an app is loaded: a trigger that
 //! never fires here, an input the function receives no value for, an output that is only
-//! shown. What it does play: HTTP, timer, queue and blob triggers; blob inputs (every
-//! function kind, HTTP included); queue, blob and HTTP outputs.
+//! shown. What it does play: HTTP, timer, queue, blob and MCP triggers; blob inputs (every
+//! function kind, HTTP included) and MCP argument inputs; queue, blob and HTTP outputs.
 
 use crate::{Binding, Function};
 
@@ -10,8 +10,18 @@ pub(crate) fn trigger_kind(function: &Function) -> Option<String> {
     function.trigger().map(|t| t.kind.to_ascii_lowercase())
 }
 
-const TRIGGERS: &[&str] = &["httptrigger", "timertrigger", "queuetrigger", "blobtrigger"];
+const TRIGGERS: &[&str] = &[
+    "httptrigger",
+    "timertrigger",
+    "queuetrigger",
+    "blobtrigger",
+    "mcptooltrigger",
+    "mcpprompttrigger",
+    "mcpresourcetrigger",
+];
 const INPUTS: &[&str] = &["blob"];
+/// Inputs the MCP webhook fills from the call's arguments.
+const MCP_INPUTS: &[&str] = &["mcptoolproperty", "mcppromptargument"];
 const OUTPUTS: &[&str] = &["http", "queue", "blob"];
 
 /// The input bindings of `function` other than its trigger that an invocation gets no value
@@ -57,7 +67,7 @@ pub(crate) fn not_simulated(function: &Function) -> Vec<String> {
             }
             continue;
         }
-        if binding.is_input() && !simulated(binding, INPUTS) {
+        if binding.is_input() && !simulated(binding, INPUTS) && !simulated(binding, MCP_INPUTS) {
             lines.push(format!(
                 "`{f}`: the {kind} input `{name}` is not read locally; the function receives \
                  no value for it"
