@@ -345,8 +345,9 @@ fn new(args: NewArgs) -> Result<PathBuf, CliError> {
         ),
     );
     shell::note(format_args!(
-        "run `cargo test` and `cargo azfn build` in `{}`; the app's own host.json settings go \
-         in its host.json",
+        "in `{}`: `cargo azfn start` runs it locally as the Functions host would, `cargo test` \
+         runs its tests; its connection strings go in local.settings.json, its host.json \
+         settings in host.json",
         report.dir.display()
     ));
     Ok(report.dir)

@@ -539,8 +539,10 @@ fn new_creates_a_project_and_refuses_to_overwrite_one() {
         .success()
         .stdout(format!("{}\n", project.display()))
         .stderr(format!(
-            "    Creating azfn app `my-app` (queue template) in {}\nnote: run `cargo test` and \
-             `cargo azfn build` in `{}`; the app's own host.json settings go in its host.json\n",
+            "    Creating azfn app `my-app` (queue template) in {}\nnote: in `{}`: `cargo azfn \
+             start` runs it locally as the Functions host would, `cargo test` runs its tests; \
+             its connection strings go in local.settings.json, its host.json settings in \
+             host.json\n",
             project.display(),
             project.display()
         ));
