@@ -31,7 +31,9 @@ use serde_json::Value;
 use crate::config::{ProjectConfig, cargo};
 use crate::emit::{App, EmitReport};
 use crate::error::{BuildError, EmitError, Warning};
+use crate::handler_binary::HandlerBinary;
 use crate::shell;
+use crate::target::{BuildTarget, Builder, Tools};
 
 /// What to build, as the matching `cargo build` flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -42,7 +44,9 @@ pub struct BuildOptions {
     pub release: bool,
     /// `--profile`.
     pub profile: Option<String>,
-    /// `--target`: the target triple, for cross-compiling.
+    /// `--target`: a target triple, `linux` (every Azure Functions Linux worker: see
+    /// [`crate::target`]), or a `-linux-gnu` triple with a glibc suffix
+    /// (`x86_64-unknown-linux-gnu.2.28`, built through cargo-zigbuild).
     pub target: Option<String>,
     /// `--features`, each passed as given.
     pub features: Vec<String>,
@@ -58,7 +62,7 @@ pub struct BuildOptions {
     /// `--target-dir`.
     pub target_dir: Option<PathBuf>,
     /// The app folder. Only allowed when exactly one binary carries functions; the default is
-    /// `<target-dir>/azfn/<bin name>/`.
+    /// [`default_app_dir`].
     pub out_dir: Option<PathBuf>,
 }
 
@@ -78,7 +82,7 @@ pub(crate) fn emit_apps(apps: &[BuiltApp]) -> Result<Vec<EmitReport>, BuildError
     for app in apps {
         let plan = app
             .app
-            .plan(&app.out_dir, &app.config)
+            .plan(&app.out_dir, &app.config, app.project_dir.as_deref())
             .map_err(|source| BuildError::Emit {
                 bin: app.bin.clone(),
                 source,
@@ -98,6 +102,7 @@ pub(crate) fn emit_apps(apps: &[BuiltApp]) -> Result<Vec<EmitReport>, BuildError
         for warning in app.config_warnings.iter().chain(plan.warnings()) {
             shell::warn(warning);
         }
+        report_handler(&app.bin, &app.handler);
         let mut report = plan.write().map_err(|source| BuildError::Emit {
             bin: app.bin.clone(),
             source,
@@ -110,6 +115,78 @@ pub(crate) fn emit_apps(apps: &[BuiltApp]) -> Result<Vec<EmitReport>, BuildError
     Ok(reports)
 }
 
+/// Says what kind of executable the handler is (when it is one azfn recognises), and warns when
+/// it needs a newer glibc than the oldest Azure Functions Linux image has.
+pub(crate) fn report_handler(bin: &str, handler: &HandlerBinary) {
+    if *handler != HandlerBinary::Other {
+        shell::status("Handler", format_args!("`{bin}`: {handler}"));
+    }
+    if let Some(too_new) = handler.glibc_too_new() {
+        shell::warn(&Warning(format!("handler `{bin}`: {too_new}")));
+    }
+}
+
+/// The cargo profile `opts` builds: `dev` unless `--release` or `--profile`.
+pub(crate) fn profile_name(opts: &BuildOptions) -> String {
+    match (&opts.profile, opts.release) {
+        (Some(profile), _) => profile.clone(),
+        (None, true) => "release".to_owned(),
+        (None, false) => "dev".to_owned(),
+    }
+}
+
+/// The default app folder of binary `bin`: `<target-dir>/azfn/[<triple>/]<bin>` for a release
+/// build, the deployable one, and `<target-dir>/azfn/[<triple>/]<profile>/<bin>` for any other
+/// profile (`debug` for `dev`, as cargo names its folder), so that a debug build never
+/// lands where a release build is packed from.
+pub fn default_app_dir(
+    target_dir: &Path,
+    triple: Option<&str>,
+    profile: &str,
+    bin: &str,
+) -> PathBuf {
+    let mut dir = target_dir.join("azfn");
+    if let Some(triple) = triple {
+        dir.push(triple);
+    }
+    match profile {
+        "release" => {}
+        "dev" => dir.push("debug"),
+        other => dir.push(other),
+    }
+    dir.join(bin)
+}
+
+/// Before debug builds got their own folder, `<target-dir>/azfn/<bin>/` was the app folder of
+/// every profile, and `local.settings.json` lived there. A debug build now goes elsewhere, so
+/// such a file would silently stop being used: while the project has no settings file of its own,
+/// a user's file there (not a copy emit made) is named, with how to move it. Nothing is moved:
+/// the file is the user's.
+fn settings_left_in_shared_folder(
+    shared_dir: &Path,
+    out_dir: &Path,
+    project_dir: Option<&Path>,
+) -> Option<Warning> {
+    let project_dir = project_dir?;
+    let project_settings = project_dir.join(crate::emit::ignore_files::LOCAL_SETTINGS);
+    let shared_settings = shared_dir.join(crate::emit::ignore_files::LOCAL_SETTINGS);
+    if shared_dir == out_dir || project_settings.exists() {
+        return None;
+    }
+    let content = std::fs::read(&shared_settings).ok()?;
+    if crate::emit::local_settings::is_copy(&content) {
+        return None;
+    }
+    Some(Warning(format!(
+        "`{shared}` is not used by this build, which goes to `{out}`: settings now live next to \
+         Cargo.toml, where cargo azfn copies them into every app folder; move yours there \
+         (`mv {shared} {project}`)",
+        shared = shared_settings.display(),
+        out = out_dir.display(),
+        project = project_settings.display(),
+    )))
+}
+
 /// A built binary with functions, its package's settings, and where its app folder goes.
 #[derive(Debug)]
 pub(crate) struct BuiltApp {
@@ -117,21 +194,31 @@ pub(crate) struct BuiltApp {
     pub(crate) bin: String,
     pub(crate) app: App,
     pub(crate) config: ProjectConfig,
+    /// The folder of the package's `Cargo.toml` (where `local.settings.json` lives).
+    pub(crate) project_dir: Option<PathBuf>,
     /// Warnings about the package's settings themselves.
     pub(crate) config_warnings: Vec<Warning>,
     pub(crate) out_dir: PathBuf,
+    /// What kind of executable it is.
+    pub(crate) handler: HandlerBinary,
+    /// The cargo profile it was built with.
+    pub(crate) profile: String,
+    /// What it was built for.
+    pub(crate) target: BuildTarget,
 }
 
 /// Runs `cargo build` and loads every built binary that has functions (sorted by name), with
 /// its package's settings; writes nothing.
 pub(crate) fn build_apps(opts: &BuildOptions) -> Result<Vec<BuiltApp>, BuildError> {
+    let target = crate::target::resolve(opts.target.as_deref(), Tools::detect)?;
+    let profile = profile_name(opts);
     // `cargo metadata` (target directory, package settings) runs while cargo builds, so a
     // no-op `cargo azfn build` costs one `cargo build` of wall time, not two cargo runs.
     let metadata = {
         let manifest_path = opts.manifest_path.clone();
         std::thread::spawn(move || cargo_metadata(manifest_path.as_deref()))
     };
-    let built = cargo_build(opts);
+    let built = cargo_build(opts, &target);
     let metadata = metadata
         .join()
         .expect("`cargo metadata` runs without panicking");
@@ -153,9 +240,9 @@ pub(crate) fn build_apps(opts: &BuildOptions) -> Result<Vec<BuiltApp>, BuildErro
         .clone()
         .unwrap_or_else(|| metadata.target_directory.clone().into_std_path_buf());
     let out_dir_of = |bin: &BuiltBin| {
-        opts.out_dir
-            .clone()
-            .unwrap_or_else(|| target_dir.join("azfn").join(&bin.name))
+        opts.out_dir.clone().unwrap_or_else(|| {
+            default_app_dir(&target_dir, target.triple.as_deref(), &profile, &bin.name)
+        })
     };
 
     let mut apps = Vec::new();
@@ -202,12 +289,35 @@ pub(crate) fn build_apps(opts: &BuildOptions) -> Result<Vec<BuiltApp>, BuildErro
                 bin: bin.name.clone(),
                 source,
             })?;
+        let handler = HandlerBinary::read(&bin.executable).map_err(|source| BuildError::Emit {
+            bin: bin.name.clone(),
+            source: EmitError::ReadExecutable {
+                path: bin.executable.clone(),
+                source,
+            },
+        })?;
+        let mut config_warnings = config_warnings;
+        let out_dir = out_dir_of(bin);
+        let project_dir = bin.manifest_path.parent().map(Path::to_path_buf);
+        if opts.out_dir.is_none() {
+            let shared_dir =
+                default_app_dir(&target_dir, target.triple.as_deref(), "release", &bin.name);
+            config_warnings.extend(settings_left_in_shared_folder(
+                &shared_dir,
+                &out_dir,
+                project_dir.as_deref(),
+            ));
+        }
         result.push(BuiltApp {
             bin: bin.name.clone(),
-            out_dir: out_dir_of(bin),
+            out_dir,
             app,
             config,
+            project_dir,
             config_warnings,
+            handler,
+            profile: profile.clone(),
+            target: target.clone(),
         });
     }
     Ok(result)
@@ -233,9 +343,24 @@ fn cargo_metadata(manifest_path: Option<&Path>) -> Result<Metadata, cargo_metada
 }
 
 /// The arguments of the `cargo build` for `opts`.
+#[cfg(test)]
 fn cargo_build_args(opts: &BuildOptions) -> Vec<OsString> {
+    cargo_args(opts, &BuildTarget::host(), opts.target.as_deref())
+}
+
+/// The arguments of the cargo command that builds `opts` for `target` (`target_flag`: what
+/// `--target` gets).
+fn cargo_args(
+    opts: &BuildOptions,
+    target: &BuildTarget,
+    target_flag: Option<&str>,
+) -> Vec<OsString> {
+    let subcommand = match target.builder {
+        Builder::Cargo => "build",
+        Builder::Zigbuild => "zigbuild",
+    };
     let mut args: Vec<OsString> = vec![
-        "build".into(),
+        subcommand.into(),
         "--message-format=json-render-diagnostics".into(),
     ];
     let mut push = |flag: &str, value: &dyn AsRef<std::ffi::OsStr>| {
@@ -254,8 +379,8 @@ fn cargo_build_args(opts: &BuildOptions) -> Vec<OsString> {
     if let Some(profile) = &opts.profile {
         push("--profile", profile);
     }
-    if let Some(target) = &opts.target {
-        push("--target", target);
+    if let Some(target) = target_flag {
+        push("--target", &target);
     }
     if let Some(dir) = &opts.target_dir {
         push("--target-dir", dir);
@@ -276,9 +401,9 @@ fn cargo_build_args(opts: &BuildOptions) -> Vec<OsString> {
 }
 
 /// Runs `cargo build` and returns the binaries it built, in the order cargo reported them.
-fn cargo_build(opts: &BuildOptions) -> Result<Vec<BuiltBin>, BuildError> {
+fn cargo_build(opts: &BuildOptions, target: &BuildTarget) -> Result<Vec<BuiltBin>, BuildError> {
     let mut child = Command::new(cargo())
-        .args(cargo_build_args(opts))
+        .args(cargo_args(opts, target, target.cargo_target.as_deref()))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -379,7 +504,9 @@ pub struct CargoArgs {
     )]
     pub profile: Option<String>,
 
-    /// Build for the target triple
+    /// Build for the target triple; `linux` builds for every Azure Functions Linux worker
+    /// (glibc of the oldest image, through cargo-zigbuild), and `<triple>.<glibc>` (such as
+    /// x86_64-unknown-linux-gnu.2.28) for that glibc
     #[arg(long, value_name = "TRIPLE", help_heading = "Compilation Options")]
     pub target: Option<String>,
 
@@ -393,8 +520,7 @@ pub struct CargoArgs {
 }
 
 impl CargoArgs {
-    /// The build these flags ask for, emitting into `out_dir` (default: beside the
-    /// executable, `target/azfn/<name>`).
+    /// The build these flags ask for, emitting into `out_dir` (default: [`default_app_dir`]).
     pub fn into_options(self, out_dir: Option<PathBuf>) -> BuildOptions {
         BuildOptions {
             manifest_path: self.manifest_path,

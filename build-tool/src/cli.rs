@@ -14,7 +14,10 @@ use crate::config::ProjectConfig;
 use crate::emit::App;
 use crate::error::{CliError, EmitError};
 use crate::functions::{self, Listing};
-use crate::pack::{PackOptions, PackReport, default_output, pack};
+use crate::handler_binary::HandlerBinary;
+use crate::pack::{
+    PackOptions, PackReport, check_deployable, default_output, handler_binary, pack,
+};
 use crate::scaffold::{NewOptions, Template, new_project};
 use crate::shell::{self, count, status};
 use crate::{BuildOptions, EmitReport};
@@ -62,7 +65,10 @@ pub enum AzfnCommand {
     /// Compile the handler with `cargo build` and write its app folder
     #[command(
         after_help = "Every binary that contains azfn functions gets an app folder, by \
-        default <target-dir>/azfn/<bin>/; its path is printed on stdout, one line per app.\n\n\
+        default <target-dir>/azfn/[<triple>/]<bin>/ for a release build and \
+        <target-dir>/azfn/[<triple>/]debug/<bin>/ for a debug one; its path is printed on \
+        stdout, one line per app. The handler's glibc needs are checked against the oldest \
+        Azure Functions Linux image.\n\n\
         host.json is merged with the package's own settings: a host.json next to its \
         Cargo.toml, or a [package.metadata.azfn.host] table (not both). Nothing is written \
         unless every function passes the checks (names, routes).\n\n\
@@ -88,6 +94,11 @@ pub enum AzfnCommand {
         would upload: the handler (mode 0755), host.json and the function folders, without \
         local.settings.json or what the folder's .funcignore lists. Its path is printed on \
         stdout. Deploy it with `az functionapp deployment source config-zip --src <zip>`.\n\n\
+        The handler is a release build unless --debug is given, and its app folder is \
+        <target-dir>/azfn/[<triple>/]<bin>/ (a debug one: .../debug/<bin>/). For a Linux \
+        Function App, pack with --target linux from any OS (cargo-zigbuild: `pip install \
+        cargo-zigbuild ziglang`): a Linux handler needing a newer glibc than the oldest Azure \
+        Functions Linux image's is refused unless --allow-newer-glibc is given.\n\n\
         Run `cargo help build` for more detail on the flags passed to cargo."
     )]
     Pack(PackArgs),
@@ -142,13 +153,13 @@ pub struct BuildArgs {
     #[command(flatten)]
     pub cargo: CargoArgs,
 
-    /// `--out`: the app folder, instead of `<target-dir>/azfn/<bin>`.
+    /// `--out`: the app folder, instead of [`crate::build::default_app_dir`].
     #[arg(
         long,
         value_name = "DIR",
         help_heading = "Output Options",
         help = "Write the app folder to DIR (only when one binary has functions) \
-                [default: <target-dir>/azfn/<bin>]"
+                [default: <target-dir>/azfn/[<triple>/][<profile>/]<bin>]"
     )]
     pub out: Option<PathBuf>,
 }
@@ -211,6 +222,19 @@ pub struct PackArgs {
         conflicts_with = "manifest_path"
     )]
     pub app_dir: Option<PathBuf>,
+
+    /// Pack a debug build (the `dev` profile) instead of a release build
+    #[arg(
+        long,
+        help_heading = "Compilation Options",
+        conflicts_with_all = ["release", "profile", "app_dir"]
+    )]
+    pub debug: bool,
+
+    /// Pack a Linux handler even if it needs a newer glibc than the oldest Azure Functions
+    /// Linux image has (it will not start there)
+    #[arg(long, help_heading = "Output Options")]
+    pub allow_newer_glibc: bool,
 
     /// `--output`: the zip file.
     #[arg(
@@ -279,7 +303,8 @@ fn emit(args: &EmitArgs) -> Result<EmitReport, CliError> {
         })?,
     };
     let app = App::load_for(&args.bin_path, Some(&out_dir))?;
-    let plan = app.plan(&out_dir, &config)?;
+    let project_dir = args.manifest_path.as_deref().and_then(Path::parent);
+    let plan = app.plan(&out_dir, &config, project_dir)?;
     status(
         "Emitting",
         format_args!(
@@ -291,6 +316,16 @@ fn emit(args: &EmitArgs) -> Result<EmitReport, CliError> {
     for warning in config_warnings.iter().chain(plan.warnings()) {
         shell::warn(warning);
     }
+    let handler =
+        HandlerBinary::read(&args.bin_path).map_err(|source| EmitError::ReadExecutable {
+            path: args.bin_path.clone(),
+            source,
+        })?;
+    let name = args
+        .bin_path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    crate::build::report_handler(&name, &handler);
     Ok(plan.write()?)
 }
 
@@ -318,40 +353,79 @@ fn new(args: NewArgs) -> Result<PathBuf, CliError> {
 }
 
 fn pack_command(args: PackArgs) -> Result<Vec<PackReport>, CliError> {
-    let app_dirs: Vec<PathBuf> = match args.app_dir {
-        Some(dir) => vec![dir],
+    // (app folder, what was built: profile and target)
+    let app_dirs: Vec<(PathBuf, Option<String>)> = match args.app_dir {
+        Some(dir) => vec![(dir, None)],
         None => {
-            let apps = build_apps(&args.cargo.into_options(None))?;
+            let mut cargo = args.cargo;
+            // A zip is for deployment: release unless asked otherwise.
+            if args.debug {
+                cargo.release = false;
+            } else if cargo.profile.is_none() {
+                cargo.release = true;
+            }
+            let apps = build_apps(&cargo.into_options(None))?;
             // Refused before any folder is written, like every other check.
             if args.output.is_some() && apps.len() > 1 {
                 return Err(CliError::OutputWithSeveralApps {
                     apps: apps.iter().map(|a| a.bin.clone()).collect(),
                 });
             }
+            for app in &apps {
+                let executable = app.app.bin_path().to_owned();
+                let name = executable.file_name().map(Path::new).unwrap_or(&executable);
+                let dir = executable.parent().unwrap_or(Path::new(""));
+                check_deployable(
+                    dir,
+                    &name.to_string_lossy(),
+                    &app.handler,
+                    args.allow_newer_glibc,
+                )?;
+            }
+            let built: Vec<String> = apps
+                .iter()
+                .map(|app| {
+                    let target = app
+                        .target
+                        .cargo_target
+                        .clone()
+                        .unwrap_or_else(|| "the host".to_owned());
+                    format!("{} profile for {target}", app.profile)
+                })
+                .collect();
             emit_apps(&apps)?
                 .into_iter()
-                .map(|report| report.out_dir)
+                .zip(built)
+                .map(|(report, built)| (report.out_dir, Some(built)))
                 .collect()
         }
     };
     let mut reports = Vec::new();
-    for app_dir in app_dirs {
+    for (app_dir, built) in app_dirs {
         let output = match &args.output {
             Some(output) => output.clone(),
             None => default_output(&app_dir).ok_or_else(|| CliError::NoDefaultZip {
                 dir: app_dir.clone(),
             })?,
         };
+        let (executable, handler) = handler_binary(&app_dir)?;
+        check_deployable(&app_dir, &executable, &handler, args.allow_newer_glibc)?;
         let report = pack(&PackOptions { app_dir, output })?;
+        let built = built.map_or_else(String::new, |b| format!("{b}, "));
         status(
             "Packed",
             format_args!(
-                "{} into {} ({})",
+                "{} into {} ({}; {built}{handler})",
                 count(report.files.len(), "file", "files"),
                 report.zip.display(),
                 human_size(report.size)
             ),
         );
+        if let Some(too_new) = handler.glibc_too_new() {
+            shell::warn(&crate::Warning(format!(
+                "packed with `--allow-newer-glibc`: {too_new}"
+            )));
+        }
         for warning in &report.warnings {
             shell::warn(warning);
         }

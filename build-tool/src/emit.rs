@@ -8,7 +8,8 @@
 //! <out_dir>/
 //!   <executable>            the handler, copied (mode 0755 on Unix)
 //!   host.json               starts the handler as a custom handler, merged with the user's
-//!   local.settings.json     created if missing; existing values are kept, missing ones added
+//!   local.settings.json     a copy of the one next to Cargo.toml (created there if missing;
+//!                           existing values are kept, missing ones added to the copy)
 //!   .funcignore             created if missing: keeps local.settings.json out of deployments
 //!   .gitignore              created if missing: keeps local.settings.json out of git
 //!   .azfn-cache.json        the records read last time, so an unchanged executable is not
@@ -36,7 +37,7 @@ mod cache;
 mod folder;
 mod host_json;
 pub(crate) mod ignore_files;
-mod local_settings;
+pub(crate) mod local_settings;
 pub(crate) mod routes;
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -98,7 +99,7 @@ pub fn emit(opts: &EmitOptions) -> Result<EmitReport, EmitError> {
 /// [`emit`], merging the project's `host.json` settings from `config`.
 pub fn emit_with(opts: &EmitOptions, config: &ProjectConfig) -> Result<EmitReport, EmitError> {
     App::load_for(&opts.bin_path, Some(&opts.out_dir))?
-        .plan(&opts.out_dir, config)?
+        .plan(&opts.out_dir, config, None)?
         .write()
 }
 
@@ -208,10 +209,14 @@ impl App {
 
     /// Checks everything and computes every file of the app folder `out_dir`, writing
     /// nothing: an error here leaves the folder as it was.
+    ///
+    /// `project_dir` is the folder of the package's `Cargo.toml`, where the app's
+    /// `local.settings.json` lives (`None`: no project; the app folder's file is the only one).
     pub(crate) fn plan(
         &self,
         out_dir: &Path,
         config: &ProjectConfig,
+        project_dir: Option<&Path>,
     ) -> Result<Plan<'_>, EmitError> {
         let host = self.host_json(config)?;
         let mut problems = validate::check_names(&self.records, &self.executable);
@@ -235,32 +240,10 @@ impl App {
         }
         files.push((out_dir.join("host.json"), host.text.into_bytes()));
 
-        let settings_path = out_dir.join(ignore_files::LOCAL_SETTINGS);
-        let needed = local_settings::needed_settings(&self.records);
-        let existing =
-            read_if_exists(&settings_path).map_err(|source| EmitError::ReadLocalSettings {
-                path: settings_path.clone(),
-                source,
-            })?;
-        let merged = local_settings::merge(
-            existing.as_deref(),
-            &needed,
-            &settings_path.display().to_string(),
-        )
-        .map_err(|e| match e {
-            local_settings::MergeError::NotJson(source) => EmitError::LocalSettingsNotJson {
-                path: settings_path.clone(),
-                source,
-            },
-            local_settings::MergeError::NotObject(reason) => EmitError::LocalSettingsNotObject {
-                path: settings_path.clone(),
-                reason,
-            },
-        })?;
-        warnings.extend(merged.warnings);
-        if let Some(text) = merged.text {
-            files.push((settings_path, text.into_bytes()));
-        }
+        let (settings_files, settings_warnings) =
+            plan_local_settings(&self.records, out_dir, project_dir)?;
+        warnings.extend(settings_warnings);
+        files.extend(settings_files);
 
         let read_ignore = |name: &str| {
             let path = out_dir.join(name);
@@ -392,6 +375,102 @@ impl Plan<'_> {
     }
 }
 
+/// A file of the app folder (or the project's `local.settings.json`) and its full content.
+type PlannedFile = (PathBuf, Vec<u8>);
+
+/// The `local.settings.json` files to write (see [`local_settings`]): the project's, when it
+/// is missing, and the app folder's copy of it; or, without a project, the app folder's file
+/// merged in place. An app folder file that is not a copy is the user's: while the project has
+/// none it stays the app's settings, with a warning saying how to move it out of `target/`;
+/// it is never replaced.
+fn plan_local_settings(
+    records: &[FunctionRecord],
+    out_dir: &Path,
+    project_dir: Option<&Path>,
+) -> Result<(Vec<PlannedFile>, Vec<Warning>), EmitError> {
+    use local_settings::{Edit, MergeError, as_copy, is_copy, merge};
+    let needed = local_settings::needed_settings(records);
+    let read = |path: &Path| {
+        read_if_exists(path).map_err(|source| EmitError::ReadLocalSettings {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    fn merge_error(path: &Path) -> impl FnOnce(MergeError) -> EmitError + '_ {
+        move |e| match e {
+            MergeError::NotJson(source) => EmitError::LocalSettingsNotJson {
+                path: path.to_owned(),
+                source,
+            },
+            MergeError::NotObject(reason) => EmitError::LocalSettingsNotObject {
+                path: path.to_owned(),
+                reason,
+            },
+        }
+    }
+    let app_path = out_dir.join(ignore_files::LOCAL_SETTINGS);
+    let app_file = read(&app_path)?;
+    let users_app_file = app_file.as_deref().is_some_and(|c| !is_copy(c));
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let project_path = project_dir.map(|dir| dir.join(ignore_files::LOCAL_SETTINGS));
+    let project_file = match &project_path {
+        Some(path) => read(path)?,
+        None => None,
+    };
+    let project_path = match project_path {
+        Some(path) if project_file.is_some() || !users_app_file => path,
+        // No project, or an app folder file of the user's from before settings moved next to
+        // Cargo.toml: that file is the settings, merged in place as it always was.
+        other => {
+            let label = app_path.display().to_string();
+            let merged = merge(app_file.as_deref(), &needed, &label, Edit::InPlace)
+                .map_err(merge_error(&app_path))?;
+            if let Some(project) = other {
+                warnings.push(Warning(format!(
+                    "`{label}` is inside the build output, which `cargo clean` deletes; move it \
+                     next to Cargo.toml (`mv {label} {}`): cargo azfn then copies it into the \
+                     app folder on every build. Until then it is used, and left where it is",
+                    project.display()
+                )));
+            }
+            warnings.extend(merged.warnings);
+            if let Some(text) = merged.text {
+                files.push((app_path, text.into_bytes()));
+            }
+            return Ok((files, warnings));
+        }
+    };
+    let label = project_path.display().to_string();
+    let (settings, edit) = match &project_file {
+        Some(existing) => (existing.clone(), Edit::Copy),
+        None => (Vec::new(), Edit::InPlace),
+    };
+    let merged = merge(project_file.as_deref(), &needed, &label, edit)
+        .map_err(merge_error(&project_path))?;
+    warnings.extend(merged.warnings);
+    let settings = match merged.text {
+        Some(text) => text.into_bytes(),
+        None => settings,
+    };
+    if project_file.is_none() {
+        files.push((project_path.clone(), settings.clone()));
+    }
+    let copy = as_copy(&settings, &label).map_err(merge_error(&project_path))?;
+    // A file of the user's that is the project's byte for byte (`cp` rather than `mv`) loses
+    // nothing when replaced by the copy.
+    if users_app_file && app_file != project_file {
+        warnings.push(Warning(format!(
+            "`{}` was not copied there by cargo azfn and differs from `{label}`, so it is left as \
+             it is and the app runs with it; move what it holds into `{label}` and delete it",
+            app_path.display()
+        )));
+    } else {
+        files.push((app_path, copy.into_bytes()));
+    }
+    Ok((files, warnings))
+}
+
 /// The bytes of `path`, or `None` when it does not exist.
 fn read_if_exists(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     match fs::read(path) {
@@ -481,7 +560,7 @@ mod cache_tests {
         write_binary(&bin, &[http_record("hello")]);
         App::load_for(&bin, Some(&out))
             .unwrap()
-            .plan(&out, &ProjectConfig::default())
+            .plan(&out, &ProjectConfig::default(), None)
             .unwrap()
             .write()
             .unwrap();
@@ -492,7 +571,7 @@ mod cache_tests {
         assert_eq!(cached.executable, "app");
         // Nothing to copy, so the bytes are never needed.
         let report = cached
-            .plan(&out, &ProjectConfig::default())
+            .plan(&out, &ProjectConfig::default(), None)
             .unwrap()
             .write()
             .unwrap();

@@ -171,6 +171,17 @@ pub enum NameProblem {
         /// Every function of the group (at least two), sorted by name, then location.
         functions: Vec<(String, SourceLocation)>,
     },
+    /// Functions that register one MCP tool, prompt or resource name, which the MCP extension
+    /// compares ignoring case and refuses twice at start.
+    #[error("{}", describe_mcp_duplicates(kind, registered, functions))]
+    DuplicateMcpRegistration {
+        /// `tool`, `prompt` or `resource`.
+        kind: &'static str,
+        /// The name (or resource URI) as the first function of the group registers it.
+        registered: String,
+        /// Every function of the group (at least two): function name and location.
+        functions: Vec<(String, SourceLocation)>,
+    },
     /// The function folder would have the same name as the executable copied beside it.
     #[error(
         "function `{name}` ({location}) needs a folder with the same name as the executable \
@@ -270,9 +281,31 @@ fn describe_duplicates(functions: &[(String, SourceLocation)]) -> String {
     )
 }
 
+fn describe_mcp_duplicates(
+    kind: &str,
+    registered: &str,
+    functions: &[(String, SourceLocation)],
+) -> String {
+    let places = functions
+        .iter()
+        .map(|(name, location)| format!("`{name}` at {location}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = if kind == "resource" { "URI" } else { "name" };
+    format!(
+        "MCP {kind} {what} `{registered}` is registered by {} functions ({places}), and the MCP \
+         extension refuses a second {kind} with the same {what}, ignoring case, when the app \
+         starts; give each a distinct {what}",
+        functions.len()
+    )
+}
+
 /// Why [`build`](crate::build()) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
+    /// `--target` cannot be built here.
+    #[error(transparent)]
+    Target(#[from] crate::target::TargetError),
     /// `cargo build` could not be started.
     #[error("cannot run `cargo build`")]
     SpawnCargo {
@@ -507,6 +540,29 @@ pub enum ConfigError {
 /// Why `cargo azfn pack` could not write the zip.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
+    /// The handler needs a newer glibc than the oldest Functions Linux image has.
+    #[error(
+        "`{}` would not start on every Azure Functions Linux worker: {too_new}; or pass \
+         `--allow-newer-glibc` to pack it anyway",
+        executable.display()
+    )]
+    GlibcTooNew {
+        /// The handler.
+        executable: PathBuf,
+        /// What it needs and which image lacks it.
+        too_new: crate::handler_binary::GlibcTooNew,
+    },
+    /// The handler is a macOS executable, which no Functions worker runs.
+    #[error(
+        "`{}` is a macOS executable, which no Azure Functions worker runs; build it for Linux \
+         with `--target linux`",
+        executable.display()
+    )]
+    MacOsHandler {
+        /// The handler.
+        executable: PathBuf,
+    },
+
     /// The folder has no readable `host.json` naming the handler.
     #[error(
         "`{}` is not an app folder: {reason}; run `cargo azfn build` to write one",

@@ -23,12 +23,15 @@ pub mod config;
 pub mod emit;
 pub mod error;
 mod functions;
+pub mod handler_binary;
 mod ignore;
 pub mod invoke_cmd;
 pub mod pack;
 pub mod scaffold;
 mod shell;
 pub mod start_cmd;
+pub mod target;
+pub mod workers;
 
 pub use build::{BuildOptions, build};
 pub use emit::{EmitOptions, EmitReport, emit, emit_with};

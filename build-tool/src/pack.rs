@@ -30,6 +30,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use crate::emit::ignore_files::{FUNCIGNORE, LOCAL_SETTINGS};
 use crate::emit::{CACHE_FILE, OWNED_FOLDERS};
 use crate::error::{PackError, Warning};
+use crate::handler_binary::HandlerBinary;
 use crate::ignore::IgnoreRules;
 
 /// Mode of the handler in the zip.
@@ -133,6 +134,40 @@ pub fn pack(opts: &PackOptions) -> Result<PackReport, PackError> {
         size,
         warnings,
     })
+}
+
+/// The handler of the app folder (its path relative to the folder, from `host.json`) and what
+/// kind of executable it is.
+pub fn handler_binary(app_dir: &Path) -> Result<(String, HandlerBinary), PackError> {
+    let executable = handler_path(app_dir)?;
+    let path = app_dir.join(&executable);
+    let binary = HandlerBinary::read(&path).map_err(|source| PackError::Read { path, source })?;
+    Ok((executable, binary))
+}
+
+/// Refuses a handler that cannot run on every Azure Functions worker of its OS: a Linux one
+/// needing a newer glibc than the oldest image has (unless `allow_newer_glibc`), or a macOS
+/// one.
+pub fn check_deployable(
+    app_dir: &Path,
+    executable: &str,
+    binary: &HandlerBinary,
+    allow_newer_glibc: bool,
+) -> Result<(), PackError> {
+    if let Some(too_new) = binary.glibc_too_new()
+        && !allow_newer_glibc
+    {
+        return Err(PackError::GlibcTooNew {
+            executable: app_dir.join(executable),
+            too_new,
+        });
+    }
+    if *binary == HandlerBinary::MacOs {
+        return Err(PackError::MacOsHandler {
+            executable: app_dir.join(executable),
+        });
+    }
+    Ok(())
 }
 
 /// The handler's path relative to the app folder, from `host.json`.

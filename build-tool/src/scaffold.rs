@@ -53,7 +53,7 @@ impl Template {
         format!(
             "//! {name}: an Azure Functions app written with azfn.\n//!\n\
              //! `cargo azfn start` builds it and runs it locally as the Functions host would;\n\
-             //! `cargo azfn pack --release` makes the zip to deploy.\n\n{body}"
+             //! `cargo azfn pack --target linux` makes the zip to deploy (a release build).\n\n{body}"
         )
     }
 
@@ -209,7 +209,8 @@ const HOST_JSON: &str = r#"{
 }
 "#;
 
-const GITIGNORE: &str = "/target\n";
+/// `local.settings.json` holds the developer's connection strings: never committed.
+const GITIGNORE: &str = "/target\nlocal.settings.json\n";
 
 /// What to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,6 +268,11 @@ pub fn new_project(opts: &NewOptions) -> Result<NewReport, NewError> {
         ),
         (PathBuf::from("host.json"), HOST_JSON.to_owned()),
         (PathBuf::from(".gitignore"), GITIGNORE.to_owned()),
+        // Beside Cargo.toml, out of `cargo clean`'s reach; emit copies it into the app folder.
+        (
+            PathBuf::from(crate::emit::ignore_files::LOCAL_SETTINGS),
+            crate::emit::local_settings::default_file(),
+        ),
     ];
     let mut written = Vec::new();
     for (relative, text) in files {
@@ -394,6 +400,32 @@ fn is_keyword(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14 item 7: the settings file of a new project is next to its Cargo.toml, where
+    /// `cargo clean` cannot delete it, and git ignores it.
+    #[test]
+    fn a_new_project_has_its_local_settings_next_to_cargo_toml_ignored_by_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = new_project(&NewOptions {
+            path: dir.path().join("hello"),
+            name: None,
+            template: Template::Queue,
+        })
+        .unwrap();
+        let settings: serde_json::Value =
+            serde_json::from_slice(&fs::read(report.dir.join("local.settings.json")).unwrap())
+                .unwrap();
+        assert_eq!(settings["Values"]["FUNCTIONS_WORKER_RUNTIME"], "custom");
+        assert_eq!(
+            settings["Values"]["AzureWebJobsStorage"],
+            "UseDevelopmentStorage=true"
+        );
+        let gitignore = fs::read_to_string(report.dir.join(".gitignore")).unwrap();
+        assert!(
+            gitignore.lines().any(|l| l == "local.settings.json"),
+            "{gitignore}"
+        );
+    }
 
     #[test]
     fn package_names_follow_cargos_rules() {

@@ -39,18 +39,21 @@ fn build_emits_every_binary_with_functions_and_skips_the_rest() {
     out_dirs.sort();
     assert_eq!(
         out_dirs,
-        [target_dir.join("azfn/app"), target_dir.join("azfn/pinger")]
+        [
+            target_dir.join("azfn/debug/app"),
+            target_dir.join("azfn/debug/pinger")
+        ]
     );
-    assert_eq!(entries(&target_dir.join("azfn")), ["app", "pinger"]);
+    assert_eq!(entries(&target_dir.join("azfn/debug")), ["app", "pinger"]);
     let app = reports.iter().find(|r| r.out_dir.ends_with("app")).unwrap();
     assert_eq!(app.functions, ["MyQueueFunction", "hello", "order"]);
-    assert_eq!(app.executable, target_dir.join("azfn/app/app"));
+    assert_eq!(app.executable, target_dir.join("azfn/debug/app/app"));
     assert_eq!(
         fs::read(&app.executable).unwrap(),
         fs::read(target_dir.join("debug/app")).unwrap()
     );
     assert_eq!(
-        read_json(&target_dir.join("azfn/app/host.json"))["customHandler"]["description"]["defaultExecutablePath"],
+        read_json(&target_dir.join("azfn/debug/app/host.json"))["customHandler"]["description"]["defaultExecutablePath"],
         "app"
     );
 }
@@ -70,7 +73,7 @@ fn cli_build_prints_the_folder_from_cargo_metadata_target_dir() {
     assert!(output.status.success(), "{output:?}");
     let stdout = text(&output.stdout);
     let printed = fs::canonicalize(stdout.trim_end()).unwrap();
-    let expected = fs::canonicalize(dir.path().join("fixture/target/azfn/app")).unwrap();
+    let expected = fs::canonicalize(dir.path().join("fixture/target/azfn/debug/app")).unwrap();
     assert_eq!(printed, expected);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let stderr = text(&output.stderr);
@@ -273,19 +276,19 @@ fn a_host_json_next_to_cargo_toml_is_merged_and_its_warnings_printed() {
         stderr.contains(&format!(
             "    Emitting 3 functions to {}\nwarning: `customHandler.enableForwardingHttpRequest` \
              is `true` in `{}`, but azfn leaves it out",
-            target_dir.join("azfn/app").display(),
+            target_dir.join("azfn/debug/app").display(),
             host_json.display()
         )),
         "{stderr}"
     );
-    let host = read_json(&target_dir.join("azfn/app/host.json"));
+    let host = read_json(&target_dir.join("azfn/debug/app/host.json"));
     assert_eq!(host["functionTimeout"], "00:07:00");
     assert!(
         host["customHandler"]
             .get("enableForwardingHttpRequest")
             .is_none()
     );
-    assert_app_folder_valid(&target_dir.join("azfn/app"));
+    assert_app_folder_valid(&target_dir.join("azfn/debug/app"));
 }
 
 #[test]
@@ -378,4 +381,154 @@ fn a_route_clash_fails_the_build_naming_both_functions_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!target_dir.join("azfn").exists());
+}
+
+/// Issue 14 item 7: `local.settings.json` existed only under `target/azfn/<app>/`, so `cargo
+/// clean` deleted the user's connection strings, and one next to `Cargo.toml` was ignored. Now
+/// the file next to `Cargo.toml` is the app's settings: created there when missing, never
+/// rewritten, copied into the app folder, where the local host reads it.
+#[test]
+fn local_settings_next_to_cargo_toml_survive_cargo_clean_and_reach_the_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let target_dir = dir.path().join("target");
+    let opts = BuildOptions {
+        manifest_path: Some(manifest),
+        target_dir: Some(target_dir.clone()),
+        ..BuildOptions::default()
+    };
+    let project_settings = dir.path().join("fixture/local.settings.json");
+    let app_settings = target_dir.join("azfn/debug/app/local.settings.json");
+
+    build(&opts).unwrap();
+    let created = read_json(&project_settings);
+    assert_eq!(created["Values"]["FUNCTIONS_WORKER_RUNTIME"], "custom");
+
+    let users = r#"{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom",
+        "AzureWebJobsStorage": "UseDevelopmentStorage=true", "ORDERS_API_KEY": "s3cret"}}"#;
+    fs::write(&project_settings, users).unwrap();
+    build(&opts).unwrap();
+    // `cargo clean`.
+    fs::remove_dir_all(&target_dir).unwrap();
+    build(&opts).unwrap();
+
+    assert_eq!(fs::read_to_string(&project_settings).unwrap(), users);
+    let app = azfn_host::App::load(target_dir.join("azfn/debug/app")).unwrap();
+    assert_eq!(app.settings()["ORDERS_API_KEY"], "s3cret");
+    assert!(read_json(&app_settings)["CopiedByCargoAzfnFrom"].is_string());
+    assert_app_folder_valid(&target_dir.join("azfn/debug/app"));
+}
+
+/// A settings file in the app folder from before settings moved next to `Cargo.toml` is the
+/// user's: kept, used, never overwritten nor deleted, with a warning saying how to move it.
+/// Once moved, the app folder gets copies.
+#[test]
+fn an_older_settings_file_in_the_app_folder_is_kept_until_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let target_dir = dir.path().join("target");
+    let project_settings = dir.path().join("fixture/local.settings.json");
+    let app_settings = target_dir.join("azfn/debug/app/local.settings.json");
+    let old = r#"{"IsEncrypted": false, "Values": {"FUNCTIONS_WORKER_RUNTIME": "custom",
+        "AzureWebJobsStorage": "UseDevelopmentStorage=true", "ORDERS_API_KEY": "old"}}"#;
+    fs::create_dir_all(app_settings.parent().unwrap()).unwrap();
+    fs::write(&app_settings, old).unwrap();
+    let build_cli = || {
+        cargo_azfn_command(&[
+            "build",
+            "--manifest-path",
+            manifest.to_str().unwrap(),
+            "--target-dir",
+            target_dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap()
+    };
+
+    let output = build_cli();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(fs::read_to_string(&app_settings).unwrap(), old);
+    assert!(!project_settings.exists());
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: `{}` is inside the build output, which `cargo clean` deletes; move it \
+             next to Cargo.toml (`mv {} {}`)",
+            app_settings.display(),
+            app_settings.display(),
+            project_settings.display()
+        )),
+        "{stderr}"
+    );
+
+    fs::rename(&app_settings, &project_settings).unwrap();
+    let output = build_cli();
+    assert!(output.status.success(), "{output:?}");
+    // The only warning left is the glibc one of a native build (see tests/glibc.rs).
+    assert!(
+        text(&output.stderr)
+            .lines()
+            .filter(|line| line.starts_with("warning"))
+            .all(|line| line.contains("glibc")),
+        "{output:?}"
+    );
+    assert_eq!(fs::read_to_string(&project_settings).unwrap(), old);
+    assert_eq!(read_json(&app_settings)["Values"]["ORDERS_API_KEY"], "old");
+
+    // A file the user puts in the app folder while the project has one is not replaced.
+    let theirs = r#"{"Values": {"ORDERS_API_KEY": "edited here"}}"#;
+    fs::write(&app_settings, theirs).unwrap();
+    let output = build_cli();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(fs::read_to_string(&app_settings).unwrap(), theirs);
+    assert!(
+        text(&output.stderr).contains("was not copied there by cargo azfn"),
+        "{output:?}"
+    );
+}
+
+/// Before debug builds got their own folder, `target/azfn/<bin>/` was every build's app folder
+/// and held the user's `local.settings.json`. A debug build now goes to
+/// `target/azfn/debug/<bin>/`: that file is not used any more, so the build says so, and says
+/// how to move it; it is neither moved nor touched.
+#[test]
+fn settings_left_in_the_folder_debug_builds_used_to_share_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(dir.path(), &[("app", orders_records())]);
+    let target_dir = dir.path().join("target");
+    let shared_settings = target_dir.join("azfn/app/local.settings.json");
+    let project_settings = dir.path().join("fixture/local.settings.json");
+    let old = r#"{"IsEncrypted": false, "Values": {"ORDERS_API_KEY": "from before"}}"#;
+    fs::create_dir_all(shared_settings.parent().unwrap()).unwrap();
+    fs::write(&shared_settings, old).unwrap();
+
+    let output = cargo_azfn_command(&[
+        "build",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--target-dir",
+        target_dir.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "`{}` is not used by this build, which goes to `{}`",
+            shared_settings.display(),
+            target_dir.join("azfn/debug/app").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "(`mv {} {}`)",
+            shared_settings.display(),
+            project_settings.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&shared_settings).unwrap(), old);
 }

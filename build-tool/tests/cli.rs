@@ -471,6 +471,8 @@ fn pack_builds_first_and_output_takes_one_app() {
         path(&manifest),
         "--target-dir",
         path(&target),
+        // A native build, whose glibc may be newer than Azure's oldest image's.
+        "--allow-newer-glibc",
     ];
 
     azfn(
@@ -588,4 +590,68 @@ fn pack_without_output_needs_a_folder_name_to_derive_the_zip_from() {
         .assert()
         .code(1)
         .stderr("error: cannot derive a zip file name from `/`; pass `--output FILE`\n");
+}
+
+/// Issue 14 point 8: `pack` packed a debug build without a word, into the folder and zip a
+/// release build uses.
+#[test]
+fn pack_builds_release_by_default_and_a_debug_build_goes_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = fixture_project(
+        dir.path(),
+        &[("one", vec![http_record("a", "src/one.rs", 1)])],
+    );
+    let target = dir.path().join("target");
+    let pack = |extra: &[&str]| {
+        let args = [
+            &[
+                "pack",
+                "--manifest-path",
+                path(&manifest),
+                "--target-dir",
+                path(&target),
+                // A native build, whose glibc may be newer than Azure's oldest image's.
+                "--allow-newer-glibc",
+            ][..],
+            extra,
+        ]
+        .concat();
+        cargo_azfn(&args)
+    };
+
+    let release = pack(&[]);
+    assert!(release.status.success(), "{release:?}");
+    let release_zip = target.join("azfn/one.zip");
+    assert_eq!(
+        text(&release.stdout),
+        format!("{}\n", release_zip.display())
+    );
+    assert!(
+        text(&release.stderr).contains(&format!(
+            "      Packed 3 files into {} (",
+            release_zip.display()
+        )) && text(&release.stderr).contains("; release profile for the host, "),
+        "{release:?}"
+    );
+    let packed = zip_entries(&release_zip);
+    let handler = &packed.iter().find(|(n, _, _)| n == "one").unwrap().2;
+    assert_eq!(handler, &fs::read(target.join("release/one")).unwrap());
+
+    let debug = pack(&["--debug"]);
+    assert!(debug.status.success(), "{debug:?}");
+    let debug_zip = target.join("azfn/debug/one.zip");
+    assert_eq!(text(&debug.stdout), format!("{}\n", debug_zip.display()));
+    assert!(
+        text(&debug.stderr).contains("; dev profile for the host, "),
+        "{debug:?}"
+    );
+    let packed = zip_entries(&debug_zip);
+    let handler = &packed.iter().find(|(n, _, _)| n == "one").unwrap().2;
+    assert_eq!(handler, &fs::read(target.join("debug/one")).unwrap());
+    // The release zip is still the release build.
+    assert!(release_zip.is_file());
+    assert!(target.join("azfn/one/one").is_file());
+
+    let conflict = cargo_azfn(&["pack", "--debug", "--release"]);
+    assert_eq!(conflict.status.code(), Some(2), "{conflict:?}");
 }

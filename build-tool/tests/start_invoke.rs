@@ -359,3 +359,53 @@ async fn an_unresolvable_output_path_fails_without_start_too() {
         "{error}"
     );
 }
+
+/// Issue 14: never a silent `None`. `invoke` without a running `start` reads no input binding,
+/// and says so; through `start` the blob input is read and only the kinds it does not play are
+/// named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_names_the_inputs_the_function_received_no_value_for() {
+    let app = FixtureApp::new(
+        &[(
+            "enrich",
+            json!([
+                {"type": "queueTrigger", "direction": "in", "name": "item", "queueName": "enrich-in"},
+                {"type": "blob", "direction": "in", "name": "config", "path": "config/settings.txt"},
+                {"type": "table", "direction": "in", "name": "rows", "tableName": "orders"}
+            ]),
+        )],
+        json!({}),
+        json!({}),
+    );
+    let alone = invoke(&InvokeOptions::for_app(
+        app.path(),
+        "enrich",
+        InvokeInput::Data("x".into()),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        alone.not_read,
+        [
+            "`config` (blob input): read only through a running `cargo azfn start`; the \
+             function received no value for it",
+            "`rows` (table input): not read locally; the function received no value for it",
+        ]
+    );
+    assert!(alone.render().contains("  input `config` (blob input)"));
+
+    let azurite = azurite().await;
+    let host = start(app.path(), &azurite).await;
+    let mut options = InvokeOptions::for_app("unused", "enrich", InvokeInput::Data("x".into()));
+    options.port = Some(host.port());
+    let through = invoke(&options).await.unwrap();
+    assert!(through.succeeded, "{:?}", through.error);
+    assert_eq!(
+        through.not_read,
+        ["`rows` (table input): not read locally; the function received no value for it"]
+    );
+    let sent = app.requests_of("enrich").pop().unwrap();
+    assert_eq!(sent["payload"]["Data"]["config"], json!("null"));
+    host.shutdown().await;
+    azurite.stop().await;
+}

@@ -103,7 +103,7 @@ async fn watch_rebuilds_restarts_and_survives_a_broken_edit() {
     )
     .unwrap();
     let target = new_projects_target_dir();
-    let app = target.join("azfn/watch-app");
+    let app = target.join("azfn/debug/watch-app");
 
     let mut host = StartProcess::watch(&manifest, &target, &[]);
     let url = host.url(FIRST_BUILD).await;

@@ -332,7 +332,7 @@ async fn watch_runs_the_timer_an_edit_adds_until_an_edit_removes_it() {
     assert_eq!(host.count("Executing 'Functions.tick'"), runs);
     assert_eq!(host.count("Executed 'Functions.tick' (Failed"), 0);
     assert_eq!(get_text(&hello).await, Some((200, "Hello!".to_owned())));
-    assert!(!target.join("azfn/watch-timer-app/tick").exists());
+    assert!(!target.join("azfn/debug/watch-timer-app/tick").exists());
     host.assert_running();
     drop(host);
     eprintln!("done after {:?}", started.elapsed());

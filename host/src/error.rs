@@ -160,6 +160,17 @@ pub enum HostError {
         reason: String,
     },
 
+    /// An input binding other than the trigger could not be read before the invocation (its
+    /// path does not resolve, storage refuses): the host fails the invocation, and the handler
+    /// is not called.
+    #[error("Exception while executing function: Functions.{function}: {message}")]
+    InputBinding {
+        /// The function.
+        function: String,
+        /// What went wrong, naming the binding.
+        message: String,
+    },
+
     /// Forwarding mode copied `Transfer-Encoding: chunked` onto a request that has no body
     /// (§4.1): .NET's `HttpClient` refuses to send it.
     #[error(

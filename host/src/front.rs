@@ -1,17 +1,25 @@
 //! The host's HTTP front door: a request to `/{routePrefix}/{route}` becomes a payload
 //! invocation (§2.4, §3.4), a forwarded request (§4.1) or a proxied one (§4.2).
+//!
+//! Input bindings other than the trigger reach the handler only in a payload invocation: the
+//! host forwards or proxies a request only for a function whose sole bindings are the
+//! `httpTrigger` and the `http` output (`DefaultHttpWorkerService.InvokeAsync` tests
+//! `FunctionMetadataExtensions.IsHttpInAndOutFunction`), so a function with a blob input is
+//! always invoked with a payload, whatever the app's HTTP mode, and its inputs are in `Data`.
+//! [`Handler::http_with_inputs`] reads them through an [`InputBindings`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use http::header::{
     CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, HeaderName, HeaderValue, TRANSFER_ENCODING,
     USER_AGENT,
 };
 use http::{HeaderMap, Request, Response, StatusCode};
-use serde_json::{Map, json};
+use serde_json::{Map, Value, json};
 
 use super::HostError;
 use super::app::{ConfigSection, Function, HttpMode, RouteMatch};
@@ -19,9 +27,37 @@ use super::client::{OutBody, send};
 use super::dotnet::url_encode;
 use azfn_spec::encoding::{HttpTriggerRequest, content_length, parse_query};
 
-use super::invoke::{Invocation, metadata_from_binding_data};
+use super::invoke::{Invocation, binding_data, metadata_from_binding_data};
 use super::process::Handler;
-use azfn_spec::expression::new_guid;
+use azfn_spec::expression::{BindingData, new_guid};
+
+/// Reads the input bindings of a function other than its trigger, as the host's bindings do
+/// before the invocation: the `Data` entries to add, by binding name. An error fails the
+/// invocation (the host answers 500), as a failing input binding does in Azure.
+pub trait InputBindings: Send + Sync {
+    /// The `Data` entries of `function`'s non-trigger inputs, their paths resolved against
+    /// `binding_data` (the trigger's route parameters, query and headers).
+    fn read<'a>(
+        &'a self,
+        function: &'a Function,
+        binding_data: &'a BindingData,
+    ) -> BoxFuture<'a, Result<Map<String, Value>, String>>;
+}
+
+/// No storage behind the host: no input binding is read, and the handler gets no `Data` entry
+/// for it (what [`Handler::http`] does).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoInputBindings;
+
+impl InputBindings for NoInputBindings {
+    fn read<'a>(
+        &'a self,
+        _function: &'a Function,
+        _binding_data: &'a BindingData,
+    ) -> BoxFuture<'a, Result<Map<String, Value>, String>> {
+        Box::pin(async { Ok(Map::new()) })
+    }
+}
 
 /// What the front door did with a request. Every response from [`Handler::http`] carries one
 /// in its extensions: `response.extensions().get::<HttpTrace>()`.
@@ -38,6 +74,9 @@ pub struct HttpTrace {
     pub invocation: Option<Arc<Invocation>>,
     /// Why the host answered 500: the invocation failed.
     pub error: Option<Arc<HostError>>,
+    /// Payload mode: the binding data of the trigger (route parameters, query, headers), which
+    /// the output bindings' paths are resolved against.
+    pub binding_data: Option<Arc<BindingData>>,
 }
 
 /// The `Host` a request without one is taken to have been sent to: `func start`'s default.
@@ -62,7 +101,20 @@ impl Handler {
     /// every `authLevel` is treated as anonymous.
     ///
     /// The only `Err` is [`HostError::NullResult`]: the real host would never answer.
+    ///
+    /// Input bindings other than the trigger are not read: use [`Handler::http_with_inputs`]
+    /// where storage is available.
     pub async fn http(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HostError> {
+        self.http_with_inputs(request, &NoInputBindings).await
+    }
+
+    /// [`Handler::http`], with the function's other input bindings read by `inputs` and sent
+    /// in `Data` (payload mode, the only mode a function with such bindings is invoked in).
+    pub async fn http_with_inputs(
+        &self,
+        request: Request<Bytes>,
+        inputs: &dyn InputBindings,
+    ) -> Result<Response<Bytes>, HostError> {
         let request = normalize(request);
         let Some(route) = self.app.find_route(request.method(), request.uri().path()) else {
             return Ok(bare(StatusCode::NOT_FOUND, HttpTrace::default()));
@@ -84,7 +136,7 @@ impl Handler {
         trace.invocation_id = Some(invocation_id.clone());
         let outcome = match mode {
             HttpMode::Payload => self
-                .http_payload(&route, &request, &invocation_id)
+                .http_payload(&route, &request, &invocation_id, inputs, &mut trace)
                 .await
                 .map(|(response, invocation)| {
                     trace.invocation = Some(Arc::new(invocation));
@@ -111,6 +163,8 @@ impl Handler {
         route: &RouteMatch<'_>,
         request: &Request<Bytes>,
         invocation_id: &str,
+        inputs: &dyn InputBindings,
+        trace: &mut HttpTrace,
     ) -> Result<(Response<Bytes>, Invocation), HostError> {
         let function = route.function;
         let trigger = function
@@ -124,10 +178,21 @@ impl Handler {
         };
         let mut data = Map::new();
         data.insert(trigger.name.clone(), trigger_request.data());
-        let binding_data = trigger_request.binding_data();
+        let metadata = metadata_from_binding_data(&function.name, trigger_request.binding_data());
+        let resolved = Arc::new(binding_data(function, &data, &metadata));
+        trace.binding_data = Some(resolved.clone());
+        let read =
+            inputs
+                .read(function, &resolved)
+                .await
+                .map_err(|message| HostError::InputBinding {
+                    function: function.name.clone(),
+                    message,
+                })?;
+        data.extend(read);
         let envelope = json!({
             "Data": data,
-            "Metadata": metadata_from_binding_data(&function.name, binding_data),
+            "Metadata": metadata,
         });
         let invocation = self
             .invoke_payload(function, Bytes::from(envelope.to_string()), invocation_id)

@@ -500,6 +500,9 @@ pub struct Report {
     pub written: Vec<String>,
     /// The handler's own output during the invocation (only for a handler started here).
     pub handler_output: Vec<String>,
+    /// The input bindings the function received no value for, and why.
+    #[serde(default)]
+    pub not_read: Vec<String>,
 }
 
 impl Report {
@@ -519,6 +522,7 @@ impl Report {
             logs: Vec::new(),
             written: Vec::new(),
             handler_output: Vec::new(),
+            not_read: Vec::new(),
         };
         if let Ok(invocation) = outcome {
             report.return_value = invocation.return_value.clone();
@@ -564,6 +568,9 @@ impl Report {
         );
         if let Some(error) = &self.error {
             let _ = writeln!(out, "  error: {error}");
+        }
+        for line in &self.not_read {
+            let _ = writeln!(out, "  input {line}");
         }
         if !self.outputs.is_empty() {
             let _ = writeln!(out, "Outputs (as each binding receives them):");
@@ -673,6 +680,7 @@ pub async fn invoke(options: &InvokeOptions) -> Result<Report, StartError> {
         &invocation_id,
         outcome.as_ref().map_err(HostError::to_string),
     );
+    report.not_read = crate::start::simulated::unread_inputs(function, false);
     if let Ok(invocation) = &outcome
         && let Err(error) = check_output_targets(&app, function, &body, invocation)
     {
@@ -846,6 +854,7 @@ mod tests {
             logs: Vec::new(),
             written: Vec::new(),
             handler_output: Vec::new(),
+            not_read: Vec::new(),
         };
         let text = report.render();
         assert!(

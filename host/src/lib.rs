@@ -67,7 +67,7 @@ pub use app::{
     RouteMatch,
 };
 pub use error::HostError;
-pub use front::{DEFAULT_HOST, HttpTrace};
+pub use front::{DEFAULT_HOST, HttpTrace, InputBindings, NoInputBindings};
 pub use invoke::{
     Delivered, HttpOutput, Invocation, RawResponse, binding_data, encode_bytes, encode_text,
     encode_value, envelope_binding_data, metadata_from_binding_data,

@@ -29,12 +29,26 @@ pub(crate) fn expand_trigger(
     };
     match function::parse(kind, args, item, location) {
         Ok(model) => {
-            let record = record_json(&model);
+            let record_text = record_json(&model);
+            let (record, guard) = match &model.mcp {
+                Some(mcp) => {
+                    let ret_ty = match &model.item.sig.output {
+                        syn::ReturnType::Default => quote!(()),
+                        syn::ReturnType::Type(_, ty) => quote!(#ty),
+                    };
+                    (
+                        crate::mcp::record_pieces(&record_text, mcp, &ret_ty),
+                        crate::mcp::duplicate_guard(mcp),
+                    )
+                }
+                None => (quote!(#record_text), quote!()),
+            };
             let entry = entry_point(&model);
             let item = &model.item;
             let consumed = &model.consumed_attrs;
             quote! {
                 #item
+                #guard
                 #[doc(hidden)]
                 const _: () = {
                     #(#[allow(unused_imports)] use #consumed as _;)*
@@ -184,7 +198,9 @@ fn event_entry_point(model: &FunctionModel) -> TokenStream {
         syn::ReturnType::Default => model.item.sig.ident.span(),
         syn::ReturnType::Type(_, ty) => ty.span(),
     };
-    let complete = if model.has_return_binding {
+    let complete = if let Some(mcp) = &model.mcp {
+        crate::mcp::completion(mcp.kind, ret_span)
+    } else if model.has_return_binding {
         quote_spanned!(ret_span=> __inv.set_return(__azfn_ret)?;)
     } else if !model.struct_outputs.is_empty() {
         let names = &model.struct_outputs;

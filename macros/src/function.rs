@@ -7,6 +7,7 @@ use syn::{FnArg, Ident, ItemFn, LitStr, Pat, Type};
 
 use crate::attr::{self, ResolvedBinding};
 use crate::errors::Errors;
+use crate::mcp::{self, McpKind, McpModel};
 use crate::values;
 use azfn_spec::catalog::{self, BindingKind, Direction, Role};
 
@@ -62,6 +63,8 @@ pub(crate) struct FunctionModel {
     /// Paths of the binding attributes this macro consumed, as the user wrote them; the
     /// expansion mentions them so that their imports count as used.
     pub(crate) consumed_attrs: Vec<syn::Path>,
+    /// What an MCP extension trigger adds.
+    pub(crate) mcp: Option<McpModel>,
 }
 
 pub(crate) const RETURN_BINDING: &str = "$return";
@@ -96,7 +99,7 @@ pub(crate) fn parse(
     location: Location,
 ) -> Result<FunctionModel, Box<(Errors, ItemFn)>> {
     let mut errors = Errors::default();
-    let trigger = match attr::parse_args(args) {
+    let mut trigger = match attr::parse_args(args) {
         Ok(args) => attr::resolve(trigger_kind, args, Span::call_site(), &mut errors),
         Err(e) => {
             errors.push(e);
@@ -157,6 +160,7 @@ pub(crate) fn parse(
     let mut last_extract: Option<Result<(String, Span), Span>> = None;
     // Every parameter that would read the trigger's value: unannotated, not an extractor.
     let mut trigger_readers: Vec<(Span, bool)> = Vec::new();
+    let mut trigger_reader_tys: Vec<Type> = Vec::new();
     for input in item.sig.inputs.iter_mut() {
         let pat_type = match input {
             FnArg::Receiver(receiver) => {
@@ -218,6 +222,7 @@ pub(crate) fn parse(
         pat_type.attrs = kept;
         if binding_attr.is_none() && !is_invocation_extractor(&pat_type.ty) {
             trigger_readers.push((pat_type.pat.span(), marked_trigger));
+            trigger_reader_tys.push((*pat_type.ty).clone());
             last_extract = Some(match &*pat_type.pat {
                 Pat::Ident(p) => Ok((ident_name(&p.ident), p.ident.span())),
                 other => Err(other.span()),
@@ -278,6 +283,42 @@ pub(crate) fn parse(
         }
     };
 
+    let mcp_model = McpKind::of(&trigger.json_type).map(|kind| {
+        let chosen = trigger_readers
+            .iter()
+            .position(|(_, marked)| *marked)
+            .unwrap_or(0);
+        if let Some(output) = fn_bindings.first() {
+            errors.push(syn::Error::new(
+                output.name_span,
+                "the return value of an MCP function is its result for the client; put outputs \
+                 on `&mut Out<T>` parameters",
+            ));
+        }
+        mcp::complete_trigger(
+            kind,
+            &mut trigger.settings,
+            &|_| Span::call_site(),
+            &item,
+            trigger_reader_tys.get(chosen).cloned(),
+            &param_bindings,
+            &mut errors,
+        )
+    });
+    if mcp_model.is_none() {
+        for b in &param_bindings {
+            if b.json_type == azfn_spec::mcp::TOOL_PROPERTY_INPUT
+                || b.json_type == azfn_spec::mcp::PROMPT_ARGUMENT_INPUT
+            {
+                errors.push(syn::Error::new(
+                    b.name_span,
+                    "MCP tool properties and prompt arguments are inputs of `#[mcp_tool_trigger]` \
+                     and `#[mcp_prompt_trigger]` functions",
+                ));
+            }
+        }
+    }
+
     let mut bindings = vec![BindingModel {
         json_type: trigger.json_type.clone(),
         direction: Direction::In,
@@ -335,6 +376,7 @@ pub(crate) fn parse(
         struct_outputs,
         location,
         consumed_attrs,
+        mcp: mcp_model,
     })
 }
 

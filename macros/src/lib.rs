@@ -8,6 +8,7 @@ use azfn_spec::catalog;
 mod errors;
 mod expand;
 mod function;
+mod mcp;
 mod outputs;
 mod values;
 
@@ -139,6 +140,24 @@ trigger_attribute! {
 }
 
 trigger_attribute! {
+    /// An MCP tool served by the Functions MCP extension: `#[mcp_tool_trigger(tool_name =
+    /// "...")]` on a function taking `azfn::mcp::ToolArgs<T>`.
+    mcp_tool_trigger => MCP_TOOL_TRIGGER
+}
+
+trigger_attribute! {
+    /// An MCP resource served by the Functions MCP extension: `#[mcp_resource_trigger(uri =
+    /// "...", resource_name = "...")]`.
+    mcp_resource_trigger => MCP_RESOURCE_TRIGGER
+}
+
+trigger_attribute! {
+    /// An MCP prompt served by the Functions MCP extension: `#[mcp_prompt_trigger(prompt_name =
+    /// "...")]` on a function taking `azfn::mcp::PromptArgs<T>`.
+    mcp_prompt_trigger => MCP_PROMPT_TRIGGER
+}
+
+trigger_attribute! {
     /// Any other trigger, present or future: `#[generic_trigger(type = "fooTrigger", ...)]`.
     /// Settings are passed through unchecked, `snake_case` keys turned to `camelCase`.
     generic_trigger => GENERIC_TRIGGER
@@ -177,6 +196,17 @@ binding_attribute! {
 binding_attribute! {
     /// A Durable Functions client input binding, on a parameter the function reads.
     durable_client_input => DURABLE_CLIENT_INPUT
+}
+
+binding_attribute! {
+    /// One argument of an MCP tool call, on a parameter of an `#[mcp_tool_trigger]` function.
+    mcp_tool_property => MCP_TOOL_PROPERTY
+}
+
+binding_attribute! {
+    /// One argument of an MCP prompt request, on a parameter of an `#[mcp_prompt_trigger]`
+    /// function.
+    mcp_prompt_argument => MCP_PROMPT_ARGUMENT
 }
 
 binding_attribute! {
@@ -271,4 +301,23 @@ binding_attribute! {
 #[proc_macro_derive(Outputs, attributes(output))]
 pub fn derive_outputs(input: TokenStream) -> TokenStream {
     outputs::expand(input.into()).into()
+}
+
+/// Derives `azfn::mcp::ToolArguments`: each field is an MCP tool property (see `azfn::mcp`).
+#[proc_macro_derive(ToolArguments, attributes(serde))]
+pub fn derive_tool_arguments(input: TokenStream) -> TokenStream {
+    mcp::derive_tool_arguments(input.into()).into()
+}
+
+/// Derives `azfn::mcp::PromptArguments`: each field is an MCP prompt argument.
+#[proc_macro_derive(PromptArguments, attributes(serde))]
+pub fn derive_prompt_arguments(input: TokenStream) -> TokenStream {
+    mcp::derive_prompt_arguments(input.into()).into()
+}
+
+/// Derives `azfn::mcp::ToolPropertyType` for an enum of unit variants: a `string` property
+/// with `enumValues`.
+#[proc_macro_derive(ToolEnum, attributes(serde))]
+pub fn derive_tool_enum(input: TokenStream) -> TokenStream {
+    mcp::derive_tool_enum(input.into()).into()
 }

@@ -163,6 +163,12 @@ impl Invocation {
         Ok(())
     }
 
+    /// Records a return value for a trigger that consumes it, without a `$return` binding
+    /// (CONTRACT §3.5: the host keeps the raw value for such triggers, e.g. the MCP extension's).
+    pub fn set_trigger_return(&mut self, value: Option<Value>) {
+        self.return_value = value;
+    }
+
     /// Records the completion of a function without a return binding.
     pub fn complete<C: Completion>(&mut self, result: C) -> Result<(), InvocationFailure> {
         result

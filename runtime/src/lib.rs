@@ -77,6 +77,7 @@ mod http_return;
 pub mod invocation;
 pub mod limits;
 pub mod logging;
+pub mod mcp;
 pub mod metadata;
 pub mod output;
 pub mod payload;
@@ -89,15 +90,23 @@ mod unread;
 
 /// Derives [`output::OutputSet`]: see there.
 pub use azfn_macros::Outputs;
+/// Derives [`mcp::PromptArguments`]: see there.
+pub use azfn_macros::PromptArguments;
+/// Derives [`mcp::ToolArguments`] (and [`mcp::ToolPropertyType`], as an `object`): see there.
+pub use azfn_macros::ToolArguments;
+/// Derives [`mcp::ToolPropertyType`] for an enum of unit variants: a `string` with
+/// `enumValues`, the variants as serde names them.
+pub use azfn_macros::ToolEnum;
 pub use azfn_macros::{
     activity_trigger, binding, blob_input, blob_output, blob_trigger, cosmos_db_input,
     cosmos_db_output, cosmos_db_trigger, durable_client_input, entity_trigger, event_grid_output,
     event_grid_trigger, event_hub_output, event_hub_trigger, generic_trigger, http_output,
-    http_trigger, kafka_output, kafka_trigger, mysql_input, mysql_output, mysql_trigger,
-    orchestration_trigger, queue_output, queue_trigger, rabbitmq_output, rabbitmq_trigger,
-    sendgrid_output, service_bus_output, service_bus_trigger, signalr_connection_info_input,
-    signalr_output, sql_input, sql_output, sql_trigger, table_input, table_output, timer_trigger,
-    twilio_sms_output, warmup_trigger,
+    http_trigger, kafka_output, kafka_trigger, mcp_prompt_argument, mcp_prompt_trigger,
+    mcp_resource_trigger, mcp_tool_property, mcp_tool_trigger, mysql_input, mysql_output,
+    mysql_trigger, orchestration_trigger, queue_output, queue_trigger, rabbitmq_output,
+    rabbitmq_trigger, sendgrid_output, service_bus_output, service_bus_trigger,
+    signalr_connection_info_input, signalr_output, sql_input, sql_output, sql_trigger, table_input,
+    table_output, timer_trigger, twilio_sms_output, warmup_trigger,
 };
 pub use context::{Context, RetryContext, SysMetadata};
 pub use error::{BoxError, ServeError};
@@ -109,6 +118,10 @@ pub use server::{
 };
 pub use state::{State, StateMissing};
 pub use trigger::{Metadata, TimerInfo};
+
+/// The date and time crate of azfn's timestamps ([`TimerInfo`]'s schedule status, trigger
+/// metadata): re-exported so an app names `azfn::time::OffsetDateTime` at the version azfn uses.
+pub use time;
 
 /// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
 pub mod http {
@@ -136,6 +149,7 @@ pub mod __private {
         BoxFuture, EventHandlerFn, FUNCTIONS, FunctionEntry, Handler, HttpHandlerFn,
     };
     pub use axum::response::{IntoResponse, Response};
+    pub use azfn_spec::record::{concat, concat_len, concat_str};
     pub use linkme;
 
     use axum::extract::{FromRequest, FromRequestParts};

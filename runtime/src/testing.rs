@@ -73,6 +73,10 @@ pub enum TestError {
     /// The app could not be built.
     #[error(transparent)]
     Serve(#[from] ServeError),
+    /// The MCP extension would refuse the request before running the function: a JSON-RPC
+    /// `InvalidParams` error (missing required arguments, a function that is not an MCP one).
+    #[error("JSON-RPC error -32602: {0}")]
+    InvalidParams(String),
 }
 
 /// Invokes registered functions in-process.
@@ -122,6 +126,11 @@ impl TestClient {
             records,
             route_prefix,
         })
+    }
+
+    /// The record (`function.json` and source location) of a registered function.
+    pub fn function_record(&self, function: &str) -> Option<&FunctionRecord> {
+        self.records.get(function)
     }
 
     fn record(&self, function: &str) -> Result<&FunctionRecord, TestError> {
@@ -178,6 +187,141 @@ impl TestClient {
         self.event(function)
             .trigger_value(value)
             .metadata("name", encode_text(name))
+    }
+
+    /// A call of an MCP tool, as the Functions MCP extension hands it to a custom handler: the
+    /// [`ToolInvocationContext`](azfn_spec::mcp::ToolInvocationContext) as a JSON string, the
+    /// arguments as the `mcptoolargs` binding data (`azfn_spec::mcp_registry::call_payload`).
+    pub fn mcp_tool(&self, function: &str, arguments: Value) -> EventInvocation<'_> {
+        let context = azfn_spec::mcp::ToolInvocationContext {
+            name: self
+                .trigger_setting(function, azfn_spec::mcp::keys::TOOL_NAME)
+                .unwrap_or_else(|| function.to_owned()),
+            arguments: into_object(arguments),
+            sessionid: Some(TEST_MCP_SESSION.to_owned()),
+            clientinfo: None,
+            transport: Some(test_transport()),
+        };
+        self.mcp_event(function, Call::Tool(&context))
+    }
+
+    /// A request of an MCP prompt, as the extension hands it to a custom handler.
+    pub fn mcp_prompt(&self, function: &str, arguments: Value) -> EventInvocation<'_> {
+        let context = azfn_spec::mcp::PromptInvocationContext {
+            name: self
+                .trigger_setting(function, azfn_spec::mcp::keys::PROMPT_NAME)
+                .unwrap_or_else(|| function.to_owned()),
+            arguments: into_object(arguments),
+            sessionid: Some(TEST_MCP_SESSION.to_owned()),
+            clientinfo: None,
+            transport: Some(test_transport()),
+        };
+        self.mcp_event(function, Call::Prompt(&context))
+    }
+
+    /// A read of an MCP resource at `uri`, as the extension hands it to a custom handler.
+    pub fn mcp_resource(&self, function: &str, uri: &str) -> EventInvocation<'_> {
+        let context = azfn_spec::mcp::ResourceInvocationContext {
+            uri: uri.to_owned(),
+            sessionid: Some(TEST_MCP_SESSION.to_owned()),
+            clientinfo: None,
+            transport: Some(test_transport()),
+        };
+        self.mcp_event(function, Call::Resource(&context))
+    }
+
+    fn mcp_event(&self, function: &str, call: Call<'_>) -> EventInvocation<'_> {
+        let mut invocation = self.event(function);
+        let Some(record) = self.records.get(function) else {
+            // Unknown functions are reported when the invocation is sent.
+            return invocation;
+        };
+        let payload = azfn_spec::mcp_registry::call_payload(&record.function, call);
+        let trigger = record.function.trigger().map(|t| t.name.as_str());
+        for (name, value) in payload.data {
+            invocation = if Some(name.as_str()) == trigger {
+                invocation.trigger_value(value)
+            } else {
+                invocation.input(&name, value)
+            };
+        }
+        for (key, value) in payload.metadata {
+            invocation = invocation.metadata(&key, value);
+        }
+        invocation
+    }
+
+    fn trigger_setting(&self, function: &str, key: &str) -> Option<String> {
+        let record = self.records.get(function)?;
+        record
+            .function
+            .trigger()?
+            .setting_str(key)
+            .map(str::to_owned)
+    }
+
+    /// What the extension registered from `function`.
+    fn registered(&self, function: &str) -> Result<Registered, TestError> {
+        let record = self.record(function)?;
+        match azfn_spec::mcp_registry::registered(function, &record.function) {
+            Some(Ok(registered)) => Ok(registered),
+            Some(Err(e)) => Err(TestError::Contract(e.to_string())),
+            None => Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP function"
+            ))),
+        }
+    }
+
+    /// Calls an MCP tool function as the extension does and returns the `CallToolResult` the
+    /// client would get: required arguments checked first ([`TestError::InvalidParams`]), the
+    /// return value turned into the result (`azfn_spec::mcp::call_tool_result`), and a failed
+    /// invocation turned into the tool error (`isError: true`) the MCP SDK reports.
+    pub async fn call_tool(&self, function: &str, arguments: Value) -> Result<Value, TestError> {
+        let Registered::Tool(tool) = self.registered(function)? else {
+            return Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP tool"
+            )));
+        };
+        if let Some(message) = tool.missing_arguments(arguments.as_object()) {
+            return Err(TestError::InvalidParams(message));
+        }
+        match self.mcp_tool(function, arguments).send().await {
+            Ok(result) => Ok(tool.result(Some(result.raw_return_value()))),
+            Err(TestError::Failed { .. }) => Ok(tool.result(None)),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Requests an MCP prompt as the extension does and returns the `GetPromptResult`; a failed
+    /// invocation is an error (the extension answers it with a JSON-RPC error).
+    pub async fn get_prompt(&self, function: &str, arguments: Value) -> Result<Value, TestError> {
+        let Registered::Prompt(prompt) = self.registered(function)? else {
+            return Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP prompt"
+            )));
+        };
+        if let Some(message) = prompt.missing_arguments(arguments.as_object()) {
+            return Err(TestError::InvalidParams(message));
+        }
+        let result = self.mcp_prompt(function, arguments).send().await?;
+        azfn_spec::mcp::get_prompt_result(result.raw_return_value(), prompt.use_result_schema)
+            .map_err(|e| TestError::Contract(e.to_string()))
+    }
+
+    /// Reads an MCP resource as the extension does and returns the `ReadResourceResult`.
+    pub async fn read_resource(&self, function: &str, uri: &str) -> Result<Value, TestError> {
+        let Registered::Resource(resource) = self.registered(function)? else {
+            return Err(TestError::InvalidParams(format!(
+                "`{function}` is not an MCP resource"
+            )));
+        };
+        let result = self.mcp_resource(function, uri).send().await?;
+        azfn_spec::mcp::read_resource_result(
+            result.raw_return_value(),
+            uri,
+            resource.mime_type.as_deref(),
+        )
+        .map_err(|e| TestError::Contract(e.to_string()))
     }
 
     /// An HTTP request to an HTTP function, delivered in payload mode.
@@ -305,6 +449,26 @@ impl EventInvocation<'_> {
 /// The clock and GUID of the test host's `sys` metadata: fixed, so tests are repeatable.
 const TEST_UTC_NOW: &str = "2024-10-24T21:32:18.1974545Z";
 const TEST_RAND_GUID: &str = "d9ba2785-ee1a-4260-a83b-f57cb54b969e";
+/// The MCP session of the test client's calls.
+const TEST_MCP_SESSION: &str = "azfn-test-session";
+
+use azfn_spec::mcp_registry::{Call, Registered};
+
+/// A call's arguments: an object, or none at all.
+fn into_object(arguments: Value) -> Option<Map<String, Value>> {
+    match arguments {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+fn test_transport() -> azfn_spec::mcp::Transport {
+    azfn_spec::mcp::Transport {
+        name: azfn_spec::mcp::TRANSPORT_STREAMABLE_HTTP.to_owned(),
+        session_id: Some(TEST_MCP_SESSION.to_owned()),
+        properties: Map::new(),
+    }
+}
 
 fn sys_metadata(function: &str) -> Value {
     json!({"MethodName": function, "UtcNow": TEST_UTC_NOW, "RandGuid": TEST_RAND_GUID})
@@ -316,6 +480,7 @@ pub struct InvocationResult {
     outputs: BTreeMap<String, Delivered>,
     http: Option<HttpResult>,
     return_value: Option<Delivered>,
+    raw_return_value: Option<Value>,
     logs: Vec<String>,
 }
 
@@ -335,6 +500,7 @@ impl InvocationResult {
             Answer::read(body, &bindings).map_err(|e| TestError::Contract(e.to_string()))?;
         let return_value = answer.outputs.remove(RETURN_BINDING);
         Ok(Self {
+            raw_return_value: answer.return_value.take(),
             http: answer
                 .http
                 .into_values()
@@ -349,6 +515,12 @@ impl InvocationResult {
     /// What the output binding `name` receives, if the function set it.
     pub fn output(&self, name: &str) -> Option<&Delivered> {
         self.outputs.get(name)
+    }
+
+    /// `ReturnValue` as the handler sent it, for triggers that consume it without a `$return`
+    /// binding (the MCP triggers).
+    pub fn raw_return_value(&self) -> Option<&Value> {
+        self.raw_return_value.as_ref()
     }
 
     /// What the `$return` binding receives.

@@ -22,10 +22,12 @@ use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 
 use crate::error::PayloadError;
 use crate::invocation::{FromInvocation, Invocation, InvocationFailure};
@@ -68,14 +70,14 @@ impl<T: DeserializeOwned> FromInvocation for Metadata<T> {
 /// A point in time the host sent either as a `DateTimeOffset` (`2024-10-31T21:32:17+00:00`) or
 /// as a zone-less `DateTime` (`2019-10-01T00:00:00`, taken as UTC, which is what the host's
 /// `DateTime` values are).
-fn timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
+fn timestamp<'de, D: Deserializer<'de>>(deserializer: D) -> Result<OffsetDateTime, D::Error> {
     let text = String::deserialize(deserializer)?;
     parse_timestamp(&text).map_err(serde::de::Error::custom)
 }
 
 fn optional_timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
+) -> Result<Option<OffsetDateTime>, D::Error> {
     match Option::<String>::deserialize(deserializer)? {
         None => Ok(None),
         Some(text) => parse_timestamp(&text)
@@ -84,13 +86,34 @@ fn optional_timestamp<'de, D: Deserializer<'de>>(
     }
 }
 
-fn parse_timestamp(text: &str) -> Result<DateTime<Utc>, String> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .or_else(|_| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").map(|t| t.and_utc())
-        })
+fn parse_timestamp(text: &str) -> Result<OffsetDateTime, String> {
+    let zone_less = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+        .or_else(|_| time::PrimitiveDateTime::parse(text, zone_less).map(|t| t.assume_utc()))
         .map_err(|e| format!("{text:?} is not a timestamp: {e}"))
+}
+
+/// Writes a point in time as RFC 3339 (`2024-10-31T21:32:17Z`), the form [`parse_timestamp`]
+/// reads back.
+fn serialize_timestamp<S: serde::Serializer>(
+    time: &OffsetDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let text = time.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
+    serializer.serialize_str(&text)
+}
+
+fn serialize_optional_timestamp<S: serde::Serializer>(
+    time: &Option<OffsetDateTime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match time {
+        Some(time) => serialize_timestamp(time, serializer),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// Metadata of a Storage queue message (`queueTrigger`).
@@ -105,13 +128,13 @@ pub struct QueueMetadata {
     pub pop_receipt: String,
     /// When the message was put on the queue.
     #[serde(default, deserialize_with = "optional_timestamp")]
-    pub insertion_time: Option<DateTime<Utc>>,
+    pub insertion_time: Option<OffsetDateTime>,
     /// When the message expires.
     #[serde(default, deserialize_with = "optional_timestamp")]
-    pub expiration_time: Option<DateTime<Utc>>,
+    pub expiration_time: Option<OffsetDateTime>,
     /// When the message becomes visible again if not deleted.
     #[serde(default, deserialize_with = "optional_timestamp")]
-    pub next_visible_time: Option<DateTime<Utc>>,
+    pub next_visible_time: Option<OffsetDateTime>,
 }
 
 /// Metadata of a new or updated blob (`blobTrigger`).
@@ -147,10 +170,10 @@ pub struct BlobProperties {
     pub etag: Option<String>,
     /// Creation time.
     #[serde(deserialize_with = "optional_timestamp")]
-    pub created: Option<DateTime<Utc>>,
+    pub created: Option<OffsetDateTime>,
     /// Last modification time.
     #[serde(deserialize_with = "optional_timestamp")]
-    pub last_modified: Option<DateTime<Utc>>,
+    pub last_modified: Option<OffsetDateTime>,
     /// Content encoding.
     pub content_encoding: Option<String>,
 }
@@ -171,14 +194,14 @@ pub struct TimerInfo {
 #[serde(rename_all = "PascalCase")]
 pub struct ScheduleStatus {
     /// The previous scheduled run.
-    #[serde(deserialize_with = "timestamp")]
-    pub last: DateTime<Utc>,
+    #[serde(deserialize_with = "timestamp", serialize_with = "serialize_timestamp")]
+    pub last: OffsetDateTime,
     /// The next scheduled run.
-    #[serde(deserialize_with = "timestamp")]
-    pub next: DateTime<Utc>,
+    #[serde(deserialize_with = "timestamp", serialize_with = "serialize_timestamp")]
+    pub next: OffsetDateTime,
     /// When the monitor last updated this status.
-    #[serde(deserialize_with = "timestamp")]
-    pub last_updated: DateTime<Utc>,
+    #[serde(deserialize_with = "timestamp", serialize_with = "serialize_timestamp")]
+    pub last_updated: OffsetDateTime,
 }
 
 impl FromBindingValue for TimerInfo {
@@ -201,7 +224,7 @@ pub struct ServiceBusMetadata {
     pub delivery_count: Option<u32>,
     /// When the message was enqueued.
     #[serde(default, deserialize_with = "optional_timestamp")]
-    pub enqueued_time_utc: Option<DateTime<Utc>>,
+    pub enqueued_time_utc: Option<OffsetDateTime>,
     /// The message's content type.
     #[serde(default)]
     pub content_type: Option<String>,
@@ -224,7 +247,7 @@ pub struct ServiceBusMetadata {
 pub struct EventHubMetadata {
     /// When the event was enqueued.
     #[serde(default, deserialize_with = "optional_timestamp")]
-    pub enqueued_time_utc: Option<DateTime<Utc>>,
+    pub enqueued_time_utc: Option<OffsetDateTime>,
     /// The event's sequence number in its partition.
     #[serde(default)]
     pub sequence_number: Option<i64>,
@@ -265,9 +288,10 @@ pub struct EventGridEvent {
         rename = "eventTime",
         alias = "time",
         default,
-        deserialize_with = "optional_timestamp"
+        deserialize_with = "optional_timestamp",
+        serialize_with = "serialize_optional_timestamp"
     )]
-    pub event_time: Option<DateTime<Utc>>,
+    pub event_time: Option<OffsetDateTime>,
     /// The event payload.
     #[serde(default)]
     pub data: Value,
@@ -308,7 +332,7 @@ fn optional_base64<'de, D: Deserializer<'de>>(
 }
 
 /// Several points in time (a serialized .NET `DateTime[]`), each read as by [`timestamp`].
-fn timestamps<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<DateTime<Utc>>, D::Error> {
+fn timestamps<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<OffsetDateTime>, D::Error> {
     Vec::<String>::deserialize(deserializer)?
         .iter()
         .map(|text| parse_timestamp(text).map_err(serde::de::Error::custom))
@@ -345,8 +369,8 @@ pub struct KafkaMetadata<K = String> {
     pub offset: i64,
     /// The record's timestamp (the extension hands over its UTC time; the host cuts it to whole
     /// seconds).
-    #[serde(deserialize_with = "timestamp")]
-    pub timestamp: DateTime<Utc>,
+    #[serde(deserialize_with = "timestamp", serialize_with = "serialize_timestamp")]
+    pub timestamp: OffsetDateTime,
     /// The topic the record was read from.
     pub topic: String,
     /// The record's headers, in order (a key may repeat); empty when there are none (and with
@@ -417,7 +441,7 @@ struct KafkaBatchArrays<K> {
     partition_array: Vec<i32>,
     offset_array: Vec<i64>,
     #[serde(deserialize_with = "timestamps")]
-    timestamp_array: Vec<DateTime<Utc>>,
+    timestamp_array: Vec<OffsetDateTime>,
     topic_array: Vec<String>,
     #[serde(default)]
     headers_array: Option<Vec<Option<Vec<KafkaHeader>>>>,
@@ -585,7 +609,7 @@ pub struct RabbitMqBasicProperties {
     pub message_id: Option<String>,
     /// When the message was published (whole seconds).
     #[serde(deserialize_with = "amqp_timestamp")]
-    pub timestamp: Option<DateTime<Utc>>,
+    pub timestamp: Option<OffsetDateTime>,
     /// The application's name for the kind of message (AMQP `type`).
     #[serde(rename = "Type")]
     pub message_type: Option<String>,
@@ -621,7 +645,7 @@ fn nonzero_u8<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u8>, 
 /// An `AmqpTimestamp`, `{"UnixTime": seconds}`; 0 (or null) means none.
 fn amqp_timestamp<'de, D: Deserializer<'de>>(
     deserializer: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
+) -> Result<Option<OffsetDateTime>, D::Error> {
     #[derive(Deserialize)]
     struct AmqpTimestamp {
         #[serde(rename = "UnixTime")]
@@ -629,8 +653,9 @@ fn amqp_timestamp<'de, D: Deserializer<'de>>(
     }
     match Option::<AmqpTimestamp>::deserialize(deserializer)? {
         None | Some(AmqpTimestamp { unix_time: 0 }) => Ok(None),
-        Some(AmqpTimestamp { unix_time }) => DateTime::from_timestamp(unix_time, 0)
+        Some(AmqpTimestamp { unix_time }) => OffsetDateTime::from_unix_timestamp(unix_time)
             .map(Some)
+            .ok()
             .ok_or_else(|| serde::de::Error::custom(format!("{unix_time} is out of range"))),
     }
 }
@@ -762,7 +787,10 @@ mod tests {
         assert_eq!(m.key.as_deref(), Some("user-7"));
         assert_eq!((m.partition, m.offset), (3, 42));
         assert_eq!(m.topic, "clicks");
-        assert_eq!(m.timestamp.to_rfc3339(), "2024-10-24T21:32:17+00:00");
+        assert_eq!(
+            m.timestamp.format(&Rfc3339).unwrap(),
+            "2024-10-24T21:32:17Z"
+        );
         assert_eq!(m.headers.len(), 3);
         assert_eq!(m.headers[0].value_str(), Some("abc"));
         assert_eq!(m.headers[1].value, None);
@@ -856,8 +884,8 @@ mod tests {
         assert_eq!(second.key, None);
         assert_eq!((first.partition, second.offset), (0, 11));
         assert_eq!(
-            first.timestamp.to_rfc3339(),
-            "2024-10-24T21:32:17.123+00:00"
+            first.timestamp.format(&Rfc3339).unwrap(),
+            "2024-10-24T21:32:17.123Z"
         );
         assert_eq!((first.topic.as_str(), second.topic.as_str()), ("t", "u"));
         assert!(first.headers.is_empty());
@@ -917,8 +945,8 @@ mod tests {
         assert_eq!(p.expiration.as_deref(), Some("60000"));
         assert_eq!(p.message_id.as_deref(), Some("m-1"));
         assert_eq!(
-            p.timestamp.unwrap().to_rfc3339(),
-            "2024-10-24T21:32:17+00:00"
+            p.timestamp.unwrap().format(&Rfc3339).unwrap(),
+            "2024-10-24T21:32:17Z"
         );
         assert_eq!(p.message_type.as_deref(), Some("invoice"));
         assert_eq!(p.user_id.as_deref(), Some("guest"));
@@ -1058,8 +1086,8 @@ mod tests {
         assert_eq!(m.id, "8c3f");
         assert_eq!(m.pop_receipt, "AgAAAA==");
         assert_eq!(
-            m.insertion_time.unwrap().to_rfc3339(),
-            "2024-10-24T21:32:17+00:00"
+            m.insertion_time.unwrap().format(&Rfc3339).unwrap(),
+            "2024-10-24T21:32:17Z"
         );
     }
 
@@ -1102,10 +1130,32 @@ mod tests {
     }
 
     #[test]
+    fn a_timer_serializes_to_what_it_reads_back() {
+        let timer: TimerInfo = serde_json::from_str(
+            r#"{"ScheduleStatus":{"Last":"2024-10-24T21:00:00.1234567+00:00","Next":"2024-10-24T22:00:00","LastUpdated":"2024-10-24T23:00:00+02:00"},"IsPastDue":false}"#,
+        )
+        .unwrap();
+        let written = serde_json::to_value(&timer).unwrap();
+        assert_eq!(
+            written["ScheduleStatus"]["Last"],
+            "2024-10-24T21:00:00.1234567Z"
+        );
+        assert_eq!(
+            written["ScheduleStatus"]["LastUpdated"],
+            "2024-10-24T21:00:00Z"
+        );
+        let read_back: TimerInfo = serde_json::from_value(written).unwrap();
+        assert_eq!(read_back, timer);
+    }
+
+    #[test]
     fn zone_less_timestamps_are_utc() {
         assert_eq!(
-            parse_timestamp("2019-10-01T00:00:00").unwrap().to_rfc3339(),
-            "2019-10-01T00:00:00+00:00"
+            parse_timestamp("2019-10-01T00:00:00")
+                .unwrap()
+                .format(&Rfc3339)
+                .unwrap(),
+            "2019-10-01T00:00:00Z"
         );
         assert!(parse_timestamp("yesterday").is_err());
     }

@@ -45,7 +45,11 @@ async fn on_click(Metadata(meta): Metadata<KafkaMetadata>, record: String) -> St
         meta.topic,
         meta.partition,
         meta.offset,
-        meta.timestamp.format("%H:%M:%S"),
+        meta.timestamp
+            .format(azfn::time::macros::format_description!(
+                "[hour]:[minute]:[second]"
+            ))
+            .unwrap(),
     )
 }
 

@@ -850,6 +850,157 @@ async fn counter(operation: serde_json::Value) {
 }"#,
 };
 
+// ---------------------------------------------------------------------------------------------
+// The Functions MCP extension (`crate::mcp` holds its wire; the settings are those of
+// `McpToolTriggerAttribute.cs`, `McpResourceTriggerAttribute.cs`, `McpPromptTriggerAttribute.cs`)
+
+const MCP_METADATA: Setting = string(
+    "metadata",
+    "metadata",
+    "a JSON object (as a string) sent to the client as the entry's `_meta`",
+);
+
+/// The `#[mcp_tool_trigger]` attribute.
+pub const MCP_TOOL_TRIGGER: BindingKind = BindingKind {
+    attr: "mcp_tool_trigger",
+    json_type: "mcpToolTrigger",
+    direction: Direction::In,
+    role: Role::Trigger,
+    title: "MCP tool",
+    doc: "An MCP tool served by the Functions MCP extension at `/runtime/webhooks/mcp`. The \
+          trigger parameter is `azfn::mcp::ToolArgs<T>` or `azfn::mcp::ToolInvocation<T>` with `T` a \
+          `#[derive(azfn::ToolArguments)]` struct: `toolProperties` is generated from its fields at \
+          compile time, the description defaults to the function's doc comment (one of them is \
+          required), and the return value (`String`, `azfn::mcp::Structured<T>`, a `Result` of \
+          those) is the tool's result; `useResultSchema` follows from the return type. An `Err` \
+          fails the invocation, which the client receives as a tool error (`isError: true`). \
+          Arguments are binding data: `{mcptoolargs.name}` in other bindings' paths.",
+    settings: &[
+        string(
+            "tool_name",
+            "toolName",
+            "the tool's name; default: the Rust function's name",
+        ),
+        string(
+            "description",
+            "description",
+            "the tool's description; default: the function's doc comment",
+        ),
+        MCP_METADATA,
+        string(
+            "output_schema",
+            "outputSchema",
+            "the JSON Schema (as a string) of the tool's structured result",
+        ),
+    ],
+    rules: &[],
+    renamed: &[],
+    retry: false,
+    example: r#"/// Arguments of `greet`.
+#[derive(serde::Deserialize, azfn::ToolArguments)]
+struct Greeting {
+    /// Who to greet.
+    name: String,
+}
+
+/// Greets someone.
+#[mcp_tool_trigger(tool_name = "greet")]
+async fn greet(args: azfn::mcp::ToolArgs<Greeting>) -> String {
+    format!("Hello, {}!", args.name)
+}"#,
+};
+
+/// The `#[mcp_resource_trigger]` attribute.
+pub const MCP_RESOURCE_TRIGGER: BindingKind = BindingKind {
+    attr: "mcp_resource_trigger",
+    json_type: "mcpResourceTrigger",
+    direction: Direction::In,
+    role: Role::Trigger,
+    title: "MCP resource",
+    doc: "An MCP resource served by the Functions MCP extension. The function may take an \
+          `azfn::mcp::ResourceInvocation` (the URI read, the session); its `String` return value \
+          is the resource's text, `azfn::mcp::ResourceBlob` its bytes. The description defaults \
+          to the function's doc comment.",
+    settings: &[
+        required(
+            "uri",
+            "uri",
+            "the resource's URI (or URI template, `{name}` segments)",
+        ),
+        required("resource_name", "resourceName", "the resource's name"),
+        string("title", "title", "a human-readable title"),
+        string(
+            "description",
+            "description",
+            "description; default: the function's doc comment",
+        ),
+        string("mime_type", "mimeType", "the contents' MIME type"),
+        opt(
+            "size",
+            "size",
+            ValueKind::Int,
+            "the size in bytes, when known",
+        ),
+        MCP_METADATA,
+    ],
+    rules: &[],
+    renamed: &[],
+    retry: false,
+    example: r#"/// The shop's opening hours.
+#[mcp_resource_trigger(uri = "shop://hours", resource_name = "hours", mime_type = "text/plain")]
+async fn hours() -> String {
+    "Mon-Fri 9-17".to_owned()
+}"#,
+};
+
+/// The `#[mcp_prompt_trigger]` attribute.
+pub const MCP_PROMPT_TRIGGER: BindingKind = BindingKind {
+    attr: "mcp_prompt_trigger",
+    json_type: "mcpPromptTrigger",
+    direction: Direction::In,
+    role: Role::Trigger,
+    title: "MCP prompt",
+    doc: "An MCP prompt served by the Functions MCP extension. The trigger parameter is \
+          `azfn::mcp::PromptArgs<T>` or `azfn::mcp::PromptInvocation<T>` with `T` a \
+          `#[derive(azfn::PromptArguments)]` struct of `String` / `Option<String>` fields: \
+          `promptArguments` is generated from them. The `String` return value is one user \
+          message. The description defaults to the function's doc comment.",
+    settings: &[
+        string(
+            "prompt_name",
+            "promptName",
+            "the prompt's name; default: the Rust function's name",
+        ),
+        string("title", "title", "a human-readable title"),
+        string(
+            "description",
+            "description",
+            "description; default: the function's doc comment",
+        ),
+        MCP_METADATA,
+        string(
+            "icons",
+            "icons",
+            "the prompt's icons, a JSON array (as a string)",
+        ),
+    ],
+    rules: &[],
+    renamed: &[],
+    retry: false,
+    example: r#"/// Arguments of `review`.
+#[derive(serde::Deserialize, azfn::PromptArguments)]
+struct Review {
+    /// The code to review.
+    code: String,
+}
+
+/// Asks for a code review.
+#[mcp_prompt_trigger(prompt_name = "review")]
+async fn review(args: azfn::mcp::PromptArgs<Review>) -> String {
+    format!("Review this code:\n{}", args.code)
+}"#,
+};
+
 /// The escape hatch for triggers azfn has no attribute for.
 /// The `#[generic_trigger]` attribute.
 pub const GENERIC_TRIGGER: BindingKind = BindingKind {
@@ -1084,6 +1235,84 @@ pub const DURABLE_CLIENT_INPUT: BindingKind = BindingKind {
     example: r#"#[http_trigger(methods = ["post"])]
 async fn start(#[durable_client_input] client: serde_json::Value) -> String {
     client.to_string()
+}"#,
+};
+
+/// The `#[mcp_tool_property]` attribute.
+pub const MCP_TOOL_PROPERTY: BindingKind = BindingKind {
+    attr: "mcp_tool_property",
+    json_type: "mcpToolProperty",
+    direction: Direction::In,
+    role: Role::Input,
+    title: "MCP tool argument",
+    doc: "One argument of an `#[mcp_tool_trigger]` call, as its text (`String`; a string as \
+          itself, any other JSON value as its JSON). The property is added to the tool's \
+          `toolProperties` beside the arguments type's.",
+    settings: &[
+        required("property_name", "propertyName", "the argument's name"),
+        Setting {
+            key: "property_type",
+            json: "propertyType",
+            value: ValueKind::OneOf(&["string", "integer", "number", "boolean", "object"]),
+            required: false,
+            default: Some("string"),
+            doc: "the argument's JSON type",
+        },
+        string("description", "description", "the argument's description"),
+        opt(
+            "is_required",
+            "isRequired",
+            ValueKind::Bool,
+            "the call must give it (checked before the function runs)",
+        ),
+        opt(
+            "is_array",
+            "isArray",
+            ValueKind::Bool,
+            "an array of `property_type`",
+        ),
+    ],
+    rules: &[],
+    renamed: &[],
+    retry: false,
+    example: r#"/// Says how loud to be.
+#[mcp_tool_trigger(tool_name = "shout")]
+async fn shout(
+    #[mcp_tool_property(property_name = "text", description = "What to shout.", is_required = true)]
+    text: String,
+) -> String {
+    text.to_uppercase()
+}"#,
+};
+
+/// The `#[mcp_prompt_argument]` attribute.
+pub const MCP_PROMPT_ARGUMENT: BindingKind = BindingKind {
+    attr: "mcp_prompt_argument",
+    json_type: "mcpPromptArgument",
+    direction: Direction::In,
+    role: Role::Input,
+    title: "MCP prompt argument",
+    doc: "One argument of an `#[mcp_prompt_trigger]` request, as a `String`. The argument is \
+          added to the prompt's `promptArguments`.",
+    settings: &[
+        required("argument_name", "argumentName", "the argument's name"),
+        string("description", "description", "the argument's description"),
+        opt(
+            "is_required",
+            "isRequired",
+            ValueKind::Bool,
+            "the request must give it",
+        ),
+    ],
+    rules: &[],
+    renamed: &[],
+    retry: false,
+    example: r#"/// Suggests a name.
+#[mcp_prompt_trigger(prompt_name = "name_it")]
+async fn name_it(
+    #[mcp_prompt_argument(argument_name = "thing", description = "What to name.")] thing: String,
+) -> String {
+    format!("Suggest a name for {thing}.")
 }"#,
 };
 
@@ -1623,6 +1852,9 @@ pub const TRIGGERS: &[BindingKind] = &[
     ORCHESTRATION_TRIGGER,
     ACTIVITY_TRIGGER,
     ENTITY_TRIGGER,
+    MCP_TOOL_TRIGGER,
+    MCP_RESOURCE_TRIGGER,
+    MCP_PROMPT_TRIGGER,
     GENERIC_TRIGGER,
 ];
 
@@ -1636,6 +1868,8 @@ pub const BINDINGS: &[BindingKind] = &[
     MYSQL_INPUT,
     SIGNALR_CONNECTION_INFO_INPUT,
     DURABLE_CLIENT_INPUT,
+    MCP_TOOL_PROPERTY,
+    MCP_PROMPT_ARGUMENT,
     HTTP_OUTPUT,
     QUEUE_OUTPUT,
     BLOB_OUTPUT,

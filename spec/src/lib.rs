@@ -15,6 +15,8 @@ pub mod catalog;
 pub mod dotnet;
 pub mod encoding;
 pub mod expression;
+pub mod mcp;
+pub mod mcp_registry;
 pub mod names;
 pub mod record;
 pub mod route;

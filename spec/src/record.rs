@@ -62,6 +62,52 @@ pub const fn encode_record<const N: usize>(json: &str) -> [u8; N] {
     out
 }
 
+/// Total length of `parts`, for [`concat()`]'s array length.
+///
+/// Records whose JSON is only known once types are resolved (an MCP tool's `toolProperties`,
+/// built from its argument type's associated consts) are joined at compile time from pieces by
+/// these two functions: the same loop [`encode_record`] already runs, so no crate for it.
+pub const fn concat_len(parts: &[&str]) -> usize {
+    let mut len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        len += parts[i].len();
+        i += 1;
+    }
+    len
+}
+
+/// `parts` joined, at compile time. `N` must be [`concat_len`]`(parts)`; the bytes are UTF-8
+/// (each part is a `str`), which [`concat_str`] turns back into a `str`.
+///
+/// # Panics
+///
+/// At compile time, when `N` is wrong.
+pub const fn concat<const N: usize>(parts: &[&str]) -> [u8; N] {
+    assert!(N == concat_len(parts), "concatenation length mismatch");
+    let mut out = [0u8; N];
+    let mut at = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        copy_at(&mut out, at, parts[i].as_bytes());
+        at += parts[i].len();
+        i += 1;
+    }
+    out
+}
+
+/// The text of [`concat()`]'s bytes.
+///
+/// # Panics
+///
+/// At compile time, when the bytes are not UTF-8 (they always are, being joined `str`s).
+pub const fn concat_str(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => panic!("joined parts of strings are UTF-8"),
+    }
+}
+
 /// Frames `json` as a record at run time, byte for byte as [`encode_record`] does.
 ///
 /// # Panics
@@ -292,6 +338,15 @@ pub fn is_http_in_and_out<'a>(bindings: impl IntoIterator<Item = (Direction, &'a
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concat_joins_at_compile_time() {
+        const PARTS: &[&str] = &["[", "\"a\"", ",", "\"\u{e9}\"", "]"];
+        const BYTES: [u8; concat_len(PARTS)] = concat(PARTS);
+        const TEXT: &str = concat_str(&BYTES);
+        assert_eq!(TEXT, "[\"a\",\"\u{e9}\"]");
+        assert_eq!(concat_len(&[]), 0);
+    }
 
     #[test]
     fn http_in_and_out_counts_bindings_as_the_host_does() {

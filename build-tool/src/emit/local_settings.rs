@@ -4,6 +4,13 @@
 //! adds what is missing and never changes a value that is there: the two values the host
 //! cannot run without, and every app setting a binding refers to (its `connection`, or a
 //! `%NAME%` in another setting), added empty with a warning that says what to fill in.
+//!
+//! It lives next to the package's `Cargo.toml`, where `cargo clean` cannot reach it: created
+//! there when missing, and never rewritten once it exists. Emit copies it into the app folder
+//! ([`Edit::Copy`]), the additions made in the copy only, with [`COPY_MARKER`] saying where it
+//! came from; a copy is replaced on the next build, a file in the app folder without the marker
+//! is the user's and is never replaced. Without a project (`cargo azfn emit` on a bare
+//! executable) the app folder's file is the only one, merged in place ([`Edit::InPlace`]).
 
 use azfn_spec::record::{FunctionRecord, SourceLocation};
 use serde_json::{Map, Value, json};
@@ -114,6 +121,57 @@ fn percent_references(text: &str) -> Vec<String> {
     names
 }
 
+/// The top-level key of the app folder's copy of a project's `local.settings.json`: its value
+/// names the file it was copied from. Neither the Functions host nor `func` reads keys other
+/// than `IsEncrypted`, `Values`, `Host` and `ConnectionStrings`.
+pub(crate) const COPY_MARKER: &str = "CopiedByCargoAzfnFrom";
+
+/// Where the merged settings go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Edit {
+    /// Into the file they were read from.
+    InPlace,
+    /// Into the app folder's copy; the file read is left as it is.
+    Copy,
+}
+
+/// Whether `content` is a copy emit made ([`COPY_MARKER`]), which it may replace.
+pub(crate) fn is_copy(content: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(content)
+        .ok()
+        .and_then(|v| v.get(COPY_MARKER).cloned())
+        .is_some()
+}
+
+/// `settings` (a project's `local.settings.json`, merged) as the app folder's copy of the file
+/// at `source`: the same JSON with [`COPY_MARKER`] first.
+pub(super) fn as_copy(settings: &[u8], source: &str) -> Result<String, MergeError> {
+    let value: Value = serde_json::from_slice(settings).map_err(MergeError::NotJson)?;
+    let Value::Object(object) = value else {
+        return Err(MergeError::NotObject("the top level must be a JSON object"));
+    };
+    let mut copy = Map::new();
+    copy.insert(
+        COPY_MARKER.to_owned(),
+        json!(format!(
+            "{source} (cargo azfn copies it here on every build: edit that file, not this copy)"
+        )),
+    );
+    copy.extend(object.into_iter().filter(|(k, _)| k != COPY_MARKER));
+    Ok(render(&Value::Object(copy)))
+}
+
+/// The `local.settings.json` of a new project: the values every custom-handler app needs.
+pub(crate) fn default_file() -> String {
+    render(&json!({
+        "IsEncrypted": false,
+        "Values": REQUIRED_VALUES
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), json!(value)))
+            .collect::<Map<String, Value>>(),
+    }))
+}
+
 /// Why an existing file cannot be merged.
 #[derive(Debug)]
 pub(super) enum MergeError {
@@ -171,10 +229,13 @@ fn lookup(values: &Map<String, Value>, setting: &NeededSetting) -> Lookup {
 
 /// The new content for `local.settings.json` (shown as `path` in warnings), given its current
 /// content (`None` when the file does not exist) and the settings the bindings need.
+/// With [`Edit::Copy`], the text is for the app folder's copy and the warnings ask the user to
+/// add what is missing to `path` themselves.
 pub(super) fn merge(
     existing: Option<&[u8]>,
     needed: &[NeededSetting],
     path: &str,
+    edit: Edit,
 ) -> Result<Merged, MergeError> {
     let mut warnings = Vec::new();
     let Some(existing) = existing else {
@@ -182,7 +243,7 @@ pub(super) fn merge(
             .iter()
             .map(|(key, value)| ((*key).to_owned(), json!(value)))
             .collect();
-        add_needed(&mut values, needed, path, &mut warnings);
+        add_needed(&mut values, needed, path, Edit::InPlace, &mut warnings);
         let text = render(&json!({
             "IsEncrypted": false,
             "Values": values,
@@ -243,7 +304,7 @@ pub(super) fn merge(
              set it to \"custom\""
         )));
     }
-    add_needed(values, needed, path, &mut warnings);
+    add_needed(values, needed, path, edit, &mut warnings);
     let changed = *values != before;
     Ok(Merged {
         text: changed.then(|| render(&settings)),
@@ -256,6 +317,7 @@ fn add_needed(
     values: &mut Map<String, Value>,
     needed: &[NeededSetting],
     path: &str,
+    edit: Edit,
     warnings: &mut Vec<Warning>,
 ) {
     for setting in needed {
@@ -274,6 +336,14 @@ fn add_needed(
                 "{} is empty in `{path}`; set it to {hint} to run the function locally",
                 setting.describe()
             ))),
+            Lookup::Missing if edit == Edit::Copy => {
+                values.insert(setting.name.clone(), json!(""));
+                warnings.push(Warning(format!(
+                    "{} is missing from `{path}`; add it there, set to {hint}, to run the \
+                     function locally, and add it to the Function App's settings",
+                    setting.describe()
+                )));
+            }
             Lookup::Missing => {
                 values.insert(setting.name.clone(), json!(""));
                 warnings.push(Warning(format!(
@@ -299,7 +369,13 @@ mod tests {
     use crate::emit::test_support::{http_record, queue_record};
 
     fn merged(existing: &str, needed: &[NeededSetting]) -> (Option<Value>, Vec<String>) {
-        let merged = merge(Some(existing.as_bytes()), needed, "app/local.settings.json").unwrap();
+        let merged = merge(
+            Some(existing.as_bytes()),
+            needed,
+            "app/local.settings.json",
+            Edit::InPlace,
+        )
+        .unwrap();
         (
             merged.text.map(|t| serde_json::from_str(&t).unwrap()),
             merged.warnings.into_iter().map(|w| w.0).collect(),
@@ -317,8 +393,14 @@ mod tests {
     }
 
     #[test]
+    fn a_new_project_gets_the_file_emit_would_create() {
+        let merged = merge(None, &[], "x", Edit::InPlace).unwrap();
+        assert_eq!(merged.text.unwrap(), default_file());
+    }
+
+    #[test]
     fn creates_the_default_file() {
-        let merged = merge(None, &[], "x").unwrap();
+        let merged = merge(None, &[], "x", Edit::InPlace).unwrap();
         let value: Value = serde_json::from_str(&merged.text.unwrap()).unwrap();
         assert_eq!(
             value,
@@ -398,15 +480,15 @@ mod tests {
     #[test]
     fn refuses_files_it_cannot_merge_without_losing_data() {
         assert!(matches!(
-            merge(Some(b"{\"Values\": {"), &[], "x"),
+            merge(Some(b"{\"Values\": {"), &[], "x", Edit::InPlace),
             Err(MergeError::NotJson(_))
         ));
         assert!(matches!(
-            merge(Some(b"[]"), &[], "x"),
+            merge(Some(b"[]"), &[], "x", Edit::InPlace),
             Err(MergeError::NotObject(reason)) if reason.contains("top level")
         ));
         assert!(matches!(
-            merge(Some(br#"{"Values": "x"}"#), &[], "x"),
+            merge(Some(br#"{"Values": "x"}"#), &[], "x", Edit::InPlace),
             Err(MergeError::NotObject(reason)) if reason.contains("`Values`")
         ));
     }
@@ -448,7 +530,7 @@ mod tests {
     #[test]
     fn missing_connections_are_added_empty_with_a_warning() {
         let needed = needed_settings(&[with_connection("q", "MyStorage")]);
-        let created = merge(None, &needed, "app/local.settings.json").unwrap();
+        let created = merge(None, &needed, "app/local.settings.json", Edit::InPlace).unwrap();
         let value: Value = serde_json::from_str(&created.text.unwrap()).unwrap();
         assert_eq!(value["Values"]["MyStorage"], "");
         assert_eq!(created.warnings.len(), 1);

@@ -31,7 +31,28 @@ pub(super) fn check_names(records: &[FunctionRecord], executable: &str) -> Vec<N
         }
     }
     problems.extend(duplicate_groups(records));
+    problems.extend(duplicate_mcp_registrations(records));
     problems
+}
+
+/// Functions registering one MCP tool, prompt or resource name
+/// ([`azfn_spec::mcp::duplicate_registrations`]); the macros catch those within one module.
+fn duplicate_mcp_registrations(records: &[FunctionRecord]) -> Vec<NameProblem> {
+    let functions: Vec<_> = records.iter().map(|r| &r.function).collect();
+    azfn_spec::mcp::duplicate_registrations(&functions)
+        .into_iter()
+        .filter_map(|group| {
+            let (kind, registered) = azfn_spec::mcp::registration(functions[group[0]])?;
+            Some(NameProblem::DuplicateMcpRegistration {
+                kind,
+                registered: registered.to_owned(),
+                functions: group
+                    .iter()
+                    .map(|&i| (records[i].name.clone(), records[i].source.clone()))
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// Why the host would refuse `name` ([`azfn_spec::names::function_name_problems`]); empty
@@ -143,6 +164,36 @@ mod tests {
             text[1].contains("`bad name` (src/lib.rs:9:1)"),
             "{}",
             text[1]
+        );
+    }
+
+    /// Two tools in different modules (the macros only see one module at a time) with one
+    /// name ignoring case: the extension would refuse the second at start, so emit refuses the
+    /// app, naming both places.
+    #[test]
+    fn tools_of_one_name_in_different_modules_are_refused() {
+        let tool = |function: &str, file: &str, tool_name: &str| {
+            let mut r = record(function, file, 5);
+            r.function = serde_json::from_value(serde_json::json!({"bindings": [
+                {"type": "mcpToolTrigger", "direction": "in", "name": "context",
+                 "toolName": tool_name, "description": "d"}
+            ]}))
+            .unwrap();
+            r
+        };
+        let records = [
+            tool("get_snippet", "src/a.rs", "get_snippet"),
+            tool("fetch_snippet", "src/b.rs", "Get_Snippet"),
+            tool("save_snippet", "src/b.rs", "save_snippet"),
+        ];
+        let problems = check_names(&records, "app");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].to_string(),
+            "MCP tool name `get_snippet` is registered by 2 functions (`get_snippet` at \
+             src/a.rs:5:1, `fetch_snippet` at src/b.rs:5:1), and the MCP extension refuses a \
+             second tool with the same name, ignoring case, when the app starts; give each a \
+             distinct name"
         );
     }
 

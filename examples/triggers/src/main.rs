@@ -242,6 +242,50 @@ async fn record_job(job: azfn::Json<Value>) -> azfn::Json<Value> {
     job
 }
 
+/// Arguments of the `find_order` tool.
+#[derive(Deserialize, azfn::ToolArguments)]
+struct FindOrder {
+    /// The order's id.
+    id: String,
+}
+
+/// Finds an order (an MCP tool, served by the Functions MCP extension).
+#[azfn::mcp_tool_trigger(tool_name = "find_order")]
+async fn find_order(
+    args: azfn::mcp::ToolArgs<FindOrder>,
+    #[table_input(
+        table_name = "orders",
+        partition_key = "orders",
+        row_key = "{mcptoolargs.id}"
+    )]
+    order: Value,
+) -> String {
+    format!("{}: {order}", args.id)
+}
+
+/// The order statuses (an MCP resource).
+#[azfn::mcp_resource_trigger(
+    uri = "orders://statuses",
+    resource_name = "statuses",
+    mime_type = "text/plain"
+)]
+async fn order_statuses() -> String {
+    "new, paid, shipped".to_owned()
+}
+
+/// Arguments of the `summarize_order` prompt.
+#[derive(Deserialize, azfn::PromptArguments)]
+struct SummarizeOrder {
+    /// The order's id.
+    id: String,
+}
+
+/// Asks for a summary of an order (an MCP prompt).
+#[azfn::mcp_prompt_trigger(prompt_name = "summarize_order")]
+async fn summarize_order(args: azfn::mcp::PromptArgs<SummarizeOrder>) -> String {
+    format!("Summarize order {}.", args.id)
+}
+
 /// Warmup: runs when the platform adds an instance (Premium plans).
 #[warmup_trigger]
 async fn warmup(warmup_context: Value) {

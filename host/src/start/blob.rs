@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-use super::format_offset;
+use super::dates::format_offset;
 use super::outputs::split_blob_path;
-use super::queue::finish;
-use super::triggers::Scope;
+use super::scope::Scope;
+use super::shared::finish;
 use crate::storage::{BlobInfo, MessageEncoding};
 use crate::{binding_data, encode_bytes, encode_text};
 

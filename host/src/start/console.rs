@@ -8,7 +8,7 @@ use anstyle::{AnsiColor, Style};
 use crate::{LogLevel, OutputLine};
 
 /// The host's console. Lines go to stdout, as `func start` writes them; `quiet` silences it
-/// (tests read [`HostEvent`](super::HostEvent)s instead).
+/// (tests read [`HostEvent`](super::options::HostEvent)s instead).
 #[derive(Clone, Debug)]
 pub(crate) struct Console {
     quiet: bool,
@@ -37,7 +37,7 @@ impl Console {
             (true, LogLevel::Warning) => AnsiColor::Yellow.on_default(),
             (true, LogLevel::Error) => AnsiColor::Red.on_default(),
         };
-        let stamp = crate::start::now_iso_millis();
+        let stamp = super::dates::now_iso_millis();
         let mut out = std::io::stdout().lock();
         for line in message.to_string().lines() {
             // A closed stdout must not take the host down.

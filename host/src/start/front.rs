@@ -6,7 +6,8 @@
 //! API (202, the function runs in the background with `{"input": "..."}` as its trigger
 //! value), and two endpoints of its own for `cargo azfn invoke`:
 //! `GET /.azfn/functions/{name}` (the function.json) and `POST /.azfn/invoke/{name}` (an
-//! envelope in, a [`Report`] out).
+//! envelope in, a [`Report`](crate::invoke_once::Report) out). `/runtime/webhooks/mcp` is the MCP extension's server
+//! ([`super::mcp`]).
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -23,14 +24,12 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{Value, json};
 
-use super::Shared;
-use super::outputs::write_outputs;
-use super::queue::finish;
-use crate::invoke_once::{InvokeInput, Report, envelope};
-use crate::{
-    Function, HostError, HttpTrace, Invocation, RETURN_BINDING, envelope_binding_data, get_ci,
-};
+use super::outputs::{read_inputs, write_outputs};
+use super::shared::{Shared, finish};
+use crate::invoke_once::{InvokeInput, envelope};
+use crate::{Function, HttpTrace, InputBindings, Invocation, RETURN_BINDING, get_ci};
 use azfn_spec::expression::BindingData;
+use futures_util::future::BoxFuture;
 
 type Body = Full<Bytes>;
 
@@ -79,13 +78,18 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
 async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -> Response<Body> {
     let path = request.uri().path().to_string();
     let method = request.method().clone();
+    let mcp_webhook = super::mcp::is_webhook(&path);
     let management = path.starts_with("/.azfn/")
-        || (method == Method::POST && path.starts_with("/admin/functions/"));
+        || (method == Method::POST && path.starts_with("/admin/functions/"))
+        || (method == Method::POST && mcp_webhook);
     if management && let Some(reason) = forgeable(&request) {
         shared
             .console()
             .warn(format_args!("{method} {path} refused: {reason}"));
         return plain(StatusCode::FORBIDDEN, reason);
+    }
+    if mcp_webhook {
+        return super::mcp::webhook(shared, request).await;
     }
     if let Some(name) = path.strip_prefix("/.azfn/functions/") {
         return describe_function(shared, name);
@@ -126,22 +130,8 @@ async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -
     request.extensions_mut().insert(peer);
 
     let app = handler.app().clone();
-    let mut binding = BindingData::default();
-    if let Some(route) = app.find_route(request.method(), request.uri().path()) {
-        for (name, value) in &route.values {
-            if let Some(value) = value {
-                binding.insert(name, value.clone());
-            }
-        }
-    }
-    for pair in request.uri().query().unwrap_or("").split('&') {
-        if let Some((k, v)) = pair.split_once('=') {
-            binding.insert(k, v.to_string());
-        }
-    }
-
     let started = Instant::now();
-    let response = match handler.http(request).await {
+    let response = match handler.http_with_inputs(request, shared).await {
         Ok(response) => response,
         Err(error) => {
             // NullResult: the real host would leave the caller waiting until functionTimeout.
@@ -177,6 +167,7 @@ async fn handle(shared: &Shared, peer: SocketAddr, request: Request<Incoming>) -
         }
         warn_dropped(shared, function, invocation);
         if result.is_ok() {
+            let binding = trace.binding_data.clone().unwrap_or_default();
             result = write_outputs(shared, function, invocation, &binding).await;
             if result.is_err() {
                 // A binding that fails after the function fails the invocation: 500.
@@ -269,7 +260,7 @@ async fn admin_invoke(shared: &Shared, name: &str, request: Request<Incoming>) -
     let Some(function) = app.function(name) else {
         return describe_function(shared, name);
     };
-    let report = run_envelope(shared, function, body).await;
+    let report = super::programmatic::run_envelope(shared, function, body).await;
     json_response(
         StatusCode::OK,
         &serde_json::to_value(&report).unwrap_or_default(),
@@ -301,7 +292,8 @@ async fn admin_functions(
     };
     let shared = shared_arc(shared);
     tokio::spawn(async move {
-        run_envelope(&shared, &function, Bytes::from(envelope.to_string())).await;
+        super::programmatic::run_envelope(&shared, &function, Bytes::from(envelope.to_string()))
+            .await;
     });
     plain(StatusCode::ACCEPTED, "")
 }
@@ -314,56 +306,15 @@ fn shared_arc(shared: &Shared) -> Arc<Shared> {
         .expect("the host outlives its requests")
 }
 
-/// The binding data of an envelope's invocation: what a queue message or a blob gets, from
-/// the envelope's `Data` and `Metadata`.
-fn binding_data_of(function: &Function, body: &[u8]) -> BindingData {
-    let envelope: Value = serde_json::from_slice(body).unwrap_or_default();
-    envelope_binding_data(function, &envelope)
-}
-
-async fn run_envelope(shared: &Shared, function: &Function, body: Bytes) -> Report {
-    let invocation_id = crate::new_guid();
-    let started = Instant::now();
-    shared.console().info(format_args!(
-        "Executing 'Functions.{}' (Reason='This function was programmatically called via the host APIs.', Id={invocation_id})",
-        function.name
-    ));
-    let outcome: Result<Invocation, HostError> = async {
-        let handler = shared.handler().await?;
-        handler
-            .invoke_raw_with_id(&function.name, body.clone(), &invocation_id)
-            .await
+/// The local host reads an HTTP function's blob inputs from storage as its triggers do.
+impl InputBindings for Shared {
+    fn read<'a>(
+        &'a self,
+        function: &'a Function,
+        binding_data: &'a BindingData,
+    ) -> BoxFuture<'a, Result<serde_json::Map<String, Value>, String>> {
+        Box::pin(read_inputs(self, function, binding_data))
     }
-    .await;
-    let mut report = Report::new(
-        function,
-        &invocation_id,
-        outcome.as_ref().map_err(|e| e.to_string()),
-    );
-    let result = match &outcome {
-        Ok(invocation) => {
-            for log in &invocation.logs {
-                shared.console().info(log);
-            }
-            write_outputs(
-                shared,
-                function,
-                invocation,
-                &binding_data_of(function, &body),
-            )
-            .await
-        }
-        Err(error) => Err(error.to_string()),
-    };
-    match &result {
-        Ok(written) => report.written = written.clone(),
-        Err(error) => {
-            report.succeeded = false;
-            report.error = Some(error.clone());
-        }
-    }
-    let _ = finish(shared, &function.name, &invocation_id, started, result);
-    report
 }
 
 /// Why a request to a management endpoint (which runs any function, queue-triggered ones

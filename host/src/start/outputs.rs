@@ -5,7 +5,8 @@ use azfn_spec::expression::{BindingData, SystemClock};
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::Shared;
+use super::queue_settings::QueueSettings;
+use super::shared::Shared;
 use crate::{Binding, Delivered, Function, Invocation, RETURN_BINDING, encode_bytes, encode_text};
 
 /// Resolves `%Setting%` and `{expression}` in a binding property as the host does
@@ -67,40 +68,45 @@ pub(crate) fn split_blob_path(path: &str) -> Result<(&str, &str), String> {
 }
 
 /// The `Data` entries of a function's input bindings other than the trigger: blobs are read
-/// from storage (a missing blob is JSON `null`, sent as the string `"null"`, §2.3); other
-/// input types are not simulated and are left out, with a warning.
+/// from storage (a missing blob is JSON `null`, sent as the string `"null"`, §2.3). Other input
+/// types are not simulated and are left out; [`super::simulated`] says so once, when the app is
+/// loaded. An error names the binding and fails the invocation, as in Azure.
 pub(crate) async fn read_inputs(
     shared: &Shared,
     function: &Function,
     data: &BindingData,
 ) -> Result<Map<String, Value>, String> {
     let mut inputs = Map::new();
-    for binding in function.inputs().filter(|b| !b.is_trigger()) {
-        if !binding.kind.eq_ignore_ascii_case("blob") {
-            shared.console().warn(format_args!(
-                "input binding `{}` ({}) of `{}` is not simulated locally: it is left out of Data",
-                binding.name, binding.kind, function.name
-            ));
-            continue;
-        }
-        let path = binding
-            .setting_str("path")
-            .ok_or_else(|| format!("blob input `{}` has no `path`", binding.name))?;
-        let path = resolve(shared, data, path)?;
-        let (container, name) = split_blob_path(&path)?;
-        let storage = shared.storage(binding.setting_str("connection"))?;
-        let content = storage
-            .download_blob(container, name)
+    for binding in function
+        .inputs()
+        .filter(|b| !b.is_trigger() && b.kind.eq_ignore_ascii_case("blob"))
+    {
+        let value = read_blob_input(shared, binding, data)
             .await
-            .map_err(|e| e.to_string())?;
-        let value = match content {
-            None => crate::encode_value(&Value::Null),
-            Some(bytes) if binding.is_binary() => encode_bytes(&bytes),
-            Some(bytes) => encode_text(&String::from_utf8_lossy(&bytes)),
-        };
+            .map_err(|e| format!("blob input `{}`: {e}", binding.name))?;
         inputs.insert(binding.name.clone(), value);
     }
     Ok(inputs)
+}
+
+async fn read_blob_input(
+    shared: &Shared,
+    binding: &Binding,
+    data: &BindingData,
+) -> Result<Value, String> {
+    let path = binding.setting_str("path").ok_or("it has no `path`")?;
+    let path = resolve(shared, data, path)?;
+    let (container, name) = split_blob_path(&path)?;
+    let storage = shared.storage(binding.setting_str("connection"))?;
+    let content = storage
+        .download_blob(container, name)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(match content {
+        None => crate::encode_value(&Value::Null),
+        Some(bytes) if binding.is_binary() => encode_bytes(&bytes),
+        Some(bytes) => encode_text(&String::from_utf8_lossy(&bytes)),
+    })
 }
 
 /// The items a binding receives, as bytes: one for a value, one per element of an array
@@ -146,7 +152,7 @@ pub(crate) async fn write_outputs(
                 let queue =
                     output_target(binding, data, &|name| shared.setting(name))?.unwrap_or_default();
                 let storage = shared.storage(binding.setting_str("connection"))?;
-                let encoding = super::queue::QueueSettings::from_app(&shared.app()).encoding;
+                let encoding = QueueSettings::from_app(&shared.app()).encoding;
                 let messages = items(delivered);
                 for message in &messages {
                     storage

@@ -11,68 +11,17 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::triggers::Scope;
-use super::{HostEvent, Shared, format_offset};
-use crate::storage::{MessageEncoding, QueueMessage, Storage};
-use crate::{App, binding_data, encode_bytes, encode_text, encode_value, get_ci};
-use azfn_spec::timespan::TimeSpan;
+use super::dates::format_offset;
+use super::options::HostEvent;
+use super::queue_settings::{MIN_POLLING_INTERVAL, QueueSettings};
+use super::scope::Scope;
+use super::shared::{Shared, finish};
+use crate::storage::{QueueMessage, Storage};
+use crate::{binding_data, encode_bytes, encode_text, encode_value};
 
-/// host.json `extensions.queues`, with the extension's defaults.
-#[derive(Clone, Debug)]
-pub(crate) struct QueueSettings {
-    pub(crate) batch_size: u32,
-    pub(crate) max_dequeue_count: u32,
-    pub(crate) max_polling_interval: Duration,
-    pub(crate) visibility_timeout: Duration,
-    pub(crate) encoding: MessageEncoding,
-}
-
-/// The shortest poll interval (`QueuePollingIntervals.Minimum`).
-const MIN_POLLING_INTERVAL: Duration = Duration::from_millis(100);
 /// How long a message being processed stays invisible to other pollers (the extension
 /// renews it while the function runs; one generous lease is enough locally).
 const PROCESSING_VISIBILITY: Duration = Duration::from_secs(10 * 60);
-
-impl QueueSettings {
-    pub(crate) fn from_app(app: &App) -> QueueSettings {
-        let section = app
-            .host_json()
-            .as_object()
-            .and_then(|h| get_ci(h, "extensions"))
-            .and_then(Value::as_object)
-            .and_then(|e| get_ci(e, "queues"))
-            .and_then(Value::as_object);
-        let get = |key: &str| section.and_then(|s| get_ci(s, key));
-        let number = |key: &str, default: u32| {
-            get(key)
-                .and_then(|v| v.as_u64().or_else(|| v.as_str()?.trim().parse().ok()))
-                .map_or(default, |n| n as u32)
-        };
-        let span = |key: &str, default: Duration| {
-            get(key)
-                .and_then(|v| match v {
-                    Value::String(s) => TimeSpan::parse(s).and_then(TimeSpan::to_duration),
-                    // A bare number is milliseconds for maxPollingInterval in host.json v2.
-                    Value::Number(n) => n.as_u64().map(Duration::from_millis),
-                    _ => None,
-                })
-                .unwrap_or(default)
-        };
-        QueueSettings {
-            batch_size: number("batchSize", 16).clamp(1, 32),
-            max_dequeue_count: number("maxDequeueCount", 5).max(1),
-            // The extension's default is one minute; `func start` (Development) uses 2 s, and
-            // so does this local host.
-            max_polling_interval: span("maxPollingInterval", Duration::from_secs(2))
-                .max(MIN_POLLING_INTERVAL),
-            visibility_timeout: span("visibilityTimeout", Duration::ZERO),
-            encoding: get("messageEncoding")
-                .and_then(Value::as_str)
-                .and_then(MessageEncoding::parse)
-                .unwrap_or_default(),
-        }
-    }
-}
 
 /// Polls the queue of one queue-triggered function until its scope ends.
 pub(crate) async fn poll(scope: Scope, function: String) {
@@ -305,62 +254,4 @@ async fn invoke(
     }
     .await;
     finish(shared, function, &invocation_id, started, result)
-}
-
-/// Prints `Executed ...` and emits the event.
-pub(crate) fn finish(
-    shared: &Shared,
-    function: &str,
-    invocation_id: &str,
-    started: Instant,
-    result: Result<Vec<String>, String>,
-) -> Result<(), String> {
-    let console = shared.console();
-    let duration = started.elapsed().as_millis();
-    match &result {
-        Ok(written) => {
-            for line in written {
-                console.info(format_args!("  {line}"));
-            }
-            console.info(format_args!(
-                "Executed 'Functions.{function}' (Succeeded, Id={invocation_id}, Duration={duration}ms)"
-            ));
-        }
-        Err(error) => {
-            console.error(format_args!(
-                "Executed 'Functions.{function}' (Failed, Id={invocation_id}, Duration={duration}ms)\n{error}"
-            ));
-        }
-    }
-    shared.emit(HostEvent::Invoked {
-        function: function.to_string(),
-        invocation_id: invocation_id.to_string(),
-        succeeded: result.is_ok(),
-        error: result.as_ref().err().cloned(),
-    });
-    result.map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults_are_the_extensions() {
-        let dir = std::env::temp_dir().join(format!("azfn-queue-settings-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("host.json"),
-            r#"{"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"x"}},
-               "extensions":{"queues":{"maxDequeueCount":2,"maxPollingInterval":"00:00:00.500","messageEncoding":"none"}}}"#,
-        )
-        .unwrap();
-        let settings = QueueSettings::from_app(&App::load(&dir).unwrap());
-        assert_eq!(settings.max_dequeue_count, 2);
-        assert_eq!(settings.batch_size, 16);
-        assert_eq!(settings.max_polling_interval, Duration::from_millis(500));
-        assert_eq!(settings.visibility_timeout, Duration::ZERO);
-        assert_eq!(settings.encoding, MessageEncoding::None);
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }

@@ -16,7 +16,8 @@ use std::process::ExitStatus;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::{HostEvent, Running, Shared, StopReason};
+use super::options::HostEvent;
+use super::shared::{Running, Shared, StopReason};
 use crate::Handler;
 
 /// `ErrorEventsThreshold`.

@@ -25,9 +25,9 @@ use azfn_spec::schedule::Schedule;
 use serde_json::{Map, Value, json};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-use super::format_offset;
-use super::queue::finish;
-use super::triggers::Scope;
+use super::dates::format_offset;
+use super::scope::Scope;
+use super::shared::finish;
 use azfn_spec::expression::BindingData;
 
 /// The schedule of a timer function from its `schedule` setting with app settings resolved,

@@ -16,122 +16,22 @@ use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::watch as tokio_watch;
 
-use super::{
-    Emulator, HostEvent, Shared, emulator_listening, has_non_http_trigger, needs_storage,
-    print_functions, start_emulator, trigger_kind, uses_development_storage,
+use super::emulator::{
+    Emulator, emulator_listening, has_non_http_trigger, needs_storage, start_emulator,
+    uses_development_storage,
 };
-use serde_json::{Map, Value};
-
-use super::outputs::{read_inputs, write_outputs};
-use crate::{App, Function, Handler, Invocation};
-use azfn_spec::expression::BindingData;
+use super::listing::print_functions;
+use super::options::HostEvent;
+use super::scope::Scope;
+use super::shared::Shared;
+use super::simulated::trigger_kind;
+use crate::App;
 
 /// How long a reload waits for the invocations in flight before it restarts the handler
 /// under them.
 const DRAIN: Duration = Duration::from_secs(30);
 /// After this, a reload says what it waits for.
 const DRAIN_NOTICE: Duration = Duration::from_secs(1);
-
-/// What one trigger loop runs with: the app it belongs to, and when it must stop.
-#[derive(Clone)]
-pub(crate) struct Scope {
-    pub(crate) shared: Arc<Shared>,
-    /// The app the loop was started for; its invocations use this app's function.json, even
-    /// once a reload has replaced it.
-    pub(crate) app: Arc<App>,
-    cancel: tokio_watch::Receiver<bool>,
-}
-
-impl Scope {
-    /// Whether the loop must stop taking work: the host stops, or its app was replaced.
-    pub(crate) fn ended(&self) -> bool {
-        self.shared.stopping() || *self.cancel.borrow()
-    }
-
-    /// Resolves once the loop must stop.
-    async fn until_ended(&self) {
-        let mut cancel = self.cancel.clone();
-        tokio::select! {
-            _ = self.shared.stopped() => {}
-            // An error: the set of loops was dropped, which ends them too.
-            _ = cancel.wait_for(|cancelled| *cancelled) => {}
-        }
-    }
-
-    /// Sleeps, but wakes up (returning `false`) when the loop must stop.
-    pub(crate) async fn sleep(&self, duration: Duration) -> bool {
-        tokio::select! {
-            _ = tokio::time::sleep(duration) => true,
-            _ = self.until_ended() => false,
-        }
-    }
-
-    /// The handler of this loop's app, waiting while it (re)starts. An invocation that has
-    /// not reached the handler when the loop must stop does not start: it fails at once, so
-    /// that a reload does not wait for a handler that is not there (a queue message goes
-    /// back to the queue).
-    pub(crate) async fn handler(&self) -> Result<Arc<Handler>, String> {
-        let reloaded = || {
-            format!(
-                "Not invoked: the app is being {}",
-                if self.shared.stopping() {
-                    "stopped"
-                } else {
-                    "reloaded"
-                }
-            )
-        };
-        tokio::select! {
-            biased;
-            handler = self.shared.handler_for(&self.app) => match handler {
-                Ok(Some(handler)) => Ok(handler),
-                Ok(None) => Err(reloaded()),
-                Err(error) => Err(error.to_string()),
-            },
-            _ = self.until_ended() => Err(reloaded()),
-        }
-    }
-}
-
-impl Scope {
-    /// Invokes `function` on this loop's handler with the host's id for the invocation, and
-    /// shows the invocation's logs as the host does.
-    pub(crate) async fn invoke(
-        &self,
-        function: &str,
-        data: Map<String, Value>,
-        metadata: Map<String, Value>,
-        invocation_id: &str,
-    ) -> Result<Invocation, String> {
-        let invocation = self
-            .handler()
-            .await?
-            .invoke_with_id(function, data, metadata, invocation_id)
-            .await
-            .map_err(|e| e.to_string())?;
-        for log in &invocation.logs {
-            self.shared.console().info(log);
-        }
-        Ok(invocation)
-    }
-
-    /// One triggered invocation as the host runs it: the input bindings read with the
-    /// trigger's binding data, the function invoked, its outputs written.
-    pub(crate) async fn run_bindings(
-        &self,
-        function: &Function,
-        binding: &BindingData,
-        mut data: Map<String, Value>,
-        metadata: Map<String, Value>,
-        invocation_id: &str,
-    ) -> Result<Vec<String>, String> {
-        data.extend(read_inputs(&self.shared, function, binding).await?);
-        let invocation = self
-            .invoke(&function.name, data, metadata, invocation_id)
-            .await?;
-        write_outputs(&self.shared, function, &invocation, binding).await
-    }
-}
 
 /// The running trigger loops of one app.
 pub(crate) struct Triggers {
@@ -155,11 +55,7 @@ impl Triggers {
             if function.disabled {
                 continue;
             }
-            let scope = Scope {
-                shared: shared.clone(),
-                app: app.clone(),
-                cancel: triggers.cancel.subscribe(),
-            };
+            let scope = Scope::new(shared.clone(), app.clone(), triggers.cancel.subscribe());
             let name = function.name.clone();
             let task = match trigger_kind(function).as_deref() {
                 Some("queuetrigger") => tokio::spawn(super::queue::poll(scope, name)),

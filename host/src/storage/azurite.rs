@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use super::{StorageAccount, StorageError};
+use super::connection::{DEFAULT_BLOB_PORT, DEFAULT_QUEUE_PORT, StorageAccount};
+use super::error::StorageError;
 
 /// How to start Azurite.
 #[derive(Clone, Debug, Default)]
@@ -34,8 +35,8 @@ impl AzuriteOptions {
     /// `UseDevelopmentStorage=true` expects.
     pub fn default_ports(location: PathBuf) -> AzuriteOptions {
         AzuriteOptions {
-            blob_port: super::DEFAULT_BLOB_PORT,
-            queue_port: super::DEFAULT_QUEUE_PORT,
+            blob_port: DEFAULT_BLOB_PORT,
+            queue_port: DEFAULT_QUEUE_PORT,
             location: Some(location),
             ..AzuriteOptions::default()
         }

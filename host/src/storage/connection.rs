@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::StorageError;
+use super::error::StorageError;
 
 /// The account name and key of the storage emulator, the same in every emulator (Azurite, the
 /// old Storage Emulator) and published by Microsoft: not a secret.

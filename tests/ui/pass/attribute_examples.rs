@@ -256,3 +256,54 @@ async fn product(
 }
 
 fn main() {}
+
+// The Functions MCP extension's attributes.
+
+/// Arguments of `greet`.
+#[derive(serde::Deserialize, azfn::ToolArguments)]
+struct Greeting {
+    /// Who to greet.
+    name: String,
+}
+
+/// Greets someone.
+#[mcp_tool_trigger(tool_name = "greet")]
+async fn greet(args: azfn::mcp::ToolArgs<Greeting>) -> String {
+    format!("Hello, {}!", args.name)
+}
+
+/// The shop's opening hours.
+#[mcp_resource_trigger(uri = "shop://hours", resource_name = "hours", mime_type = "text/plain")]
+async fn hours() -> String {
+    "Mon-Fri 9-17".to_owned()
+}
+
+/// Arguments of `review`.
+#[derive(serde::Deserialize, azfn::PromptArguments)]
+struct Review {
+    /// The code to review.
+    code: String,
+}
+
+/// Asks for a code review.
+#[mcp_prompt_trigger(prompt_name = "review")]
+async fn review(args: azfn::mcp::PromptArgs<Review>) -> String {
+    format!("Review this code:\n{}", args.code)
+}
+
+/// Says how loud to be.
+#[mcp_tool_trigger(tool_name = "shout")]
+async fn shout(
+    #[mcp_tool_property(property_name = "text", description = "What to shout.", is_required = true)]
+    text: String,
+) -> String {
+    text.to_uppercase()
+}
+
+/// Suggests a name.
+#[mcp_prompt_trigger(prompt_name = "name_it")]
+async fn name_it(
+    #[mcp_prompt_argument(argument_name = "thing", description = "What to name.")] thing: String,
+) -> String {
+    format!("Suggest a name for {thing}.")
+}
