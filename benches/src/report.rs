@@ -17,6 +17,9 @@ pub enum Target {
     RatioAtMost(f64),
     /// azfn's value must be at most this, in the row's unit.
     AtMost(f64),
+    /// azfn's value at most the baseline's (for values whose ratio means nothing, such as a
+    /// growth in percent that may be near zero).
+    AtMostBaseline,
     /// azfn / baseline at most `ratio`, and azfn's value below `value`.
     RatioAtMostAndBelow {
         /// The largest ratio.
@@ -123,6 +126,7 @@ impl Row {
             Target::RatioAtLeast(min) => ratio.map(|r| r >= min),
             Target::RatioAtMost(max) => ratio.map(|r| r <= max),
             Target::AtMost(max) => Some(self.azfn <= max),
+            Target::AtMostBaseline => self.baseline.map(|b| self.azfn <= b),
             Target::RatioAtMostAndBelow { ratio: max, value } => {
                 ratio.map(|r| r <= max && self.azfn < value)
             }
@@ -135,6 +139,7 @@ impl Row {
             Target::RatioAtLeast(min) => format!(">= {min:.2}x"),
             Target::RatioAtMost(max) => format!("<= {max:.2}x"),
             Target::AtMost(max) => format!("<= {} {}", number(max), self.unit),
+            Target::AtMostBaseline => "<= baseline".into(),
             Target::RatioAtMostAndBelow { ratio, value } => {
                 format!("<= {ratio:.2}x and < {} {}", number(value), self.unit)
             }
@@ -264,6 +269,12 @@ mod tests {
         );
         assert_eq!(cold.met(), Some(false), "under 1.5x but not under 10 ms");
         let size = Row::alone("size", "MB", 3.2, Target::AtMost(4.0));
+        let grew_less =
+            Row::compared_without_ratio("growth", "%", 0.4, 1.1, Target::AtMostBaseline);
+        assert_eq!(grew_less.met(), Some(true));
+        let grew_more =
+            Row::compared_without_ratio("growth", "%", 1.2, 1.1, Target::AtMostBaseline);
+        assert_eq!(grew_more.met(), Some(false));
         assert_eq!(size.met(), Some(true));
         assert_eq!(size.ratio(), None);
     }

@@ -46,6 +46,8 @@ struct Plan {
     measure: Duration,
     cold_starts: usize,
     invocations: u64,
+    /// The invocations of the heavier memory load, at [`HEAVY_CONCURRENCY`] connections.
+    heavy_invocations: u64,
     emit_runs: usize,
 }
 
@@ -59,6 +61,7 @@ impl Plan {
                 measure: Duration::from_secs(1),
                 cold_starts: 3,
                 invocations: 2_000,
+                heavy_invocations: 4_000,
                 emit_runs: 3,
             }
         } else {
@@ -69,6 +72,7 @@ impl Plan {
                 measure: Duration::from_secs(4),
                 cold_starts: 20,
                 invocations: 100_000,
+                heavy_invocations: 200_000,
                 emit_runs: 11,
             }
         }
@@ -81,6 +85,9 @@ impl Plan {
 
 /// Connections to each handler, each with one request in flight, as the issue fixes it.
 pub const CONCURRENCY: usize = 32;
+
+/// Connections of the heavier memory load (issue 15: 200,000 invocations at 64 connections).
+pub const HEAVY_CONCURRENCY: usize = 64;
 
 /// The handlers compared with azfn besides the baseline, in column order.
 pub const OTHERS: [&str; 2] = ["go", "node"];
@@ -162,6 +169,17 @@ pub fn run(options: &Options) -> Result<Report, BenchError> {
         plan.invocations
     ));
     rows.extend(memory(&wrk, &runtime, &contenders, &order, &plan)?);
+    progress(&format!(
+        "memory: {} invocations per handler at {HEAVY_CONCURRENCY} connections",
+        plan.heavy_invocations
+    ));
+    rows.extend(memory_under_heavy_load(
+        &wrk,
+        &runtime,
+        &contenders,
+        &order,
+        &plan,
+    )?);
     rows.extend(sizes(&executables, &plan)?);
     progress(&format!(
         "emit: {} functions, {} runs",
@@ -215,6 +233,25 @@ pub fn run(options: &Options) -> Result<Report, BenchError> {
     })
 }
 
+/// azfn and the baseline, built (or given) as [`run`] prepares them, each checked to give the
+/// order invocation's answer, with that answer's length: what the soak loads.
+pub(crate) fn prepare_pair(
+    options: &Options,
+    runtime: &tokio::runtime::Runtime,
+) -> Result<Vec<(HandlerApp, usize)>, BenchError> {
+    let plan = Plan::new(options.quick);
+    let work_dir = workspace_root()
+        .join("target")
+        .join("azfn-bench")
+        .join(plan.profile());
+    let (azfn, _) = prepare_app(options, &plan, &work_dir)?;
+    let (baseline, _) = prepare_baseline(options, &plan, &work_dir)?;
+    let apps = vec![azfn, baseline];
+    let order = HostRequest::new("order", host_body(ORDER_VECTOR)?);
+    let lengths = runtime.block_on(same_answers(&apps, &order))?;
+    Ok(apps.into_iter().zip(lengths).collect())
+}
+
 /// Sends the suite's load (the order invocation, [`CONCURRENCY`] connections, wrk) to a
 /// handler already listening on `port` for `seconds` (whole seconds), and describes the result
 /// in one line. Answers are checked for status 200 only.
@@ -243,7 +280,7 @@ pub fn drive(port: u16, seconds: Duration) -> Result<String, BenchError> {
 }
 
 /// The runtime of the checks and cold starts: one thread.
-fn client_runtime() -> Result<tokio::runtime::Runtime, BenchError> {
+pub(crate) fn client_runtime() -> Result<tokio::runtime::Runtime, BenchError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -253,7 +290,7 @@ fn client_runtime() -> Result<tokio::runtime::Runtime, BenchError> {
         })
 }
 
-fn progress(message: &str) {
+pub(crate) fn progress(message: &str) {
     eprintln!("azfn-bench: {message}");
 }
 
@@ -722,6 +759,78 @@ fn memory(
             contenders,
             &steady_growth,
             Target::AtMost(10.0),
+        ),
+    ])
+}
+
+/// RSS at start, halfway and at the end of `plan.heavy_invocations` invocations sent over
+/// [`HEAVY_CONCURRENCY`] connections, one process per handler, in the same run. The growth over
+/// the second half is held to the hand-written baseline's: whatever the allocator keeps after
+/// the first burst, azfn must not keep growing where the baseline does not.
+fn memory_under_heavy_load(
+    wrk: &Wrk,
+    runtime: &tokio::runtime::Runtime,
+    contenders: &[Contender],
+    order: &HostRequest,
+    plan: &Plan,
+) -> Result<Vec<Row>, BenchError> {
+    const SETTLE: Duration = Duration::from_millis(300);
+    let half = plan.heavy_invocations / 2;
+    let n = contenders.len();
+    let (mut start, mut middle, mut end) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    for side in 0..n {
+        let contender = &contenders[side];
+        let mut running = contender.app.spawn()?;
+        runtime.block_on(running.wait_ready())?;
+        std::thread::sleep(SETTLE);
+        start[side] = running.rss_bytes()? as f64;
+        for rss in [&mut middle[side], &mut end[side]] {
+            let load = Load {
+                addr: running.addr,
+                request: order.clone(),
+                connections: HEAVY_CONCURRENCY,
+                stop: Stop::After(half),
+                answer_len: Some(contender.answer_len),
+            };
+            wrk.run(&load).map_err(load_error(&contender.app))?;
+            std::thread::sleep(SETTLE);
+            *rss = running.rss_bytes()? as f64;
+        }
+        running.kill();
+    }
+    const MIB: f64 = 1024.0 * 1024.0;
+    let (all, half) = (count_label(plan.heavy_invocations), count_label(half));
+    let c = HEAVY_CONCURRENCY;
+    let mib = |values: &[f64]| values.iter().map(|v| v / MIB).collect::<Vec<_>>();
+    let growth: Vec<f64> = (0..n).map(|i| (end[i] / middle[i] - 1.0) * 100.0).collect();
+    Ok(vec![
+        row_of(
+            format!("RSS at start, before {all} at {c} connections"),
+            "MiB",
+            contenders,
+            &mib(&start),
+            Target::None,
+        ),
+        row_of(
+            format!("RSS after {half} of {all} at {c} connections"),
+            "MiB",
+            contenders,
+            &mib(&middle),
+            Target::None,
+        ),
+        row_of(
+            format!("RSS after {all} at {c} connections"),
+            "MiB",
+            contenders,
+            &mib(&end),
+            Target::None,
+        ),
+        row_without_ratio(
+            format!("RSS growth {half} to {all} at {c} connections"),
+            "%",
+            contenders,
+            &growth,
+            Target::AtMostBaseline,
         ),
     ])
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 
 /// Every row of the table, by the start of its metric name.
-const ROWS: [&str; 13] = [
+const ROWS: [&str; 17] = [
     "throughput",
     "latency p50",
     "latency p99",
@@ -24,6 +24,10 @@ const ROWS: [&str; 13] = [
     "idle RSS after ",
     "RSS growth over ",
     "RSS growth from ",
+    "RSS at start, before ",
+    "RSS after ",
+    "RSS growth 2k to 4k at 64 connections",
+    "RSS after 4k at 64 connections",
     "debug binary",
     "debug binary, stripped",
     "emit, 200 functions",
@@ -107,4 +111,43 @@ fn the_quick_run_measures_every_row() {
         throughput["baseline"].as_f64().unwrap() > 0.0,
         "{throughput}"
     );
+}
+
+/// The soak command (30 minutes in its documented run) works end to end: a two-second soak
+/// on debug builds writes a curve with a line per sample and both handlers' columns.
+#[test]
+fn a_short_soak_records_an_rss_curve() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("soak.csv");
+    let output = Command::new(env!("CARGO_BIN_EXE_azfn-bench"))
+        .args(["--quick", "--soak", "2", "--every", "1", "--baseline-bin"])
+        .arg(env!("CARGO_BIN_EXE_baseline"))
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .expect("the driver runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "azfn-bench --soak failed:\n{stderr}"
+    );
+    let curve = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = curve.lines().collect();
+    assert_eq!(
+        lines[0],
+        "elapsed_s,azfn_invocations,azfn_rss_kib,baseline_invocations,baseline_rss_kib"
+    );
+    assert!(lines.len() >= 3, "{curve}");
+    let last: Vec<f64> = lines[lines.len() - 1]
+        .split(',')
+        .map(|field| field.parse().unwrap())
+        .collect();
+    assert_eq!(last.len(), 5, "{curve}");
+    assert!(
+        last[1] > 0.0 && last[3] > 0.0,
+        "no load was answered: {curve}"
+    );
+    assert!(last[2] > 0.0 && last[4] > 0.0, "{curve}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("over the second half"), "{stdout}");
 }

@@ -54,11 +54,14 @@ pub enum PayloadError {
     /// The request body is larger than the handler reads (answered `413 Payload Too Large`).
     #[error(
         "invocation payload is larger than {limit} bytes: the host's request body limit \
-         (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`) with room for the envelope and base64"
+         (`FUNCTIONS_REQUEST_BODY_SIZE_LIMIT`, {body_limit} bytes) with room for the envelope \
+         and base64"
     )]
     TooLarge {
         /// The largest payload read, in bytes.
         limit: usize,
+        /// The host's request body limit the payload limit is made from, in bytes.
+        body_limit: usize,
     },
     /// The request body could not be read (the connection failed mid-body).
     #[error("invocation payload could not be read: {0}")]

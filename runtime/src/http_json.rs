@@ -165,23 +165,32 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
                 && subtype[subtype.len() - SUFFIX.len()..].eq_ignore_ascii_case(SUFFIX))
 }
 
+/// Reads and drops the rest of a request body, up to `limit` bytes (past that the connection is
+/// not worth keeping). True when the body was read to its end.
+pub(crate) async fn drain_body<B>(mut body: B, limit: usize) -> bool
+where
+    B: axum::body::HttpBody<Data = Bytes> + Unpin,
+{
+    use http_body_util::BodyExt as _;
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return false };
+        seen += frame.data_ref().map_or(0, Bytes::len);
+        if seen > limit {
+            return body.is_end_stream();
+        }
+    }
+    true
+}
+
 /// Reads a whole body of at most `limit` bytes. A body of one frame (a request rebuilt from a
 /// payload, most responses, a short chunked payload) is returned as it is, without the copy
 /// and the buffer list a general collect makes.
-/// Reads and drops the rest of a request body, up to `limit` bytes (past that the connection is
-/// not worth keeping).
-pub(crate) async fn drain_body(mut body: axum::body::Body, limit: usize) {
-    use http_body_util::BodyExt as _;
-    let mut seen = 0usize;
-    while let Some(Ok(frame)) = body.frame().await {
-        seen += frame.data_ref().map_or(0, Bytes::len);
-        if seen > limit {
-            break;
-        }
-    }
-}
-
-pub(crate) async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, axum::Error> {
+pub(crate) async fn read_body<B>(body: B, limit: usize) -> Result<Bytes, axum::Error>
+where
+    B: axum::body::HttpBody<Data = Bytes> + Unpin,
+    B::Error: Into<axum::BoxError>,
+{
     use http_body_util::BodyExt as _;
     let mut body = http_body_util::Limited::new(body, limit);
     let mut whole: Option<Bytes> = None;

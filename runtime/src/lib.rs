@@ -86,6 +86,7 @@ mod server;
 mod state;
 pub mod testing;
 pub mod trigger;
+mod unread;
 
 /// Derives [`output::OutputSet`]: see there.
 pub use azfn_macros::Outputs;

@@ -595,11 +595,14 @@ fn dispatch(
             body,
         )));
     }
-    let mut request = request;
+    // What the function leaves of the body is read before its answer goes out (a 413 from an
+    // extractor's limit comes before the rest of a chunked body).
+    let (mut request, leftover) = crate::unread::watch(request);
     request.extensions_mut().insert(app.state.clone());
     let front = app.front.clone();
     Either::Right(Either::Right(Box::pin(async move {
-        front.oneshot(request).await.into_response()
+        let response = front.oneshot(request).await.into_response();
+        leftover.drain_before(response).await
     })))
 }
 
@@ -619,21 +622,25 @@ async fn invoke_payload(
     app: Arc<Dispatcher>,
     target: Arc<Invocable>,
     invocation_id: Option<Arc<str>>,
-    body: Body,
+    mut body: Body,
 ) -> Response {
     let record = &target.record;
     let logs = LogBuffer::new(invocation_id.clone());
-    let result = invoke(&app, &target, invocation_id.clone(), &logs, body).await;
+    let result = invoke(&app, &target, invocation_id.clone(), &logs, &mut body).await;
     let id = invocation_id.as_deref().unwrap_or("-");
     match result {
         Ok(answer) => answer.into_response(&logs.take()),
         Err(InvocationFailure::Payload(e)) => {
             tracing::error!(invocation_id = id, function = %record.name, "rejected invocation payload: {e}");
-            let status = match e {
-                PayloadError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            failure(status, &e.to_string())
+            match e {
+                // Answered before the rest of the body was read: it is read now, so the
+                // client sees the 413 rather than a reset.
+                PayloadError::TooLarge { .. } => {
+                    let response = failure(StatusCode::PAYLOAD_TOO_LARGE, &e.to_string());
+                    crate::unread::drain_rest(&mut body, response).await
+                }
+                _ => failure(StatusCode::BAD_REQUEST, &e.to_string()),
+            }
         }
         Err(InvocationFailure::Invocation(e)) => {
             tracing::error!(invocation_id = id, function = %record.name, "invocation failed: {e}");
@@ -647,7 +654,7 @@ async fn invoke<'r>(
     target: &'r Invocable,
     invocation_id: Option<Arc<str>>,
     logs: &LogBuffer,
-    body: Body,
+    body: &mut Body,
 ) -> Result<Answer<'r>, InvocationFailure> {
     let record = &target.record;
     let limit = crate::limits::payload_limit();
@@ -656,7 +663,10 @@ async fn invoke<'r>(
             .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
             || e.to_string().contains("length limit exceeded");
         if too_large {
-            PayloadError::TooLarge { limit }
+            PayloadError::TooLarge {
+                limit,
+                body_limit: crate::limits::request_body_limit(),
+            }
         } else {
             PayloadError::Unreadable(e.to_string())
         }

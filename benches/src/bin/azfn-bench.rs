@@ -4,10 +4,13 @@
 //!
 //! Run with `cargo run --release -p azfn-benches --bin azfn-bench` (about three minutes after the
 //! builds); `--quick` is the few-seconds smoke run CI uses, `--json` prints the report as JSON.
+//! `--soak 1800` is the 30-minute soak (not in CI): azfn and the baseline under load side by
+//! side, RSS every `--every` seconds into `--csv`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use azfn_benches::soak::{self, SoakOptions};
 use azfn_benches::suite::{self, Options};
 use clap::Parser;
 
@@ -36,6 +39,21 @@ struct Cli {
     /// How long `--drive` sends.
     #[arg(long, default_value_t = 10.0, requires = "drive")]
     seconds: f64,
+    /// Measure nothing else: load azfn and the baseline side by side for this many seconds
+    /// (1800 for the documented 30-minute soak) and record their RSS curve.
+    #[arg(long, value_name = "SECONDS", conflicts_with = "drive")]
+    soak: Option<f64>,
+    /// Seconds between the soak's samples.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "soak")]
+    every: u64,
+    /// Where the soak writes its curve (CSV).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "target/azfn-bench/soak.csv",
+        requires = "soak"
+    )]
+    csv: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +75,27 @@ fn main() -> ExitCode {
         app_bin: cli.app_bin,
         baseline_bin: cli.baseline_bin,
     };
+    if let Some(seconds) = cli.soak {
+        let soak = SoakOptions {
+            build: options,
+            duration: std::time::Duration::from_secs_f64(seconds),
+            every: std::time::Duration::from_secs(cli.every.max(1)),
+            csv: cli.csv.clone(),
+        };
+        return match soak::run(&soak) {
+            Ok(samples) => {
+                println!("curve: {} ({} samples)", cli.csv.display(), samples.len());
+                for line in soak::summary(&samples) {
+                    println!("{line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match suite::run(&options) {
         Ok(report) => {
             if cli.json {
