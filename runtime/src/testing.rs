@@ -198,9 +198,7 @@ impl TestClient {
                 .trigger_setting(function, azfn_spec::mcp::keys::TOOL_NAME)
                 .unwrap_or_else(|| function.to_owned()),
             arguments: into_object(arguments),
-            sessionid: Some(TEST_MCP_SESSION.to_owned()),
-            clientinfo: None,
-            transport: Some(test_transport()),
+            session: test_session(),
         };
         self.mcp_event(function, Call::Tool(&context))
     }
@@ -212,9 +210,7 @@ impl TestClient {
                 .trigger_setting(function, azfn_spec::mcp::keys::PROMPT_NAME)
                 .unwrap_or_else(|| function.to_owned()),
             arguments: into_object(arguments),
-            sessionid: Some(TEST_MCP_SESSION.to_owned()),
-            clientinfo: None,
-            transport: Some(test_transport()),
+            session: test_session(),
         };
         self.mcp_event(function, Call::Prompt(&context))
     }
@@ -223,9 +219,7 @@ impl TestClient {
     pub fn mcp_resource(&self, function: &str, uri: &str) -> EventInvocation<'_> {
         let context = azfn_spec::mcp::ResourceInvocationContext {
             uri: uri.to_owned(),
-            sessionid: Some(TEST_MCP_SESSION.to_owned()),
-            clientinfo: None,
-            transport: Some(test_transport()),
+            session: test_session(),
         };
         self.mcp_event(function, Call::Resource(&context))
     }
@@ -462,11 +456,16 @@ fn into_object(arguments: Value) -> Option<Map<String, Value>> {
     }
 }
 
-fn test_transport() -> azfn_spec::mcp::Transport {
-    azfn_spec::mcp::Transport {
-        name: azfn_spec::mcp::TRANSPORT_STREAMABLE_HTTP.to_owned(),
-        session_id: Some(TEST_MCP_SESSION.to_owned()),
-        properties: Map::new(),
+/// The session of every test MCP call: the test session id over streamable HTTP.
+fn test_session() -> azfn_spec::mcp::CallSession {
+    azfn_spec::mcp::CallSession {
+        sessionid: Some(TEST_MCP_SESSION.to_owned()),
+        clientinfo: None,
+        transport: Some(azfn_spec::mcp::Transport {
+            name: azfn_spec::mcp::TRANSPORT_STREAMABLE_HTTP.to_owned(),
+            session_id: Some(TEST_MCP_SESSION.to_owned()),
+            properties: Map::new(),
+        }),
     }
 }
 

@@ -421,16 +421,10 @@ pub struct Transport {
     pub properties: Map<String, Value>,
 }
 
-/// What a tool function receives (`ToolInvocationContext.cs`; keys are lower case as there).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ToolInvocationContext {
-    /// The tool's name.
-    #[serde(alias = "Name")]
-    pub name: String,
-    /// The call's arguments, as the client sent them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "Arguments")]
-    pub arguments: Option<Map<String, Value>>,
+/// The part every invocation context shares (`sessionid`, `clientinfo`, `transport` in the
+/// extension's `*InvocationContext.cs`): who called, and how.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallSession {
     /// The MCP session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(alias = "SessionId")]
@@ -445,24 +439,30 @@ pub struct ToolInvocationContext {
     pub transport: Option<Transport>,
 }
 
+/// What a tool function receives (`ToolInvocationContext.cs`; keys are lower case as there).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInvocationContext {
+    /// The tool's name.
+    #[serde(alias = "Name")]
+    pub name: String,
+    /// The call's arguments, as the client sent them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(alias = "Arguments")]
+    pub arguments: Option<Map<String, Value>>,
+    /// Who called, and how: keys of the context object itself, beside the ones above.
+    #[serde(flatten)]
+    pub session: CallSession,
+}
+
 /// What a resource function receives (`ResourceInvocationContext.cs`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceInvocationContext {
     /// The URI that was read.
     #[serde(alias = "Uri")]
     pub uri: String,
-    /// The MCP session id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "SessionId")]
-    pub sessionid: Option<String>,
-    /// The client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "ClientInfo")]
-    pub clientinfo: Option<ClientInfo>,
-    /// The transport.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "Transport")]
-    pub transport: Option<Transport>,
+    /// Who called, and how: keys of the context object itself, beside the ones above.
+    #[serde(flatten)]
+    pub session: CallSession,
 }
 
 /// What a prompt function receives (`PromptInvocationContext.cs`).
@@ -475,18 +475,9 @@ pub struct PromptInvocationContext {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(alias = "Arguments")]
     pub arguments: Option<Map<String, Value>>,
-    /// The MCP session id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "SessionId")]
-    pub sessionid: Option<String>,
-    /// The client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "ClientInfo")]
-    pub clientinfo: Option<ClientInfo>,
-    /// The transport.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[serde(alias = "Transport")]
-    pub transport: Option<Transport>,
+    /// Who called, and how: keys of the context object itself, beside the ones above.
+    #[serde(flatten)]
+    pub session: CallSession,
 }
 
 /// The binding data values `mcptoolargs` / `mcppromptargs` hold: each argument as its text (a
@@ -1107,7 +1098,7 @@ mod tests {
         let context: ToolInvocationContext = serde_json::from_str(text).unwrap();
         assert_eq!(context.arguments.as_ref().unwrap()["snippetname"], "a");
         assert_eq!(
-            context.transport.as_ref().unwrap().name,
+            context.session.transport.as_ref().unwrap().name,
             TRANSPORT_STREAMABLE_HTTP
         );
         let back = serde_json::to_value(&context).unwrap();

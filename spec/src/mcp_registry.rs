@@ -391,21 +391,21 @@ pub fn call_payload(function: &FunctionJson, call: Call<'_>) -> CallPayload {
         Call::Tool(c) => (
             serde_json::to_value(c),
             c.arguments.as_ref(),
-            c.sessionid.as_deref(),
+            c.session.sessionid.as_deref(),
             Some(binding_data::TOOL_ARGS),
             binding_data::TOOL_CONTEXT,
         ),
         Call::Prompt(c) => (
             serde_json::to_value(c),
             c.arguments.as_ref(),
-            c.sessionid.as_deref(),
+            c.session.sessionid.as_deref(),
             Some(binding_data::PROMPT_ARGS),
             binding_data::PROMPT_CONTEXT,
         ),
         Call::Resource(c) => (
             serde_json::to_value(c),
             None,
-            c.sessionid.as_deref(),
+            c.session.sessionid.as_deref(),
             None,
             binding_data::RESOURCE_CONTEXT,
         ),
@@ -452,6 +452,7 @@ pub fn call_payload(function: &FunctionJson, call: Call<'_>) -> CallPayload {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mcp::CallSession;
 
     fn function(text: &str) -> FunctionJson {
         serde_json::from_str(text).unwrap()
@@ -503,9 +504,10 @@ mod tests {
             arguments: json!({"snippetname": "greeting", "n": 2})
                 .as_object()
                 .cloned(),
-            sessionid: Some("s-1".into()),
-            clientinfo: None,
-            transport: None,
+            session: CallSession {
+                sessionid: Some("s-1".into()),
+                ..CallSession::default()
+            },
         };
         let payload = call_payload(&function(GET_SNIPPET), Call::Tool(&context));
         let wire = payload.data["context"].as_str().unwrap();

@@ -31,8 +31,8 @@ use hyper::body::Incoming;
 use serde_json::{Map, Value, json};
 
 use azfn_spec::mcp::{
-    self, INVALID_PARAMS, PromptInvocationContext, ResourceInvocationContext, SESSION_ID_HEADER,
-    ToolInvocationContext, Transport,
+    self, CallSession, INVALID_PARAMS, PromptInvocationContext, ResourceInvocationContext,
+    SESSION_ID_HEADER, ToolInvocationContext, Transport,
 };
 use azfn_spec::mcp_registry::{self, Call, Prompt, Registered, Resource, Tool};
 
@@ -305,9 +305,7 @@ impl McpRequest<'_> {
                 let context = ToolInvocationContext {
                     name: tool.name.clone(),
                     arguments,
-                    sessionid: self.session.clone(),
-                    clientinfo: None,
-                    transport: Some(self.transport()),
+                    session: self.call_session(),
                 };
                 let outcome = self.run(&tool.function, Call::Tool(&context)).await;
                 Ok(tool.result(outcome.as_ref().map(Option::as_ref).ok()))
@@ -325,9 +323,7 @@ impl McpRequest<'_> {
                 let context = PromptInvocationContext {
                     name: prompt.name.clone(),
                     arguments,
-                    sessionid: self.session.clone(),
-                    clientinfo: None,
-                    transport: Some(self.transport()),
+                    session: self.call_session(),
                 };
                 let value = self
                     .run(&prompt.function, Call::Prompt(&context))
@@ -343,9 +339,7 @@ impl McpRequest<'_> {
                 };
                 let context = ResourceInvocationContext {
                     uri: uri.to_owned(),
-                    sessionid: self.session.clone(),
-                    clientinfo: None,
-                    transport: Some(self.transport()),
+                    session: self.call_session(),
                 };
                 let value = self
                     .run(&resource.function, Call::Resource(&context))
@@ -358,6 +352,15 @@ impl McpRequest<'_> {
                 METHOD_NOT_FOUND,
                 format!("Method '{other}' is not available."),
             )),
+        }
+    }
+
+    /// Who called and how, for the invocation context.
+    fn call_session(&self) -> CallSession {
+        CallSession {
+            sessionid: self.session.clone(),
+            clientinfo: None,
+            transport: Some(self.transport()),
         }
     }
 

@@ -55,7 +55,7 @@ struct Everything {
 /// Takes everything.
 #[azfn::mcp_tool_trigger(tool_name = "everything", metadata = r#"{"version": 1}"#, output_schema = r#"{"type": "object"}"#)]
 async fn everything(call: ToolInvocation<Everything>) -> Result<Structured<u64>, BoxError> {
-    let _ = (call.context.sessionid, call.arguments.not_an_argument);
+    let _ = (call.context.session.sessionid, call.arguments.not_an_argument);
     Ok(Structured(call.arguments.big))
 }
 
