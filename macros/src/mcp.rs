@@ -356,33 +356,59 @@ fn refused_name(name: &str, seen: &[&str], what: &'static str) -> Option<String>
         .then(|| wire::McpNameError::Duplicate(name.to_owned()).to_string())
 }
 
+/// What both argument derives generate from a struct's fields: its ident, the declaration as
+/// a JSON array (`[..]`), the items alone escaped for embedding in a JSON string, and how many
+/// there are; or the compile error.
+struct Declaration {
+    ident: syn::Ident,
+    whole: TokenStream,
+    items_escaped: TokenStream,
+    count: usize,
+}
+
+fn declaration(
+    input: TokenStream,
+    derive: &str,
+    pieces_of: impl Fn(&DeclaredField, bool) -> Vec<Piece>,
+) -> Result<Declaration, TokenStream> {
+    let input: DeriveInput = syn::parse2(input).map_err(|e| e.to_compile_error())?;
+    let fields = declared_fields(&input, derive).map_err(|e| e.to_compile_error())?;
+    let items: Vec<Piece> = fields
+        .iter()
+        .enumerate()
+        .flat_map(|(i, field)| pieces_of(field, i == 0))
+        .collect();
+    let mut whole = vec![Piece::Text("[".into())];
+    whole.extend(items.iter().cloned());
+    whole.push(Piece::Text("]".into()));
+    Ok(Declaration {
+        ident: input.ident,
+        whole: joined(&pieces_tokens(&whole, false)),
+        items_escaped: joined(&pieces_tokens(&items, true)),
+        count: fields.len(),
+    })
+}
+
 /// `#[derive(ToolArguments)]`.
 pub(crate) fn derive_tool_arguments(input: TokenStream) -> TokenStream {
-    let input: DeriveInput = match syn::parse2(input) {
-        Ok(i) => i,
-        Err(e) => return e.to_compile_error(),
-    };
-    let fields = match declared_fields(&input, "ToolArguments") {
-        Ok(f) => f,
-        Err(e) => return e.to_compile_error(),
-    };
-    let ident = &input.ident;
-    let mut items = Vec::new();
-    for (i, field) in fields.iter().enumerate() {
-        items.extend(tool_property_pieces(
+    let declared = declaration(input, "ToolArguments", |field, first| {
+        tool_property_pieces(
             &field.name,
             &field.description,
             &field.ty,
             field.default,
-            i == 0,
-        ));
-    }
-    let mut whole = vec![Piece::Text("[".into())];
-    whole.extend(items.iter().cloned());
-    whole.push(Piece::Text("]".into()));
-    let whole = joined(&pieces_tokens(&whole, false));
-    let items_escaped = joined(&pieces_tokens(&items, true));
-    let count = fields.len();
+            first,
+        )
+    });
+    let Declaration {
+        ident,
+        whole,
+        items_escaped,
+        count,
+    } = match declared {
+        Ok(d) => d,
+        Err(error) => return error,
+    };
     quote! {
         impl ::azfn::mcp::ToolArguments for #ident {
             const TOOL_PROPERTIES: &'static str = #whole;
@@ -403,31 +429,24 @@ pub(crate) fn derive_tool_arguments(input: TokenStream) -> TokenStream {
 
 /// `#[derive(PromptArguments)]`.
 pub(crate) fn derive_prompt_arguments(input: TokenStream) -> TokenStream {
-    let input: DeriveInput = match syn::parse2(input) {
-        Ok(i) => i,
-        Err(e) => return e.to_compile_error(),
-    };
-    let fields = match declared_fields(&input, "PromptArguments") {
-        Ok(f) => f,
-        Err(e) => return e.to_compile_error(),
-    };
-    let ident = &input.ident;
-    let mut items = Vec::new();
-    for (i, field) in fields.iter().enumerate() {
-        items.extend(prompt_argument_pieces(
+    let declared = declaration(input, "PromptArguments", |field, first| {
+        prompt_argument_pieces(
             &field.name,
             &field.description,
             Some(&field.ty),
             !field.default,
-            i == 0,
-        ));
-    }
-    let mut whole = vec![Piece::Text("[".into())];
-    whole.extend(items.iter().cloned());
-    whole.push(Piece::Text("]".into()));
-    let whole = joined(&pieces_tokens(&whole, false));
-    let items_escaped = joined(&pieces_tokens(&items, true));
-    let count = fields.len();
+            first,
+        )
+    });
+    let Declaration {
+        ident,
+        whole,
+        items_escaped,
+        count,
+    } = match declared {
+        Ok(d) => d,
+        Err(error) => return error,
+    };
     quote! {
         impl ::azfn::mcp::PromptArguments for #ident {
             const PROMPT_ARGUMENTS: &'static str = #whole;
