@@ -681,6 +681,38 @@ async fn cold_starts(
     ])
 }
 
+/// The RSS of a fresh process of `contender` once ready, then after each burst of `bursts`
+/// invocations sent over `connections` connections; each read after a pause, so what is
+/// measured is what stays, not buffers in flight.
+fn rss_after_bursts(
+    wrk: &Wrk,
+    runtime: &tokio::runtime::Runtime,
+    contender: &Contender,
+    order: &HostRequest,
+    connections: usize,
+    bursts: &[u64],
+) -> Result<Vec<f64>, BenchError> {
+    const SETTLE: Duration = Duration::from_millis(300);
+    let mut running = contender.app.spawn()?;
+    runtime.block_on(running.wait_ready())?;
+    std::thread::sleep(SETTLE);
+    let mut rss = vec![running.rss_bytes()? as f64];
+    for &count in bursts {
+        let load = Load {
+            addr: running.addr,
+            request: order.clone(),
+            connections,
+            stop: Stop::After(count),
+            answer_len: Some(contender.answer_len),
+        };
+        wrk.run(&load).map_err(load_error(&contender.app))?;
+        std::thread::sleep(SETTLE);
+        rss.push(running.rss_bytes()? as f64);
+    }
+    running.kill();
+    Ok(rss)
+}
+
 /// Idle RSS of a fresh process, after half of `plan.invocations` invocations, and after all of
 /// them (each after a pause, so what is measured is what stays, not buffers in flight).
 ///
@@ -695,33 +727,13 @@ fn memory(
     order: &HostRequest,
     plan: &Plan,
 ) -> Result<Vec<Row>, BenchError> {
-    const SETTLE: Duration = Duration::from_millis(300);
     let first = plan.invocations / 2;
     let n = contenders.len();
-    let mut idle = vec![0.0; n];
-    let mut warm = vec![0.0; n];
-    let mut after = vec![0.0; n];
+    let (mut idle, mut warm, mut after) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
     for (side, contender) in contenders.iter().enumerate() {
-        let mut running = contender.app.spawn()?;
-        runtime.block_on(running.wait_ready())?;
-        std::thread::sleep(SETTLE);
-        idle[side] = running.rss_bytes()? as f64;
-        for (count, rss) in [
-            (first, &mut warm[side]),
-            (plan.invocations - first, &mut after[side]),
-        ] {
-            let load = Load {
-                addr: running.addr,
-                request: order.clone(),
-                connections: CONCURRENCY,
-                stop: Stop::After(count),
-                answer_len: Some(contender.answer_len),
-            };
-            wrk.run(&load).map_err(load_error(&contender.app))?;
-            std::thread::sleep(SETTLE);
-            *rss = running.rss_bytes()? as f64;
-        }
-        running.kill();
+        let bursts = [first, plan.invocations - first];
+        let rss = rss_after_bursts(wrk, runtime, contender, order, CONCURRENCY, &bursts)?;
+        (idle[side], warm[side], after[side]) = (rss[0], rss[1], rss[2]);
     }
     const MIB: f64 = 1024.0 * 1024.0;
     let count = count_label(plan.invocations);
@@ -774,29 +786,13 @@ fn memory_under_heavy_load(
     order: &HostRequest,
     plan: &Plan,
 ) -> Result<Vec<Row>, BenchError> {
-    const SETTLE: Duration = Duration::from_millis(300);
     let half = plan.heavy_invocations / 2;
     let n = contenders.len();
     let (mut start, mut middle, mut end) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
-    for side in 0..n {
-        let contender = &contenders[side];
-        let mut running = contender.app.spawn()?;
-        runtime.block_on(running.wait_ready())?;
-        std::thread::sleep(SETTLE);
-        start[side] = running.rss_bytes()? as f64;
-        for rss in [&mut middle[side], &mut end[side]] {
-            let load = Load {
-                addr: running.addr,
-                request: order.clone(),
-                connections: HEAVY_CONCURRENCY,
-                stop: Stop::After(half),
-                answer_len: Some(contender.answer_len),
-            };
-            wrk.run(&load).map_err(load_error(&contender.app))?;
-            std::thread::sleep(SETTLE);
-            *rss = running.rss_bytes()? as f64;
-        }
-        running.kill();
+    for (side, contender) in contenders.iter().enumerate() {
+        let bursts = [half, half];
+        let rss = rss_after_bursts(wrk, runtime, contender, order, HEAVY_CONCURRENCY, &bursts)?;
+        (start[side], middle[side], end[side]) = (rss[0], rss[1], rss[2]);
     }
     const MIB: f64 = 1024.0 * 1024.0;
     let (all, half) = (count_label(plan.heavy_invocations), count_label(half));
