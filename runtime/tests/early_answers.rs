@@ -7,6 +7,8 @@
 //! want a small one (a body of 100 MiB over a socket is slow in a debug build), so each test
 //! runs itself again as a child process with the setting, and the child does the work.
 
+mod support;
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -74,16 +76,10 @@ fn chunked_then_get(head: &str, total: usize) -> Vec<u8> {
 /// Serves the app, writes `requests` on one connection and reads until the server closes it.
 /// A reset is an error, not an answer.
 async fn exchange(requests: Vec<u8>) -> Result<String, std::io::Error> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(azfn::App::new().route_prefix("api").serve_with_shutdown(
-        listener,
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let served = support::Served::start().await;
+    let stream = tokio::net::TcpStream::connect(served.address)
+        .await
+        .unwrap();
     let (mut reading, mut writing) = stream.into_split();
     // Written while the answer is read, as a client streaming its body does.
     let writer = tokio::spawn(async move {
@@ -95,8 +91,7 @@ async fn exchange(requests: Vec<u8>) -> Result<String, std::io::Error> {
         .await
         .expect("the server answered within 30 s");
     drop(writer.await);
-    let _ = stop.send(());
-    let _ = server.await;
+    served.stop().await;
     read.map(|_| String::from_utf8_lossy(&answer).into_owned())
 }
 

@@ -16,6 +16,8 @@
 #[path = "fuzz/generate.rs"]
 mod generate;
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -312,15 +314,8 @@ fn generated_requests_keep_every_property() {
         .unwrap();
     runtime.block_on(async move {
         let router = azfn::App::new().route_prefix("api").into_router().unwrap();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(azfn::App::new().route_prefix("api").serve_with_shutdown(
-            listener,
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let served = support::Served::start().await;
+        let address = served.address;
         let generator = Generator::new(seed);
         let started = Instant::now();
         let mut by_class: BTreeMap<String, u64> = BTreeMap::new();
@@ -370,8 +365,7 @@ fn generated_requests_keep_every_property() {
             }
         }
         let elapsed = started.elapsed();
-        let _ = stop.send(());
-        let _ = server.await;
+        served.stop().await;
         println!(
             "fuzz: {cases} cases of seed {seed} from {first} in {:.1} s ({:.0} cases/s), \
              {checks} checks that the server still serves",

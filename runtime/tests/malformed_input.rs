@@ -2,6 +2,8 @@
 //! and a message: never a dropped connection, never "function panicked" for a function that did
 //! not run, and the server keeps serving (issue 15, items 1 to 3).
 
+mod support;
+
 use azfn::http::{Body, Bytes, Request, StatusCode};
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
@@ -210,16 +212,10 @@ async fn json_read_as_text_is_the_exact_text_the_host_sent() {
 /// Sends `requests` on one connection to a served app and reads until the server closes it.
 async fn exchange(requests: &[u8]) -> String {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(azfn::App::new().route_prefix("api").serve_with_shutdown(
-        listener,
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let served = support::Served::start().await;
+    let mut stream = tokio::net::TcpStream::connect(served.address)
+        .await
+        .unwrap();
     stream.write_all(requests).await.unwrap();
     let mut answer = Vec::new();
     let _ = tokio::time::timeout(
@@ -227,8 +223,7 @@ async fn exchange(requests: &[u8]) -> String {
         stream.read_to_end(&mut answer),
     )
     .await;
-    let _ = stop.send(());
-    let _ = server.await;
+    served.stop().await;
     String::from_utf8_lossy(&answer).into_owned()
 }
 
