@@ -356,23 +356,31 @@ fn refused_name(name: &str, seen: &[&str], what: &'static str) -> Option<String>
         .then(|| wire::McpNameError::Duplicate(name.to_owned()).to_string())
 }
 
-/// What both argument derives generate from a struct's fields: its ident, the declaration as
-/// a JSON array (`[..]`), the items alone escaped for embedding in a JSON string, and how many
-/// there are; or the compile error.
-struct Declaration {
-    ident: syn::Ident,
+/// What both argument derives generate from a struct's fields: the declaration as a JSON array
+/// (`[..]`), the items alone escaped for embedding in a JSON string, and how many there are.
+struct Declaration<'a> {
+    ident: &'a syn::Ident,
     whole: TokenStream,
     items_escaped: TokenStream,
     count: usize,
 }
 
-fn declaration(
+/// A derive of an argument declaration: `pieces_of` gives each field's JSON pieces (and whether
+/// it is the first), `impls` the trait impls from the [`Declaration`].
+fn derive_declaration(
     input: TokenStream,
     derive: &str,
     pieces_of: impl Fn(&DeclaredField, bool) -> Vec<Piece>,
-) -> Result<Declaration, TokenStream> {
-    let input: DeriveInput = syn::parse2(input).map_err(|e| e.to_compile_error())?;
-    let fields = declared_fields(&input, derive).map_err(|e| e.to_compile_error())?;
+    impls: impl FnOnce(Declaration<'_>) -> TokenStream,
+) -> TokenStream {
+    let input: DeriveInput = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.to_compile_error(),
+    };
+    let fields = match declared_fields(&input, derive) {
+        Ok(f) => f,
+        Err(e) => return e.to_compile_error(),
+    };
     let items: Vec<Piece> = fields
         .iter()
         .enumerate()
@@ -381,8 +389,8 @@ fn declaration(
     let mut whole = vec![Piece::Text("[".into())];
     whole.extend(items.iter().cloned());
     whole.push(Piece::Text("]".into()));
-    Ok(Declaration {
-        ident: input.ident,
+    impls(Declaration {
+        ident: &input.ident,
         whole: joined(&pieces_tokens(&whole, false)),
         items_escaped: joined(&pieces_tokens(&items, true)),
         count: fields.len(),
@@ -391,7 +399,7 @@ fn declaration(
 
 /// `#[derive(ToolArguments)]`.
 pub(crate) fn derive_tool_arguments(input: TokenStream) -> TokenStream {
-    let declared = declaration(input, "ToolArguments", |field, first| {
+    let pieces_of = |field: &DeclaredField, first| {
         tool_property_pieces(
             &field.name,
             &field.description,
@@ -399,37 +407,36 @@ pub(crate) fn derive_tool_arguments(input: TokenStream) -> TokenStream {
             field.default,
             first,
         )
-    });
-    let Declaration {
-        ident,
-        whole,
-        items_escaped,
-        count,
-    } = match declared {
-        Ok(d) => d,
-        Err(error) => return error,
     };
-    quote! {
-        impl ::azfn::mcp::ToolArguments for #ident {
-            const TOOL_PROPERTIES: &'static str = #whole;
-            const TOOL_PROPERTY_ITEMS_ESCAPED: &'static str = #items_escaped;
-            const TOOL_PROPERTY_COUNT: usize = #count;
+    derive_declaration(input, "ToolArguments", pieces_of, |declared| {
+        let Declaration {
+            ident,
+            whole,
+            items_escaped,
+            count,
+        } = declared;
+        quote! {
+            impl ::azfn::mcp::ToolArguments for #ident {
+                const TOOL_PROPERTIES: &'static str = #whole;
+                const TOOL_PROPERTY_ITEMS_ESCAPED: &'static str = #items_escaped;
+                const TOOL_PROPERTY_COUNT: usize = #count;
+            }
+            // A nested arguments struct is an `object` property, as the extension maps a class.
+            impl ::azfn::mcp::ToolPropertyType for #ident {
+                const PROPERTY_TYPE: &'static str = "object";
+                const REQUIRED: bool = true;
+                const IS_ARRAY: bool = false;
+                const ENUM_VALUES_JSON: &'static str = "";
+                const ENUM_VALUES_JSON_ESCAPED: &'static str = "";
+            }
+            impl ::azfn::mcp::ToolItemType for #ident {}
         }
-        // A nested arguments struct is an `object` property, as the extension maps a class.
-        impl ::azfn::mcp::ToolPropertyType for #ident {
-            const PROPERTY_TYPE: &'static str = "object";
-            const REQUIRED: bool = true;
-            const IS_ARRAY: bool = false;
-            const ENUM_VALUES_JSON: &'static str = "";
-            const ENUM_VALUES_JSON_ESCAPED: &'static str = "";
-        }
-        impl ::azfn::mcp::ToolItemType for #ident {}
-    }
+    })
 }
 
 /// `#[derive(PromptArguments)]`.
 pub(crate) fn derive_prompt_arguments(input: TokenStream) -> TokenStream {
-    let declared = declaration(input, "PromptArguments", |field, first| {
+    let pieces_of = |field: &DeclaredField, first| {
         prompt_argument_pieces(
             &field.name,
             &field.description,
@@ -437,23 +444,22 @@ pub(crate) fn derive_prompt_arguments(input: TokenStream) -> TokenStream {
             !field.default,
             first,
         )
-    });
-    let Declaration {
-        ident,
-        whole,
-        items_escaped,
-        count,
-    } = match declared {
-        Ok(d) => d,
-        Err(error) => return error,
     };
-    quote! {
-        impl ::azfn::mcp::PromptArguments for #ident {
-            const PROMPT_ARGUMENTS: &'static str = #whole;
-            const PROMPT_ARGUMENT_ITEMS_ESCAPED: &'static str = #items_escaped;
-            const PROMPT_ARGUMENT_COUNT: usize = #count;
+    derive_declaration(input, "PromptArguments", pieces_of, |declared| {
+        let Declaration {
+            ident,
+            whole,
+            items_escaped,
+            count,
+        } = declared;
+        quote! {
+            impl ::azfn::mcp::PromptArguments for #ident {
+                const PROMPT_ARGUMENTS: &'static str = #whole;
+                const PROMPT_ARGUMENT_ITEMS_ESCAPED: &'static str = #items_escaped;
+                const PROMPT_ARGUMENT_COUNT: usize = #count;
+            }
         }
-    }
+    })
 }
 
 /// The JSON pieces of one prompt argument; `ty` decides `required` when given.
