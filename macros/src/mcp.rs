@@ -141,6 +141,23 @@ struct SerdeAttrs {
     flatten: Option<Span>,
 }
 
+/// The name a `rename`-like serde setting gives for deserializing: `= "x"`, or
+/// `(deserialize = "x")` (a `serialize` name alone gives none).
+fn deserialize_name(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Option<LitStr>> {
+    if meta.input.peek(syn::Token![=]) {
+        return Ok(Some(meta.value()?.parse()?));
+    }
+    let mut name = None;
+    meta.parse_nested_meta(|inner| {
+        let value: LitStr = inner.value()?.parse()?;
+        if inner.path.is_ident("deserialize") {
+            name = Some(value);
+        }
+        Ok(())
+    })?;
+    Ok(name)
+}
+
 fn serde_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
     let mut out = SerdeAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
@@ -151,31 +168,9 @@ fn serde_attrs(attrs: &[syn::Attribute]) -> syn::Result<SerdeAttrs> {
                 .map(ToString::to_string)
                 .unwrap_or_default();
             match key.as_str() {
-                "rename" => {
-                    if meta.input.peek(syn::Token![=]) {
-                        out.rename = Some(meta.value()?.parse()?);
-                    } else {
-                        meta.parse_nested_meta(|inner| {
-                            let value: LitStr = inner.value()?.parse()?;
-                            if inner.path.is_ident("deserialize") {
-                                out.rename = Some(value);
-                            }
-                            Ok(())
-                        })?;
-                    }
-                }
+                "rename" => out.rename = deserialize_name(&meta)?.or(out.rename.take()),
                 "rename_all" => {
-                    if meta.input.peek(syn::Token![=]) {
-                        out.rename_all = Some(meta.value()?.parse()?);
-                    } else {
-                        meta.parse_nested_meta(|inner| {
-                            let value: LitStr = inner.value()?.parse()?;
-                            if inner.path.is_ident("deserialize") {
-                                out.rename_all = Some(value);
-                            }
-                            Ok(())
-                        })?;
-                    }
+                    out.rename_all = deserialize_name(&meta)?.or(out.rename_all.take());
                 }
                 "default" => {
                     out.default = true;
