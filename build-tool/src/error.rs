@@ -552,6 +552,19 @@ pub enum PackError {
         /// What it needs and which image lacks it.
         too_new: crate::handler_binary::GlibcTooNew,
     },
+    /// The handler is a Linux executable for a CPU no Functions Linux worker has.
+    #[error(
+        "`{}` is a Linux executable for {arch}, but the Azure Functions Linux workers are {}; \
+         build it with `--target linux`",
+        executable.display(),
+        crate::workers::WORKER_ARCH
+    )]
+    WrongArch {
+        /// The handler.
+        executable: PathBuf,
+        /// Its CPU.
+        arch: &'static str,
+    },
     /// The handler is a macOS executable, which no Functions worker runs.
     #[error(
         "`{}` is a macOS executable, which no Azure Functions worker runs; build it for Linux \

@@ -76,6 +76,16 @@ impl HandlerBinary {
         )
     }
 
+    /// The CPU of a Linux executable (`x86_64`, `aarch64`, ...); `None` for any other kind.
+    pub fn linux_arch(&self) -> Option<&'static str> {
+        match self {
+            Self::LinuxGlibc { arch, .. }
+            | Self::LinuxMusl { arch }
+            | Self::LinuxStatic { arch } => Some(arch),
+            _ => None,
+        }
+    }
+
     /// The glibc this needs when it is newer than the oldest Functions Linux image's: the
     /// handler would fail to start there.
     pub fn glibc_too_new(&self) -> Option<GlibcTooNew> {

@@ -146,14 +146,22 @@ pub fn handler_binary(app_dir: &Path) -> Result<(String, HandlerBinary), PackErr
 }
 
 /// Refuses a handler that cannot run on every Azure Functions worker of its OS: a Linux one
-/// needing a newer glibc than the oldest image has (unless `allow_newer_glibc`), or a macOS
-/// one.
+/// for another CPU than the workers', or needing a newer glibc than the oldest image has
+/// (unless `allow_newer_glibc`), or a macOS one.
 pub fn check_deployable(
     app_dir: &Path,
     executable: &str,
     binary: &HandlerBinary,
     allow_newer_glibc: bool,
 ) -> Result<(), PackError> {
+    if let Some(arch) = binary.linux_arch()
+        && arch != crate::workers::WORKER_ARCH
+    {
+        return Err(PackError::WrongArch {
+            executable: app_dir.join(executable),
+            arch,
+        });
+    }
     if let Some(too_new) = binary.glibc_too_new()
         && !allow_newer_glibc
     {
@@ -321,6 +329,26 @@ fn temp_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use std::io::Read as _;
+
+    #[test]
+    fn a_linux_handler_for_another_cpu_than_the_workers_is_refused() {
+        let dir = Path::new("app");
+        for binary in [
+            HandlerBinary::LinuxGlibc {
+                arch: "aarch64",
+                glibc: None,
+            },
+            HandlerBinary::LinuxStatic { arch: "aarch64" },
+            HandlerBinary::LinuxMusl { arch: "x86" },
+        ] {
+            let error = check_deployable(dir, "orders", &binary, true).unwrap_err();
+            let text = error.to_string();
+            assert!(matches!(error, PackError::WrongArch { .. }), "{text}");
+            assert!(text.contains("workers are x86_64"), "{text}");
+        }
+        let fine = HandlerBinary::LinuxStatic { arch: "x86_64" };
+        assert!(check_deployable(dir, "orders", &fine, false).is_ok());
+    }
 
     fn app_folder(dir: &Path) -> PathBuf {
         let app = dir.join("orders");

@@ -103,6 +103,12 @@ pub const WORKER_IMAGES: [WorkerImage; 3] = [
     },
 ];
 
+/// The CPU of every Functions v4 Linux image (`amd64`: the README lists only "Linux amd64 Tags",
+/// and `host/4/` has no image for another architecture), as [`HandlerBinary`]'s `arch` names it.
+///
+/// [`HandlerBinary`]: crate::handler_binary::HandlerBinary
+pub const WORKER_ARCH: &str = "x86_64";
+
 /// The image with the oldest glibc: what a Linux handler must run on.
 pub fn oldest_image() -> &'static WorkerImage {
     WORKER_IMAGES
