@@ -773,8 +773,8 @@ pub(crate) fn complete_trigger(
 }
 
 /// The record's JSON as pieces: the placeholder replaced by the declaration built from the
-/// trigger parameter's type and the argument inputs, and (tools) `useResultSchema` from the
-/// return type.
+/// trigger parameter's type and the argument inputs, and `useResultSchema` from the return
+/// type.
 pub(crate) fn record_pieces(record: &str, mcp: &McpModel, ret_ty: &TokenStream) -> TokenStream {
     if mcp.kind == McpKind::Resource {
         return quote!(#record);
@@ -804,13 +804,13 @@ pub(crate) fn record_pieces(record: &str, mcp: &McpModel, ret_ty: &TokenStream) 
         }
         (None, _) => (quote!(""), quote!(0usize)),
     };
-    let result_schema = if mcp.kind == McpKind::Tool {
-        quote!(::azfn::mcp::use_result_schema_json(
-            <#ret_ty as ::azfn::mcp::IntoToolResult>::USE_RESULT_SCHEMA
-        ))
-    } else {
-        quote!("")
+    let result_trait = match mcp.kind {
+        McpKind::Tool => quote!(::azfn::mcp::IntoToolResult),
+        _ => quote!(::azfn::mcp::IntoPromptResult),
     };
+    let result_schema = quote!(::azfn::mcp::use_result_schema_json(
+        <#ret_ty as #result_trait>::USE_RESULT_SCHEMA
+    ));
     let parts = vec![
         quote!(#prefix),
         quote!("\"["),

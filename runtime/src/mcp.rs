@@ -508,31 +508,99 @@ impl<T: IntoResourceResult, E: Into<BoxError>> IntoResourceResult for Result<T, 
     }
 }
 
+/// Who says a [`PromptMessage`] in the conversation a prompt sets up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The user.
+    User,
+    /// The model.
+    Assistant,
+}
+
+/// One text message of a prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptMessage {
+    /// Who says it.
+    pub role: Role,
+    /// What is said.
+    pub text: String,
+}
+
+impl PromptMessage {
+    /// A message from the user.
+    pub fn user(text: impl Into<String>) -> PromptMessage {
+        PromptMessage {
+            role: Role::User,
+            text: text.into(),
+        }
+    }
+
+    /// A message from the model (an example answer the conversation starts with).
+    pub fn assistant(text: impl Into<String>) -> PromptMessage {
+        PromptMessage {
+            role: Role::Assistant,
+            text: text.into(),
+        }
+    }
+}
+
+/// A prompt's messages, in order: for a prompt that sets up more than one user message, or
+/// puts words in the model's mouth. Sent in the extension's `useResultSchema` envelope
+/// (`prompt_messages`), which the prompt's `function.json` then declares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptMessages(pub Vec<PromptMessage>);
+
 /// What a prompt function may return: the text of one user message (`String`, `&'static
-/// str`), or a `Result` of that.
+/// str`), several messages ([`PromptMessages`]), or a `Result` of those, whose `Err` fails the
+/// request (the client gets a JSON-RPC error).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the result of an MCP prompt",
     label = "not a prompt result",
-    note = "return `String` (one user message) or a `Result` of it"
+    note = "return `String` (one user message), `azfn::mcp::PromptMessages`, or a `Result` of \
+            one of those"
 )]
 pub trait IntoPromptResult {
+    /// Whether the result goes through the extension's `useResultSchema` envelope.
+    const USE_RESULT_SCHEMA: bool;
     /// The return value the host reads, or the function's error.
     fn into_prompt_result(self) -> Result<Option<Value>, BoxError>;
 }
 
 impl IntoPromptResult for String {
+    const USE_RESULT_SCHEMA: bool = false;
     fn into_prompt_result(self) -> Result<Option<Value>, BoxError> {
         Ok(Some(Value::String(self)))
     }
 }
 
 impl IntoPromptResult for &'static str {
+    const USE_RESULT_SCHEMA: bool = false;
     fn into_prompt_result(self) -> Result<Option<Value>, BoxError> {
         Ok(Some(Value::String(self.to_owned())))
     }
 }
 
+impl IntoPromptResult for PromptMessages {
+    const USE_RESULT_SCHEMA: bool = true;
+    fn into_prompt_result(self) -> Result<Option<Value>, BoxError> {
+        let messages: Vec<Value> = self
+            .0
+            .into_iter()
+            .map(|message| {
+                serde_json::json!({
+                    "role": message.role,
+                    "content": { "type": "text", "text": message.text },
+                })
+            })
+            .collect();
+        let text = azfn_spec::mcp::prompt_messages_return_text(&Value::Array(messages));
+        Ok(Some(Value::String(text)))
+    }
+}
+
 impl<T: IntoPromptResult, E: Into<BoxError>> IntoPromptResult for Result<T, E> {
+    const USE_RESULT_SCHEMA: bool = T::USE_RESULT_SCHEMA;
     fn into_prompt_result(self) -> Result<Option<Value>, BoxError> {
         self.map_err(Into::into)?.into_prompt_result()
     }

@@ -3,8 +3,8 @@
 //! from the return type) and the results the extension would build from the answers.
 
 use azfn::mcp::{
-    PromptArgs, ResourceBlob, ResourceInvocation, Structured, ToolArgs, ToolArguments as _,
-    ToolInvocation,
+    PromptArgs, PromptMessage, PromptMessages, ResourceBlob, ResourceInvocation, Structured,
+    ToolArgs, ToolArguments as _, ToolInvocation,
 };
 use azfn::testing::{TestClient, TestError};
 use azfn::{BoxError, Out};
@@ -118,6 +118,18 @@ struct Plan {
 #[azfn::mcp_prompt_trigger(prompt_name = "plan")]
 async fn plan(args: PromptArgs<Plan>) -> String {
     format!("Plan the {} within {:?}.", args.room, args.budget)
+}
+
+/// Sets up a review: the user's request and the model's first words.
+#[azfn::mcp_prompt_trigger(prompt_name = "review")]
+async fn review(args: PromptArgs<Plan>) -> Result<PromptMessages, BoxError> {
+    if args.room == "attic" {
+        return Err("nobody goes to the attic".into());
+    }
+    Ok(PromptMessages(vec![
+        PromptMessage::user(format!("Review the plan for the {}.", args.room)),
+        PromptMessage::assistant("Here is what I would change:"),
+    ]))
 }
 
 fn trigger(client: &TestClient, function: &str) -> serde_json::Map<String, Value> {
@@ -262,4 +274,27 @@ async fn resources_and_prompts() {
         client.get_prompt("plan", json!({})).await,
         Err(TestError::InvalidParams(_))
     ));
+}
+
+#[tokio::test]
+async fn a_prompt_of_several_messages_goes_through_the_result_envelope() {
+    let client = TestClient::new();
+    assert_eq!(trigger(&client, "review")["useResultSchema"], true);
+    assert_eq!(trigger(&client, "plan").get("useResultSchema"), None);
+    assert_eq!(
+        client
+            .get_prompt("review", json!({"room": "kitchen"}))
+            .await
+            .unwrap(),
+        json!({"messages": [
+            {"role": "user", "content": {"type": "text", "text": "Review the plan for the kitchen."}},
+            {"role": "assistant", "content": {"type": "text", "text": "Here is what I would change:"}},
+        ]})
+    );
+    assert!(
+        client
+            .get_prompt("review", json!({"room": "attic"}))
+            .await
+            .is_err()
+    );
 }

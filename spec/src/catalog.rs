@@ -963,8 +963,10 @@ pub const MCP_PROMPT_TRIGGER: BindingKind = BindingKind {
     doc: "An MCP prompt served by the Functions MCP extension. The trigger parameter is \
           `azfn::mcp::PromptArgs<T>` or `azfn::mcp::PromptInvocation<T>` with `T` a \
           `#[derive(azfn::PromptArguments)]` struct of `String` / `Option<String>` fields: \
-          `promptArguments` is generated from them. The `String` return value is one user \
-          message. The description defaults to the function's doc comment.",
+          `promptArguments` is generated from them. A `String` return value is one user \
+          message, `azfn::mcp::PromptMessages` several (user and assistant; `useResultSchema` \
+          follows from the return type), an `Err` a JSON-RPC error to the client. The \
+          description defaults to the function's doc comment.",
     settings: &[
         string(
             "prompt_name",

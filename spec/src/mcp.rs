@@ -683,6 +683,17 @@ pub mod prompt_result_types {
     pub const PROMPT_MESSAGES: &str = "prompt_messages";
 }
 
+/// The return value text of a prompt with `useResultSchema` answering `messages` (a JSON array
+/// of MCP `PromptMessage`s), in the envelope [`get_prompt_result`] reads
+/// (`PromptReturnValueBinder`: `{"type": "prompt_messages", "content": "<JSON text>"}`).
+pub fn prompt_messages_return_text(messages: &Value) -> String {
+    json!({
+        "type": prompt_result_types::PROMPT_MESSAGES,
+        "content": messages.to_string(),
+    })
+    .to_string()
+}
+
 /// The `GetPromptResult` from a prompt function's return value: without `useResultSchema`
 /// (`SimplePromptReturnValueBinder`) the text becomes one user message; with it
 /// (`PromptReturnValueBinder`) the value is the JSON of `{"type", "content"}`.
