@@ -643,10 +643,7 @@ mod tests {
             main.starts_with("//! demo: an Azure Functions app"),
             "{main}"
         );
-        assert!(
-            main.contains(".mcp_server(|| Ok(Calculator::new()))"),
-            "{main}"
-        );
+        assert!(main.contains(".mcp_server(|| Ok(Calculator))"), "{main}");
         let text = manifest("demo", Template::Mcp, &azfn_dependency(&["mcp-server"]));
         assert!(text.contains("features = [\"mcp-server\"] }\n"), "{text}");
         assert!(
