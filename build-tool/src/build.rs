@@ -93,11 +93,7 @@ pub(crate) fn emit_apps(apps: &[BuiltApp]) -> Result<Vec<EmitReport>, BuildError
     for (app, plan) in apps.iter().zip(plans) {
         shell::status(
             "Emitting",
-            format_args!(
-                "{} to {}",
-                shell::count(app.app.function_count(), "function", "functions"),
-                plan.out_dir().display()
-            ),
+            format_args!("{} to {}", app.app.summary(), plan.out_dir().display()),
         );
         for warning in app.config_warnings.iter().chain(plan.warnings()) {
             shell::warn(warning);

@@ -307,11 +307,7 @@ fn emit(args: &EmitArgs) -> Result<EmitReport, CliError> {
     let plan = app.plan(&out_dir, &config, project_dir)?;
     status(
         "Emitting",
-        format_args!(
-            "{} to {}",
-            count(app.function_count(), "function", "functions"),
-            out_dir.display()
-        ),
+        format_args!("{} to {}", app.summary(), out_dir.display()),
     );
     for warning in config_warnings.iter().chain(plan.warnings()) {
         shell::warn(warning);

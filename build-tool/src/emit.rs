@@ -47,6 +47,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use azfn_spec::profile::{SelfHostedServer, scan_declaration};
 use azfn_spec::record::{FunctionRecord, scan_records};
 
 use crate::config::ProjectConfig;
@@ -122,6 +123,9 @@ pub(crate) struct App {
     /// Sorted by name, then location, so that output and error order do not depend on how the
     /// linker laid the records out.
     records: Vec<FunctionRecord>,
+    /// The self-hosted MCP server the executable declares (`App::mcp_server`), if any. Such an
+    /// app has no records, so the cache (kept only for apps with records) never stands for one.
+    self_hosted: Option<SelfHostedServer>,
 }
 
 impl App {
@@ -151,6 +155,7 @@ impl App {
                 modified,
                 executable: cached.executable,
                 records: cached.records,
+                self_hosted: None,
             });
         }
         let bytes = fs::read(bin_path).map_err(read_error)?;
@@ -158,9 +163,25 @@ impl App {
             path: bin_path.to_owned(),
             source,
         })?;
-        if records.is_empty() {
+        let bad_records = |source| EmitError::BadRecords {
+            path: bin_path.to_owned(),
+            source,
+        };
+        let self_hosted = scan_declaration(&bytes).map_err(bad_records)?;
+        if records.is_empty() && self_hosted.is_none() {
             return Err(EmitError::NoFunctions {
                 path: bin_path.to_owned(),
+            });
+        }
+        if self_hosted.is_some() && !records.is_empty() {
+            return Err(EmitError::SelfHostedWithFunctions {
+                path: bin_path.to_owned(),
+                count: records.len(),
+                names: records
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         records.sort_by(|a, b| {
@@ -180,6 +201,7 @@ impl App {
             modified,
             executable,
             records,
+            self_hosted,
         })
     }
 
@@ -198,11 +220,20 @@ impl App {
         &self.bin_path
     }
 
+    /// What the app serves, for status lines: `3 functions`, or its self-hosted server.
+    pub(crate) fn summary(&self) -> String {
+        match &self.self_hosted {
+            Some(server) => format!("a self-hosted MCP server on {}", server.path),
+            None => crate::shell::count(self.function_count(), "function", "functions"),
+        }
+    }
+
     /// The merged `host.json` of this app.
     pub(crate) fn host_json(&self, config: &ProjectConfig) -> Result<HostJson, EmitError> {
         Ok(host_json::host_json(
             &self.executable,
             &self.records,
+            self.self_hosted.as_ref(),
             config.host_json.as_ref(),
         )?)
     }

@@ -45,6 +45,23 @@ pub enum EmitError {
         /// The executable's path.
         path: PathBuf,
     },
+    /// The executable serves a self-hosted MCP server and has functions too: the host's
+    /// `mcp-custom-handler` profile makes the app's only function itself and refuses
+    /// `function.json` functions beside it ([`azfn_spec::profile`]).
+    #[error(
+        "`{}` serves a self-hosted MCP server (`App::mcp_server`) and has {count} function(s) \
+         ({names}): the Functions host runs a self-hosted server only in an app without \
+         functions; move the functions to another app, or serve them as MCP tools",
+        path.display()
+    )]
+    SelfHostedWithFunctions {
+        /// The executable's path.
+        path: PathBuf,
+        /// How many functions it has.
+        count: usize,
+        /// Their names, comma-separated.
+        names: String,
+    },
     /// Some functions would be refused by the Functions host, collide in the app folder, or
     /// could not be told apart by their HTTP routes.
     #[error("{}", list_problems(path, problems))]

@@ -29,6 +29,9 @@ pub enum Template {
     Timer,
     /// A Blob storage function that copies each new blob
     Blob,
+    /// A self-hosted MCP server written with rmcp (two tools), for the host's
+    /// `mcp-custom-handler` profile
+    Mcp,
 }
 
 impl Template {
@@ -39,6 +42,7 @@ impl Template {
             Self::Queue => "queue",
             Self::Timer => "timer",
             Self::Blob => "blob",
+            Self::Mcp => "mcp",
         }
     }
 
@@ -49,6 +53,7 @@ impl Template {
             Self::Queue => QUEUE_MAIN,
             Self::Timer => TIMER_MAIN,
             Self::Blob => BLOB_MAIN,
+            Self::Mcp => MCP_MAIN,
         };
         format!(
             "//! {name}: an Azure Functions app written with azfn.\n//!\n\
@@ -59,9 +64,128 @@ impl Template {
 
     /// Whether the template's code uses serde.
     fn uses_serde(self) -> bool {
-        matches!(self, Self::Http)
+        matches!(self, Self::Http | Self::Mcp)
+    }
+
+    /// The features of azfn the template's code uses.
+    fn azfn_features(self) -> &'static [&'static str] {
+        match self {
+            Self::Mcp => &["mcp-server"],
+            _ => &[],
+        }
     }
 }
+
+/// The rmcp version requirement of the MCP template: the one azfn's `mcp-server` feature is
+/// built against (the workspace's `rmcp`, checked by a test), so both name one crate.
+const RMCP_REQUIREMENT: &str = "3.11";
+
+const MCP_MAIN: &str = r#"use rmcp::handler::server::wrapper::Parameters;
+use rmcp::model::{ServerCapabilities, ServerConfig};
+use rmcp::{ServerHandler, schemars, tool, tool_handler, tool_router};
+use serde::Deserialize;
+
+/// What `add` takes. The doc comments become the tool's input schema descriptions.
+#[derive(Deserialize, schemars::JsonSchema)]
+struct AddRequest {
+    /// The first addend.
+    a: i64,
+    /// The second addend.
+    b: i64,
+}
+
+/// What `divide` takes.
+#[derive(Deserialize, schemars::JsonSchema)]
+struct DivideRequest {
+    /// The number to divide.
+    dividend: f64,
+    /// The number to divide by; not zero.
+    divisor: f64,
+}
+
+/// The app's MCP server. The Functions host proxies `/mcp` to it (the `mcp-custom-handler`
+/// profile `cargo azfn build` writes into host.json); each request gets a fresh one.
+#[derive(Clone)]
+struct Calculator;
+
+#[tool_router]
+impl Calculator {
+    /// An `Err` is a tool error the client reads (`isError`), not a failed request.
+    #[tool(description = "Adds two integers")]
+    fn add(
+        &self,
+        Parameters(AddRequest { a, b }): Parameters<AddRequest>,
+    ) -> Result<String, String> {
+        a.checked_add(b)
+            .map(|sum| sum.to_string())
+            .ok_or_else(|| format!("{a} + {b} does not fit in 64 bits"))
+    }
+
+    #[tool(description = "Divides one number by another")]
+    fn divide(
+        &self,
+        Parameters(DivideRequest { dividend, divisor }): Parameters<DivideRequest>,
+    ) -> Result<String, String> {
+        if divisor == 0.0 {
+            return Err("cannot divide by zero".to_owned());
+        }
+        Ok((dividend / divisor).to_string())
+    }
+}
+
+#[tool_handler]
+impl ServerHandler for Calculator {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_instructions("A calculator: add integers, divide numbers.")
+    }
+}
+
+fn main() {
+    azfn::App::new().mcp_server(|| Ok(Calculator)).run();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_lists_both_tools() {
+        let mut names: Vec<String> = Calculator::tool_router()
+            .list_all()
+            .into_iter()
+            .map(|tool| tool.name.into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["add", "divide"]);
+    }
+
+    #[test]
+    fn add_adds_and_refuses_an_overflow() {
+        assert_eq!(
+            Calculator.add(Parameters(AddRequest { a: 2, b: 3 })),
+            Ok("5".to_owned())
+        );
+        assert!(
+            Calculator
+                .add(Parameters(AddRequest { a: i64::MAX, b: 1 }))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn dividing_by_zero_is_a_tool_error() {
+        let request = DivideRequest {
+            dividend: 1.0,
+            divisor: 0.0,
+        };
+        assert_eq!(
+            Calculator.divide(Parameters(request)),
+            Err("cannot divide by zero".to_owned())
+        );
+    }
+}
+"#;
 
 const HTTP_MAIN: &str = r#"use azfn::http::Query;
 use azfn::http_trigger;
@@ -259,7 +383,11 @@ pub fn new_project(opts: &NewOptions) -> Result<NewReport, NewError> {
     }
 
     let dir = &opts.path;
-    let manifest = manifest(&name, opts.template, &azfn_dependency());
+    let manifest = manifest(
+        &name,
+        opts.template,
+        &azfn_dependency(opts.template.azfn_features()),
+    );
     let files = [
         (PathBuf::from("Cargo.toml"), manifest),
         (
@@ -301,22 +429,35 @@ fn manifest(name: &str, template: Template, azfn: &str) -> String {
     } else {
         ""
     };
+    let rmcp = if template == Template::Mcp {
+        format!(
+            "rmcp = {{ version = \"{RMCP_REQUIREMENT}\", features = [\"macros\", \"server\"] }}\n"
+        )
+    } else {
+        String::new()
+    };
     format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\n{azfn}\n{serde}\n\
+         [dependencies]\n{azfn}\n{rmcp}{serde}\n\
          [dev-dependencies]\ntokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n"
     )
 }
 
-/// The `azfn = ...` dependency line.
-fn azfn_dependency() -> String {
+/// The `azfn = ...` dependency line, with `features`.
+fn azfn_dependency(features: &[&str]) -> String {
+    let features = if features.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
+        format!(", features = [{}]", quoted.join(", "))
+    };
     // `CARGO_MANIFEST_DIR` is where this tool was compiled: inside the azfn repository,
     // `runtime/` is its sibling.
     let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
     match fs::canonicalize(&runtime) {
         Ok(path) if path.join("Cargo.toml").is_file() => {
             format!(
-                "azfn = {{ path = {} }}",
+                "azfn = {{ path = {}{features} }}",
                 toml_string(&path.to_string_lossy())
             )
         }
@@ -324,7 +465,10 @@ fn azfn_dependency() -> String {
             // The published crate, at the version of this tool.
             let version = env!("CARGO_PKG_VERSION");
             let major_minor: Vec<&str> = version.split('.').take(2).collect();
-            format!("azfn = \"{}\"", major_minor.join("."))
+            format!(
+                "azfn = {{ version = \"{}\"{features} }}",
+                major_minor.join(".")
+            )
         }
     }
 }
@@ -460,7 +604,7 @@ mod tests {
 
     #[test]
     fn built_in_the_repository_the_dependency_is_a_path() {
-        let line = azfn_dependency();
+        let line = azfn_dependency(&[]);
         let runtime =
             fs::canonicalize(Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime")).unwrap();
         assert_eq!(line, format!("azfn = {{ path = '{}' }}", runtime.display()));
@@ -490,6 +634,32 @@ mod tests {
             assert!(main.contains("#[tokio::test]"), "{main}");
         }
         assert_eq!(Template::Blob.name(), "blob");
+    }
+
+    #[test]
+    fn the_mcp_template_serves_an_rmcp_server_with_azfns_feature_and_rmcp_version() {
+        let main = Template::Mcp.main_rs("demo");
+        assert!(
+            main.starts_with("//! demo: an Azure Functions app"),
+            "{main}"
+        );
+        assert!(main.contains(".mcp_server(|| Ok(Calculator))"), "{main}");
+        let text = manifest("demo", Template::Mcp, &azfn_dependency(&["mcp-server"]));
+        assert!(text.contains("features = [\"mcp-server\"] }\n"), "{text}");
+        assert!(
+            text.contains(&format!("rmcp = {{ version = \"{RMCP_REQUIREMENT}\"")),
+            "{text}"
+        );
+        assert!(text.contains("serde = "), "{text}");
+        // The workspace's rmcp, which azfn's feature is compiled against.
+        let workspace =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml"))
+                .unwrap();
+        assert!(
+            workspace.contains(&format!("rmcp = {{ version = \"{RMCP_REQUIREMENT}\"")),
+            "the workspace's rmcp is not {RMCP_REQUIREMENT}"
+        );
+        assert_eq!(Template::Mcp.name(), "mcp");
     }
 
     #[test]

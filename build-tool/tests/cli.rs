@@ -579,7 +579,7 @@ fn new_checks_the_name_and_the_template() {
         .code(2)
         .stderr(
             predicate::str::contains("invalid value 'cron' for '--template <TEMPLATE>'").and(
-                predicate::str::contains("[possible values: http, queue, timer, blob]"),
+                predicate::str::contains("[possible values: http, queue, timer, blob, mcp]"),
             ),
         );
     assert!(!dir.path().join("x").exists());

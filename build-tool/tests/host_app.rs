@@ -326,3 +326,81 @@ fn relative_executables_resolve_against_the_worker_directory_only_if_present() {
         "left for the PATH search"
     );
 }
+
+/// `configurationProfile: mcp-custom-handler` (azfn_spec::profile): no route prefix, proxying,
+/// and the host's own `http-handler1` on `{*route}`, at the default `function` level unless
+/// host.json says otherwise.
+#[test]
+fn the_mcp_custom_handler_profile_routes_everything_to_the_handler() {
+    let t = TestApp::new();
+    t.host_json(json!({
+        "version": "2.0",
+        "configurationProfile": "MCP-Custom-Handler",
+        "extensions": {"http": {"routePrefix": "api"}},
+        "customHandler": {
+            "description": {"defaultExecutablePath": "python3", "arguments": ["handler.py"]},
+            "http": {"DefaultAuthorizationLevel": "Anonymous", "routes": [{"route": "ignored"}, {"route": "admin/{*rest}", "authorizationLevel": "admin"}]}
+        }
+    }));
+    let app = t.load();
+    assert_eq!(app.route_prefix(), "");
+    assert_eq!(app.http_mode(), HttpMode::Proxy);
+    let names: Vec<_> = app.functions().iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["http-handler1", "http-handler2"]);
+    let first = app.function("http-handler1").unwrap();
+    assert!(first.is_http_in_and_out());
+    assert_eq!(first.route(), Some("{*route}"));
+    assert_eq!(
+        first.http_trigger().unwrap().setting_str("authLevel"),
+        Some("anonymous")
+    );
+    let second = app.function("http-handler2").unwrap();
+    assert_eq!(
+        second.http_trigger().unwrap().setting_str("authLevel"),
+        Some("admin")
+    );
+    for method in [Method::GET, Method::POST, Method::DELETE] {
+        let found = app.find_route(&method, "/mcp").unwrap();
+        assert_eq!(found.function.name, "http-handler1", "{method}");
+    }
+
+    t.custom_handler(json!({"description": {"defaultExecutablePath": "python3"}}));
+    let mut host: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.path().join("host.json")).unwrap()).unwrap();
+    host["configurationProfile"] = json!("mcp-custom-handler");
+    t.host_json(host);
+    let app = t.load();
+    assert_eq!(
+        app.function("http-handler1")
+            .unwrap()
+            .http_trigger()
+            .unwrap()
+            .setting_str("authLevel"),
+        Some("function")
+    );
+}
+
+#[test]
+fn a_profile_the_host_does_not_know_and_routes_beside_functions_are_refused() {
+    let t = TestApp::new();
+    t.host_json(json!({
+        "version": "2.0",
+        "configurationProfile": "mcp",
+        "customHandler": {"description": {"defaultExecutablePath": "python3"}}
+    }));
+    let err = App::load(t.path()).unwrap_err().to_string();
+    assert!(
+        err.contains("Configuration profile 'mcp' is not supported"),
+        "{err}"
+    );
+
+    t.host_json(json!({
+        "version": "2.0",
+        "configurationProfile": "mcp-custom-handler",
+        "customHandler": {"description": {"defaultExecutablePath": "python3"}}
+    }));
+    http_function(&t, "hello", json!({}));
+    let err = App::load(t.path()).unwrap_err().to_string();
+    assert!(err.contains("the host refuses both in one app"), "{err}");
+    assert!(err.contains("hello"), "{err}");
+}

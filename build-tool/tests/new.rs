@@ -125,3 +125,59 @@ fn every_template_tests_builds_and_packs_as_generated() {
         );
     }
 }
+
+/// The `mcp` template: a self-hosted rmcp server whose own tests pass, that builds into an app
+/// folder whose host.json has the `mcp-custom-handler` profile and no function folder, and
+/// that is formatted and clippy-clean as generated.
+#[test]
+fn the_mcp_template_tests_and_builds_into_a_self_hosted_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "new-mcp-app";
+    let project = dir.path().join(name);
+    azfn(&["new", project.to_str().unwrap(), "--template", "mcp"])
+        .assert()
+        .success();
+    fs::copy(
+        workspace_root().join("Cargo.lock"),
+        project.join("Cargo.lock"),
+    )
+    .unwrap();
+
+    cargo(&project, &["test", "--quiet"]);
+    cargo(&project, &["fmt", "--check"]);
+    cargo(
+        &project,
+        &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
+    );
+
+    let target = shared_target_dir();
+    let out = dir.path().join(format!("{name}-app"));
+    let manifest = project.join("Cargo.toml");
+    azfn(&[
+        "build",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--target-dir",
+        target.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .assert()
+    .success()
+    .stderr(predicates::str::contains(
+        "a self-hosted MCP server on /mcp",
+    ));
+    let mut expected = [
+        ".azfn-functions",
+        ".funcignore",
+        ".gitignore",
+        "host.json",
+        "local.settings.json",
+        name,
+    ];
+    expected.sort_unstable();
+    assert_eq!(entries(&out), expected);
+    let host = read_json(&out.join("host.json"));
+    assert_eq!(host["configurationProfile"], "mcp-custom-handler", "{host}");
+    assert_eq!(host["logging"]["logLevel"]["default"], "Information");
+}

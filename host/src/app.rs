@@ -6,6 +6,14 @@
 //! defaulting to `in`, …) so that it can judge what the build tool wrote instead of sharing its
 //! assumptions. The host's rules themselves (which binding is the trigger) come from
 //! `azfn_spec`, like everyone else's.
+//!
+//! `configurationProfile` is applied after host.json, as the host adds the profile's settings
+//! ([`azfn_spec::profile`]): `mcp-custom-handler` empties the route prefix, turns proxying on
+//! and routes `{*route}` to the handler. `customHandler.http.routes` become the functions the
+//! host makes itself (`HttpWorkerFunctionProvider`): `http-handler1`, ..., each an
+//! HTTP-in/HTTP-out function on its route (every method: the host's list is not known here),
+//! at its `authorizationLevel` or `DefaultAuthorizationLevel` (`function` by default); an app
+//! that has them and `function.json` functions too is refused, as the host refuses it.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,6 +24,10 @@ use http::Method;
 use serde_json::{Map, Value};
 
 use super::HostError;
+use azfn_spec::profile::{
+    CONFIGURATION_PROFILE_KEY, DEFAULT_ROUTE_AUTHORIZATION_LEVEL, Profile, profile,
+    route_function_name,
+};
 use azfn_spec::route::{RouteTemplate, RouteValues, path_segments, strip_route_prefix};
 use azfn_spec::timespan::TimeSpan;
 
@@ -275,7 +287,20 @@ impl App {
             path: host_path.clone(),
             message: "host.json must be a JSON object".into(),
         })?;
-        let handler = parse_handler(host_obj, &host_path)?;
+        let mut handler = parse_handler(host_obj, &host_path)?;
+        let profile = match get_ci(host_obj, CONFIGURATION_PROFILE_KEY) {
+            None | Some(Value::Null) => azfn_spec::profile::DEFAULT,
+            Some(Value::String(name)) => {
+                profile(name).map_err(|e| config_error(&host_path, e.to_string()))?
+            }
+            Some(other) => {
+                return Err(config_error(
+                    &host_path,
+                    format!("`{CONFIGURATION_PROFILE_KEY}` must be a string, not `{other}`"),
+                ));
+            }
+        };
+        handler.enable_proxying_http_request |= profile.enable_proxying_http_request;
 
         let settings_path = root.join("local.settings.json");
         let settings = if settings_path.exists() {
@@ -292,6 +317,9 @@ impl App {
             .and_then(Value::as_str)
             .map(|p| p.trim_matches('/').to_string())
             .unwrap_or_else(|| "api".to_string());
+        let route_prefix = profile
+            .route_prefix
+            .map_or(route_prefix, |p| p.trim_matches('/').to_string());
 
         let function_timeout = match get_ci(host_obj, "functionTimeout").and_then(config_string) {
             None => Some(DEFAULT_FUNCTION_TIMEOUT),
@@ -317,6 +345,28 @@ impl App {
         for dir in entries {
             functions.push(parse_function(&dir, &settings)?);
         }
+        let routed = route_functions(host_obj, &profile, &root, &host_path, &settings)?;
+        if !routed.is_empty() && !functions.is_empty() {
+            return Err(config_error(
+                &host_path,
+                format!(
+                    "`customHandler.http.routes` (set by the `{}` profile or host.json) make the \
+                     host's own functions, and this app also has function.json functions ({}): \
+                     the host refuses both in one app",
+                    if profile.name.is_empty() {
+                        "default"
+                    } else {
+                        profile.name
+                    },
+                    functions
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        functions.extend(routed);
 
         let mode = if handler.enable_proxying_http_request {
             HttpMode::Proxy
@@ -621,6 +671,80 @@ fn parse_settings(json: &Value, path: &Path) -> Result<BTreeMap<String, String>,
     Ok(settings)
 }
 
+/// The functions of `customHandler.http.routes`, the profile's first route in place of the
+/// file's.
+fn route_functions(
+    host: &Map<String, Value>,
+    profile: &Profile,
+    root: &Path,
+    host_path: &Path,
+    settings: &BTreeMap<String, String>,
+) -> Result<Vec<Function>, HostError> {
+    let http = get_ci(host, "customHandler")
+        .and_then(Value::as_object)
+        .and_then(|c| get_ci(c, "http"))
+        .and_then(Value::as_object);
+    let default_level = http
+        .and_then(|h| get_ci(h, "DefaultAuthorizationLevel"))
+        .and_then(Value::as_str)
+        .unwrap_or(DEFAULT_ROUTE_AUTHORIZATION_LEVEL)
+        .to_ascii_lowercase();
+    let mut routes: Vec<Map<String, Value>> = match http.and_then(|h| get_ci(h, "routes")) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_object().cloned().ok_or_else(|| {
+                    config_error(host_path, "`customHandler.http.routes` must hold objects")
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        Some(_) => {
+            return Err(config_error(
+                host_path,
+                "`customHandler.http.routes` must be an array",
+            ));
+        }
+    };
+    if let Some(first) = profile.first_route {
+        if routes.is_empty() {
+            routes.push(Map::new());
+        }
+        routes[0].insert("route".to_owned(), Value::String(first.to_owned()));
+    }
+    let mut functions = Vec::new();
+    for (index, route) in routes.iter().enumerate() {
+        let name = route_function_name(index);
+        let template = get_ci(route, "route")
+            .and_then(Value::as_str)
+            .filter(|r| !r.trim().is_empty())
+            .ok_or_else(|| {
+                config_error(
+                    host_path,
+                    format!("{name}: Route cannot be null, empty or whitespace."),
+                )
+            })?;
+        let level = get_ci(route, "authorizationLevel")
+            .and_then(Value::as_str)
+            .map_or_else(|| default_level.clone(), str::to_ascii_lowercase);
+        let json = serde_json::json!({
+            "bindings": [
+                {"type": "httpTrigger", "direction": "in", "name": "req",
+                 "authLevel": level, "route": template},
+                {"type": "http", "direction": "out", "name": "res"}
+            ]
+        });
+        functions.push(function_from_json(
+            name.clone(),
+            &root.join(&name),
+            host_path,
+            json,
+            settings,
+        )?);
+    }
+    Ok(functions)
+}
+
 fn parse_function(dir: &Path, settings: &BTreeMap<String, String>) -> Result<Function, HostError> {
     let path = dir.join("function.json");
     let name = dir
@@ -629,6 +753,18 @@ fn parse_function(dir: &Path, settings: &BTreeMap<String, String>) -> Result<Fun
         .ok_or_else(|| config_error(&path, "function folder name is not UTF-8"))?
         .to_string();
     let json = read_json(&path)?;
+    function_from_json(name, dir, &path, json, settings)
+}
+
+/// A function from its function.json (`path` names it in errors).
+fn function_from_json(
+    name: String,
+    dir: &Path,
+    path: &Path,
+    json: Value,
+    settings: &BTreeMap<String, String>,
+) -> Result<Function, HostError> {
+    let path = path.to_path_buf();
     let object = json
         .as_object()
         .ok_or_else(|| config_error(&path, "function.json must be a JSON object"))?;

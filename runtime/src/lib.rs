@@ -61,6 +61,8 @@
 //! * [`testing`]: invoke functions in-process, as the host would, with [`testing::TestClient`].
 //! * [`logging`]: how `tracing` output reaches the host at every level.
 //! * [`error`]: the runtime's errors.
+//! * `mcp_server` (feature `mcp-server`): a self-hosted MCP server written with rmcp, for the
+//!   host's `mcp-custom-handler` profile (`App::mcp_server`).
 //! * [`payload`], [`encode`], [`invocation`], [`metadata`]: the contract itself: decoding
 //!   invocation payloads, encoding outputs by the host's rules, driving one invocation, and
 //!   the function records the macros compile into the binary.
@@ -78,6 +80,8 @@ pub mod invocation;
 pub mod limits;
 pub mod logging;
 pub mod mcp;
+#[cfg(feature = "mcp-server")]
+pub mod mcp_server;
 pub mod metadata;
 pub mod output;
 pub mod payload;
@@ -122,6 +126,13 @@ pub use trigger::{Metadata, TimerInfo};
 /// The date and time crate of azfn's timestamps ([`TimerInfo`]'s schedule status, trigger
 /// metadata): re-exported so an app names `azfn::time::OffsetDateTime` at the version azfn uses.
 pub use time;
+
+#[cfg(feature = "mcp-server")]
+pub use mcp_server::run_mcp_server;
+/// The official Rust MCP SDK, at the version `App::mcp_server` takes servers of (feature
+/// `mcp-server`).
+#[cfg(feature = "mcp-server")]
+pub use rmcp;
 
 /// The HTTP toolkit HTTP functions are written with: axum's extractors and responses.
 pub mod http {

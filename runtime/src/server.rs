@@ -95,6 +95,8 @@ pub struct App {
     layers: Vec<RouterLayer>,
     route_prefix: Option<String>,
     drain_timeout: Duration,
+    /// A self-hosted server's routes (`mcp-server` feature), served before the functions.
+    pub(crate) self_hosted: Option<Router>,
 }
 
 /// How long a shut-down handler waits for the invocations in flight by default: well inside the
@@ -114,6 +116,7 @@ impl std::fmt::Debug for App {
             .field("layers", &self.layers.len())
             .field("route_prefix", &self.route_prefix)
             .field("drain_timeout", &self.drain_timeout)
+            .field("self_hosted", &self.self_hosted.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -126,6 +129,7 @@ impl App {
             layers: Vec::new(),
             route_prefix: None,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
+            self_hosted: None,
         }
     }
 
@@ -172,17 +176,21 @@ impl App {
 
     /// The router the server runs, for tests and for embedding.
     pub fn into_router(self) -> Result<Router, ServeError> {
-        let (service, layers) = self.into_parts()?;
-        Ok(layered(service, layers))
+        let (service, layers, self_hosted) = self.into_parts()?;
+        Ok(layered(service, layers, self_hosted))
     }
 
-    /// The dispatching service and the layers to wrap it in.
-    fn into_parts(self) -> Result<(DispatchService, Vec<RouterLayer>), ServeError> {
+    /// The dispatching service, the layers to wrap it in and a self-hosted server's routes.
+    fn into_parts(self) -> Result<(DispatchService, Vec<RouterLayer>, Option<Router>), ServeError> {
         let prefix = self
             .route_prefix
             .unwrap_or_else(route_prefix_from_host_json);
         let state = SharedState(Arc::new(self.state));
-        Ok((build_dispatcher(&prefix, state)?, self.layers))
+        Ok((
+            build_dispatcher(&prefix, state)?,
+            self.layers,
+            self.self_hosted,
+        ))
     }
 
     /// Serves on `127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT` until Ctrl-C or SIGTERM, then
@@ -220,16 +228,16 @@ impl App {
                 std::future::pending::<()>().await;
             }
         };
-        let (service, layers) = self.into_parts()?;
+        let (service, layers, self_hosted) = self.into_parts()?;
         let served = async move {
-            if layers.is_empty() {
+            if layers.is_empty() && self_hosted.is_none() {
                 // Every request goes to the dispatcher: an axum `Router` in front would only
                 // look up its fallback, at a cost that showed in profiles.
                 axum::serve(listener, service.into_make_service())
                     .with_graceful_shutdown(shutdown)
                     .await
             } else {
-                axum::serve(listener, layered(service, layers))
+                axum::serve(listener, layered(service, layers, self_hosted))
                     .with_graceful_shutdown(shutdown)
                     .await
             }
@@ -434,9 +442,14 @@ async fn route_leniently(routes: Arc<[Arc<LenientRoute>]>, request: Request) -> 
     }
 }
 
-/// The dispatcher as a router's fallback, wrapped in the app's layers.
-fn layered(service: DispatchService, layers: Vec<RouterLayer>) -> Router {
-    let mut router = Router::new().fallback_service(service);
+/// The dispatcher as a router's fallback, behind a self-hosted server's routes, wrapped in the
+/// app's layers.
+fn layered(
+    service: DispatchService,
+    layers: Vec<RouterLayer>,
+    self_hosted: Option<Router>,
+) -> Router {
+    let mut router = self_hosted.unwrap_or_default().fallback_service(service);
     for layer in layers {
         router = layer(router);
     }

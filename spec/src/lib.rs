@@ -18,6 +18,7 @@ pub mod expression;
 pub mod mcp;
 pub mod mcp_registry;
 pub mod names;
+pub mod profile;
 pub mod record;
 pub mod route;
 pub mod schedule;

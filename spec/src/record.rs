@@ -122,9 +122,15 @@ pub fn frame(json: &str) -> Vec<u8> {
 /// Writes the frame of `json` into `out`, which is exactly [`record_len`]`(json.len())` long.
 /// `const` so that [`encode_record`] and [`frame`] share it.
 const fn write_frame(out: &mut [u8], json: &[u8]) {
+    write_frame_with(out, &RECORD_MAGIC, json);
+}
+
+/// [`write_frame`] under another magic: the app-level declarations of
+/// [`crate::profile`] are framed the same way, so that they are found the same way.
+pub(crate) const fn write_frame_with(out: &mut [u8], magic: &[u8; 16], json: &[u8]) {
     assert!(json.len() <= u32::MAX as usize, "record too long");
-    copy_at(out, 0, &RECORD_MAGIC);
-    copy_at(out, RECORD_MAGIC.len(), &(json.len() as u32).to_le_bytes());
+    copy_at(out, 0, magic);
+    copy_at(out, magic.len(), &(json.len() as u32).to_le_bytes());
     copy_at(out, HEADER_LEN, json);
     copy_at(out, HEADER_LEN + json.len(), &RECORD_END);
 }
@@ -181,7 +187,12 @@ fn parse_record_json(json: &[u8]) -> Result<FunctionRecord, RecordError> {
 
 /// The JSON inside a frame that starts at `bytes[0]`, if the frame is whole.
 fn frame_json(bytes: &[u8]) -> Option<&[u8]> {
-    let rest = bytes.strip_prefix(&RECORD_MAGIC)?;
+    frame_json_with(bytes, &RECORD_MAGIC)
+}
+
+/// [`frame_json`] under another magic.
+pub(crate) fn frame_json_with<'a>(bytes: &'a [u8], magic: &[u8; 16]) -> Option<&'a [u8]> {
+    let rest = bytes.strip_prefix(magic)?;
     let len = u32::from_le_bytes(rest.get(..4)?.try_into().ok()?) as usize;
     let json = rest.get(4..4usize.checked_add(len)?)?;
     let end = rest.get(4 + len..4 + len + RECORD_END.len())?;

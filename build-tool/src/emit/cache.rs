@@ -100,14 +100,16 @@ pub(super) fn read(out_dir: &Path, bin_path: &Path, stamp: &Stamp) -> Option<Cac
     })
 }
 
-/// The cache file's content for these records; `None` when the stamp cannot be trusted.
+/// The cache file's content for these records; `None` when the stamp cannot be trusted, or
+/// when there are no records: an app without functions (a self-hosted MCP server) is what the
+/// executable's other contents say, which the cache does not hold.
 pub(super) fn contents(
     bin_path: &Path,
     stamp: &Stamp,
     executable: &str,
     records: &[FunctionRecord],
 ) -> Option<Vec<u8>> {
-    if !stamp.is_trustworthy() {
+    if !stamp.is_trustworthy() || records.is_empty() {
         return None;
     }
     let cache = Cache {

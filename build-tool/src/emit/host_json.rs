@@ -9,9 +9,18 @@
 //! wins and a warning says so. The extension bundle is added when a binding needs it; a
 //! bundle the user declared is kept, version range included.
 //!
+//! `configurationProfile` must agree with the binary too: an app that serves a self-hosted MCP
+//! server (`App::mcp_server`) gets `mcp-custom-handler`, whose settings (no route prefix,
+//! proxying, one catch-all route to the handler: [`azfn_spec::profile`]) the host applies
+//! itself, so they are not written out; an app with functions cannot run under an HTTP profile
+//! (the host refuses `function.json` functions beside its routes), so a user's such profile is
+//! left out with a warning. The routes' authorization level stays the user's
+//! (`customHandler.http.DefaultAuthorizationLevel`, `function` when unset).
+//!
 //! The host reads its configuration keys ignoring case, so they are matched ignoring case here
 //! too: a user's `CustomHandler` is the same section as `customHandler`.
 
+use azfn_spec::profile::{self, CONFIGURATION_PROFILE_KEY, SelfHostedServer};
 use azfn_spec::record::FunctionRecord;
 use serde_json::{Map, Value, json};
 
@@ -43,12 +52,14 @@ pub(crate) struct HostJson {
 pub(crate) fn host_json(
     executable: &str,
     records: &[FunctionRecord],
+    self_hosted: Option<&SelfHostedServer>,
     user: Option<&UserHostJson>,
 ) -> Result<HostJson, ConfigError> {
     // The host only proxies the HTTP request (instead of wrapping it in a JSON payload) for
     // functions whose only input is an httpTrigger and only output is http; asking for it
     // without such a function changes nothing, so the flag is left out to keep the file minimal.
-    let proxy = records.iter().any(|r| r.function.is_http_in_and_out());
+    // A self-hosted server's profile sets it itself.
+    let proxy = self_hosted.is_none() && records.iter().any(|r| r.function.is_http_in_and_out());
     let needs_bundle = records.iter().any(|r| {
         r.function
             .bindings
@@ -63,8 +74,56 @@ pub(crate) fn host_json(
     let mut root = Map::new();
     // `version` first, where people look for it.
     root.insert("version".to_owned(), json!(VERSION));
+    // Next to `version`: it decides how the rest is read.
+    if let Some(server) = self_hosted {
+        root.insert(
+            CONFIGURATION_PROFILE_KEY.to_owned(),
+            json!(server.profile.clone()),
+        );
+    }
     if let Some(user) = user {
         for (key, value) in &user.value {
+            if key.eq_ignore_ascii_case(CONFIGURATION_PROFILE_KEY) {
+                let theirs = value.as_str().map(profile::profile);
+                let theirs = match theirs {
+                    Some(Ok(theirs)) => theirs,
+                    _ => {
+                        return Err(ConfigError::HostJsonShape {
+                            origin: user.source.clone(),
+                            key: format!("`{key}`"),
+                            expected: "one of the host's profiles: \"\", \"default\", \
+                                       \"mcp-custom-handler\", \"web-app-custom-handler\"",
+                        });
+                    }
+                };
+                match self_hosted {
+                    Some(server)
+                        if theirs.name != server.profile || key != CONFIGURATION_PROFILE_KEY =>
+                    {
+                        merger.replaced(
+                            key,
+                            value,
+                            &json!(server.profile),
+                            "this app serves a self-hosted MCP server",
+                        );
+                    }
+                    Some(_) => {}
+                    None if theirs.route_prefix.is_some() => {
+                        merger.replaced(
+                            key,
+                            value,
+                            &Value::Null,
+                            "the host runs no function.json function under this profile, and \
+                             this app's are functions (a self-hosted MCP server is served with \
+                             `App::mcp_server`)",
+                        );
+                    }
+                    None => {
+                        root.insert(key.clone(), value.clone());
+                    }
+                }
+                continue;
+            }
             if key.eq_ignore_ascii_case("version") {
                 if value != VERSION {
                     merger.replaced(
@@ -95,7 +154,9 @@ pub(crate) fn host_json(
         "customHandler.",
         "enableProxyingHttpRequest",
         proxy.then_some(json!(true)),
-        if proxy {
+        if self_hosted.is_some() {
+            "the mcp-custom-handler profile turns proxying on itself"
+        } else if proxy {
             "an HTTP function of this app can be proxied, and the azfn runtime serves every mode"
         } else {
             "no function of this app is HTTP-in/HTTP-out, so there is nothing to proxy"
@@ -121,7 +182,14 @@ pub(crate) fn host_json(
         }
     }
 
-    let route_prefix = merger.route_prefix(&root)?;
+    // The profile's settings come after host.json's.
+    let profile_prefix = self_hosted
+        .and_then(|server| profile::profile(&server.profile).ok())
+        .and_then(|p| p.route_prefix);
+    let route_prefix = match profile_prefix {
+        Some(prefix) => prefix.to_owned(),
+        None => merger.route_prefix(&root)?,
+    };
     let mut text =
         serde_json::to_string_pretty(&Value::Object(root)).expect("a JSON value always serializes");
     text.push('\n');
@@ -272,7 +340,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn parsed(executable: &str, records: &[FunctionRecord]) -> Value {
-        serde_json::from_str(&host_json(executable, records, None).unwrap().text).unwrap()
+        serde_json::from_str(&host_json(executable, records, None, None).unwrap().text).unwrap()
     }
 
     fn user(value: Value) -> UserHostJson {
@@ -283,13 +351,92 @@ mod tests {
     }
 
     fn merged(records: &[FunctionRecord], value: Value) -> (Value, Vec<String>, String) {
-        let host = host_json("app", records, Some(&user(value))).unwrap();
+        let host = host_json("app", records, None, Some(&user(value))).unwrap();
         let warnings = host.warnings.iter().map(ToString::to_string).collect();
         (
             serde_json::from_str(&host.text).unwrap(),
             warnings,
             host.route_prefix,
         )
+    }
+
+    fn mcp_server() -> SelfHostedServer {
+        serde_json::from_str(azfn_spec::profile::MCP_DECLARATION_JSON).unwrap()
+    }
+
+    #[test]
+    fn a_self_hosted_server_gets_the_profile_and_nothing_the_profile_sets() {
+        let host = host_json("mcp-app", &[], Some(&mcp_server()), None).unwrap();
+        assert_eq!(host.route_prefix, "");
+        assert_eq!(
+            serde_json::from_str::<Value>(&host.text).unwrap(),
+            json!({
+                "version": "2.0",
+                "configurationProfile": "mcp-custom-handler",
+                "customHandler": {"description": {"defaultExecutablePath": "mcp-app"}}
+            })
+        );
+    }
+
+    #[test]
+    fn a_self_hosted_server_keeps_the_users_authorization_level_and_drops_their_flags() {
+        let value = json!({
+            "configurationProfile": "default",
+            "customHandler": {
+                "enableProxyingHttpRequest": true,
+                "http": {"DefaultAuthorizationLevel": "anonymous"}
+            }
+        });
+        let host = host_json("app", &[], Some(&mcp_server()), Some(&user(value))).unwrap();
+        let parsed: Value = serde_json::from_str(&host.text).unwrap();
+        assert_eq!(parsed["configurationProfile"], "mcp-custom-handler");
+        assert_eq!(
+            parsed["customHandler"]["http"]["DefaultAuthorizationLevel"],
+            "anonymous"
+        );
+        assert!(
+            parsed["customHandler"]
+                .get("enableProxyingHttpRequest")
+                .is_none()
+        );
+        let warnings: Vec<String> = host.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("self-hosted MCP server"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("profile turns proxying on"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn an_app_of_functions_loses_an_http_profile_and_keeps_the_default_one() {
+        let (host, warnings, prefix) = merged(
+            &[http_record("h")],
+            json!({"configurationProfile": "MCP-Custom-Handler"}),
+        );
+        assert!(host.get("configurationProfile").is_none(), "{host}");
+        assert_eq!(prefix, "api");
+        assert!(
+            warnings[0].contains("runs no function.json function"),
+            "{warnings:?}"
+        );
+        let (host, warnings, _) = merged(
+            &[http_record("h")],
+            json!({"configurationProfile": "default"}),
+        );
+        assert_eq!(host["configurationProfile"], "default");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let err = host_json(
+            "app",
+            &[http_record("h")],
+            None,
+            Some(&user(json!({"configurationProfile": "mcp"}))),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("configurationProfile"), "{err}");
     }
 
     #[test]
@@ -349,7 +496,7 @@ mod tests {
 
     #[test]
     fn version_comes_first() {
-        let host = host_json("app", &[], None).unwrap();
+        let host = host_json("app", &[], None, None).unwrap();
         assert!(host.text.starts_with("{\n  \"version\": \"2.0\""));
         assert_eq!(host.route_prefix, "api");
         assert!(host.warnings.is_empty());
@@ -503,7 +650,7 @@ mod tests {
                 "`extensions.http.routePrefix`",
             ),
         ] {
-            let err = host_json("app", &[queue_record("q")], Some(&user(value))).unwrap_err();
+            let err = host_json("app", &[queue_record("q")], None, Some(&user(value))).unwrap_err();
             let text = err.to_string();
             assert!(
                 text.starts_with(&format!("{key} in `app/host.json` must be ")),
