@@ -4,16 +4,19 @@
 //! argument types, calls each, and gets the functions' results; a function's `Err` reaches it
 //! as a tool error (`isError`), a call missing a required argument as a JSON-RPC error.
 
+mod mcp_support;
 mod start_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use mcp_support::client;
 use serde_json::{Value, json};
 use start_support::{azurite, eventually, http, queue_contents, start};
 
-const CLIENT: &str = "tests/mcp_support/extension_client.py";
+/// The client script of these tests, in `tests/mcp_support/`.
+const CLIENT: &str = "extension_client.py";
 
 /// The MCP example, built and emitted once.
 fn mcp_app() -> PathBuf {
@@ -33,49 +36,6 @@ fn mcp_app() -> PathBuf {
     .clone()
 }
 
-/// The Python of a virtual environment with the official MCP SDK, installed if missing; a test
-/// that cannot get one fails saying what to install.
-fn mcp_python() -> PathBuf {
-    static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON
-        .get_or_init(|| {
-            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/install-mcp-client");
-            let output = std::process::Command::new("bash")
-                .arg(&script)
-                .stdin(std::process::Stdio::null())
-                .stderr(std::process::Stdio::inherit())
-                .output()
-                .expect("bash runs .ci/install-mcp-client");
-            assert!(
-                output.status.success(),
-                "the MCP tests need the official MCP Python SDK: install Python 3 with venv and \
-                 pip, then run .ci/install-mcp-client (or set MCP_PYTHON to a python that has \
-                 `mcp` installed)"
-            );
-            PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
-        })
-        .clone()
-}
-
-/// Runs the client script against `url` with `steps`, returning what it printed.
-async fn client(url: &str, steps: Value) -> Value {
-    let python = mcp_python();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(CLIENT);
-    let output = tokio::process::Command::new(python)
-        .arg(script)
-        .arg(url)
-        .arg(steps.to_string())
-        .output()
-        .await
-        .expect("the client runs");
-    assert!(
-        output.status.success(),
-        "the MCP client failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the client prints JSON")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_official_client_lists_and_calls_the_example_tools_through_start() {
     let azurite = azurite().await;
@@ -89,6 +49,7 @@ async fn the_official_client_lists_and_calls_the_example_tools_through_start() {
     let url = format!("{}/runtime/webhooks/mcp", host.url());
 
     let out = client(
+        CLIENT,
         &url,
         json!([
             {"call": "hello_mcp"},

@@ -3,15 +3,18 @@
 //! driven by the official MCP Python SDK (`mcp` on PyPI, installed by `.ci/install-mcp-client`)
 //! on `/mcp`, which the local host proxies to the handler as the host does under the profile.
 
+mod mcp_support;
 mod start_support;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use mcp_support::client;
 use serde_json::{Value, json};
 use start_support::{azurite, http, start};
 
-const CLIENT: &str = "tests/mcp_support/sdk_server_client.py";
+/// The client script of these tests, in `tests/mcp_support/`.
+const CLIENT: &str = "sdk_server_client.py";
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -48,41 +51,6 @@ fn template_app() -> PathBuf {
     })
     .1
     .clone()
-}
-
-/// The Python of a virtual environment with the official MCP SDK, installed if missing; a test
-/// that cannot get one fails saying what to install.
-fn mcp_python() -> PathBuf {
-    let script = workspace_root().join(".ci/install-mcp-client");
-    let output = std::process::Command::new("bash")
-        .arg(&script)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .expect("bash runs .ci/install-mcp-client");
-    assert!(
-        output.status.success(),
-        "the MCP tests need the official MCP Python SDK: install Python 3 with venv and pip, \
-         then run .ci/install-mcp-client (or set MCP_PYTHON to a python that has `mcp` installed)"
-    );
-    PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
-}
-
-async fn client(url: &str, steps: Value) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(CLIENT);
-    let output = tokio::process::Command::new(mcp_python())
-        .arg(script)
-        .arg(url)
-        .arg(steps.to_string())
-        .output()
-        .await
-        .expect("the client runs");
-    assert!(
-        output.status.success(),
-        "the MCP client failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the client prints JSON")
 }
 
 #[test]
@@ -122,6 +90,7 @@ async fn the_official_client_lists_and_calls_the_templates_tools_through_start()
     let url = format!("{}/mcp", host.url());
 
     let out = client(
+        CLIENT,
         &url,
         json!([
             {"call": "add", "arguments": {"a": 2, "b": 40}},
