@@ -15,9 +15,6 @@ use mcp_support::client;
 use serde_json::{Value, json};
 use start_support::{azurite, eventually, http, queue_contents, start};
 
-/// The client script of these tests, in `tests/mcp_support/`.
-const CLIENT: &str = "extension_client.py";
-
 /// The MCP example, built and emitted once.
 fn mcp_app() -> PathBuf {
     // Both tests share one build: two concurrent emits into one folder would race.
@@ -49,7 +46,6 @@ async fn the_official_client_lists_and_calls_the_example_tools_through_start() {
     let url = format!("{}/runtime/webhooks/mcp", host.url());
 
     let out = client(
-        CLIENT,
         &url,
         json!([
             {"call": "hello_mcp"},

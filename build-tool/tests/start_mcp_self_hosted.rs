@@ -13,9 +13,6 @@ use mcp_support::client;
 use serde_json::{Value, json};
 use start_support::{azurite, http, start};
 
-/// The client script of these tests, in `tests/mcp_support/`.
-const CLIENT: &str = "sdk_server_client.py";
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -90,7 +87,6 @@ async fn the_official_client_lists_and_calls_the_templates_tools_through_start()
     let url = format!("{}/mcp", host.url());
 
     let out = client(
-        CLIENT,
         &url,
         json!([
             {"call": "add", "arguments": {"a": 2, "b": 40}},

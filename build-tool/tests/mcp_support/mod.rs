@@ -1,6 +1,6 @@
 //! The official MCP Python SDK (`mcp` on PyPI) as the client of the MCP tests: installed by
-//! `.ci/install-mcp-client` into a virtual environment, and a script of this folder run with a
-//! URL and JSON steps, printing JSON.
+//! `.ci/install-mcp-client` into a virtual environment, running `client.py` of this folder with
+//! a URL and JSON steps; it prints JSON.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -31,11 +31,9 @@ pub(crate) fn mcp_python() -> PathBuf {
         .clone()
 }
 
-/// Runs `tests/mcp_support/<script>` against `url` with `steps`, returning what it printed.
-pub(crate) async fn client(script: &str, url: &str, steps: Value) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/mcp_support")
-        .join(script);
+/// Runs `tests/mcp_support/client.py` against `url` with `steps`, returning what it printed.
+pub(crate) async fn client(url: &str, steps: Value) -> Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp_support/client.py");
     let output = tokio::process::Command::new(mcp_python())
         .arg(script)
         .arg(url)

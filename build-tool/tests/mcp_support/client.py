@@ -1,13 +1,16 @@
-"""Drives the local host's /runtime/webhooks/mcp with the official MCP Python SDK (`mcp` on PyPI).
+"""Drives an MCP server with the official MCP Python SDK (`mcp` on PyPI): the local host's
+/runtime/webhooks/mcp, or a self-hosted server (the `mcp-custom-handler` profile) through the
+proxy in front of it.
 
-Usage: extension_client.py URL SCRIPT_JSON
+Usage: client.py URL SCRIPT_JSON
 
 SCRIPT_JSON is a list of steps, each {"call": tool, "arguments": {...}} or
-{"prompt": name, "arguments": {...}} or {"read": uri}. The script initializes, lists tools,
-resources, resource templates and prompts, runs the steps, and prints one JSON object:
-{"server": ..., "tools": [...], "resources": [...], "prompts": [...], "steps": [...]}, where each
-step is {"result": ...} or {"error": {"code": ..., "message": ...}} for a JSON-RPC error. The
-Rust test asserts on it; this file only speaks the protocol through the SDK.
+{"prompt": name, "arguments": {...}} or {"read": uri}. The script initializes, lists what the
+server's capabilities offer (tools; resources and resource templates; prompts), runs the steps,
+and prints one JSON object: {"server": ..., "tools": [...], "resources": [...],
+"resource_templates": [...], "prompts": [...], "steps": [...]}, where each step is
+{"result": ...} or {"error": {"code": ..., "message": ...}} for a JSON-RPC error. The Rust tests
+assert on it; this file only speaks the protocol through the SDK.
 """
 
 import asyncio
@@ -29,12 +32,16 @@ async def main(url, steps):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             out["server"] = dump(init)
-            out["tools"] = dump(await session.list_tools())["tools"]
-            out["resources"] = dump(await session.list_resources())["resources"]
-            out["resource_templates"] = dump(await session.list_resource_templates())[
-                "resourceTemplates"
-            ]
-            out["prompts"] = dump(await session.list_prompts())["prompts"]
+            offers = init.capabilities
+            if offers.tools is not None:
+                out["tools"] = dump(await session.list_tools())["tools"]
+            if offers.resources is not None:
+                out["resources"] = dump(await session.list_resources())["resources"]
+                out["resource_templates"] = dump(await session.list_resource_templates())[
+                    "resourceTemplates"
+                ]
+            if offers.prompts is not None:
+                out["prompts"] = dump(await session.list_prompts())["prompts"]
             for step in steps:
                 try:
                     if "call" in step:
