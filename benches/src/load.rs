@@ -24,7 +24,7 @@
 //! cannot look fast. A run stops after a duration (`-d`, whole seconds) or after a number of
 //! answers: the script then stops its thread and says so on stderr, and the suite interrupts
 //! wrk (SIGINT, wrk's own way to end early), which prints its results as usual. `done()` prints
-//! one machine-readable line that [`run`] parses.
+//! one machine-readable line that [`Wrk::run`] parses.
 //!
 //! [wrk]: https://github.com/wg/wrk
 
