@@ -617,6 +617,13 @@ fn check_value(
                 None
             }
         },
+        (ValueKind::BlobPath, ArgValue::Str(s)) => match values::check_blob_path(&s.value()) {
+            None => Some(serde_json::Value::from(s.value())),
+            Some(p) => {
+                errors.push(problem_error(&s, p));
+                None
+            }
+        },
         (ValueKind::Interval, ArgValue::Str(s)) => {
             let problems = azfn_spec::timespan::check_retry_interval(&s.value())
                 .err()
@@ -635,7 +642,7 @@ fn check_value(
             errors.push(wrong("a string `\"hh:mm:ss\"`, e.g. `\"00:00:10\"`"));
             None
         }
-        (ValueKind::Route | ValueKind::QueueName, _) => {
+        (ValueKind::Route | ValueKind::QueueName | ValueKind::BlobPath, _) => {
             errors.push(wrong("a string, e.g. `\"...\"`"));
             None
         }

@@ -86,6 +86,12 @@ pub(crate) fn check_queue_name(name: &str) -> Option<Problem> {
     azfn_spec::names::check_queue_name(name).map(|e| problem(e.message, e.range))
 }
 
+/// Checks the container of a blob path ([`azfn_spec::names::check_blob_path_container`]),
+/// unless it is resolved at run time.
+pub(crate) fn check_blob_path(path: &str) -> Option<Problem> {
+    azfn_spec::names::check_blob_path_container(path).map(|e| problem(e.message, e.range))
+}
+
 /// One `{parameter}` of an HTTP route template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RouteParam {

@@ -65,6 +65,10 @@ pub enum ValueKind {
     /// A Storage queue name (3-63 lowercase letters, digits and single hyphens), unless it is
     /// a binding expression or an app setting reference.
     QueueName,
+    /// A blob path `container/blob` (a blob trigger's `container/{name}` pattern too): its
+    /// container is checked as Storage names containers, unless it is a binding expression or
+    /// an app setting reference.
+    BlobPath,
     /// A .NET TimeSpan `hh:mm:ss` (hours 00-23), as the schema's retry intervals require.
     Interval,
     /// Not a `function.json` setting: the name of the trigger's binding (HTTP triggers, whose
@@ -399,9 +403,10 @@ pub const BLOB_TRIGGER: BindingKind = BindingKind {
     title: "Blob storage",
     doc: "A new or updated blob: its content as bytes or text.",
     settings: &[
-        required(
+        req(
             "path",
             "path",
+            ValueKind::BlobPath,
             "container and blob pattern, e.g. `uploads/{name}`",
         ),
         STORAGE_CONNECTION,
@@ -1035,9 +1040,10 @@ pub const BLOB_INPUT: BindingKind = BindingKind {
     title: "Blob storage",
     doc: "Reads a blob: bytes, text, JSON, or `Option` of one (`None` when it does not exist).",
     settings: &[
-        required(
+        req(
             "path",
             "path",
+            ValueKind::BlobPath,
             "container and blob, may use binding expressions",
         ),
         STORAGE_CONNECTION,
@@ -1373,9 +1379,10 @@ pub const BLOB_OUTPUT: BindingKind = BindingKind {
     title: "Blob storage",
     doc: "Writes a blob.",
     settings: &[
-        required(
+        req(
             "path",
             "path",
+            ValueKind::BlobPath,
             "container and blob, may use binding expressions",
         ),
         STORAGE_CONNECTION,

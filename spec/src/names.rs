@@ -257,6 +257,21 @@ fn suggest_lowercase_name(name: &str) -> Option<String> {
     (check_length_and_hyphens(&out, "", "").is_none()).then_some(out)
 }
 
+/// Checks the container of a blob path as written in a binding (`container/blob`, or a blob
+/// trigger's `container/{name}` pattern) before any expression is resolved: the container,
+/// everything before the first `/`, when it holds no binding expression (`{...}`) or app
+/// setting reference (`%...%`), which are resolved at run time. The byte range is the path's.
+pub fn check_blob_path_container(path: &str) -> Option<NameError> {
+    let container = path.split('/').next().unwrap_or_default();
+    if container.is_empty() || container.contains(['{', '%']) {
+        return None;
+    }
+    check_container_name(container).map(|mut e| {
+        e.message = format!("in blob path `{path}`: {}", e.message);
+        e
+    })
+}
+
 /// A blob path split into its container and blob name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlobPath<'a> {
@@ -380,6 +395,23 @@ mod tests {
     }
 
     /// Issue 14 item 11: the suggestion for `Orders_Queue` was `orders_queue`, refused next.
+    #[test]
+    fn a_blob_paths_literal_container_is_checked_and_expressions_are_left_to_run_time() {
+        assert_eq!(check_blob_path_container("uploads/{name}"), None);
+        assert_eq!(check_blob_path_container("{container}/{name}"), None);
+        assert_eq!(check_blob_path_container("%CONTAINER%/{name}"), None);
+        assert_eq!(check_blob_path_container("$web/index.html"), None);
+        let e = check_blob_path_container("Uploads_Raw/{name}").unwrap();
+        assert!(
+            e.message.contains("in blob path `Uploads_Raw/{name}`"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("e.g. `uploads-raw`"), "{}", e.message);
+        assert_eq!(e.range, 0..1);
+        assert!(check_blob_path_container("ab/x").is_some());
+    }
+
     #[test]
     fn the_suggested_queue_name_is_one_the_rule_accepts() {
         let message = check_queue_name("Orders_Queue").unwrap().message;

@@ -40,6 +40,9 @@ fn value_kind(value: ValueKind) -> String {
         ValueKind::Schedule => "NCRONTAB (six fields), `hh:mm:ss` or `%AppSetting%`".into(),
         ValueKind::Route => "route template".into(),
         ValueKind::QueueName => "queue name (checked unless it has `{...}` or `%...%`)".into(),
+        ValueKind::BlobPath => {
+            "`container/blob` (the container checked unless it has `{...}` or `%...%`)".into()
+        }
         ValueKind::Interval => "`hh:mm:ss`".into(),
         ValueKind::BindingName => "binding name".into(),
     }

@@ -147,7 +147,7 @@ async fn cosmos_everything(docs: serde_json::Value) -> azfn::Json<serde_json::Va
     azfn::Json(docs)
 }
 
-#[azfn::blob_trigger(path = "in/{name}", source = "eventgrid", connection = "")]
+#[azfn::blob_trigger(path = "inbox/{name}", source = "eventgrid", connection = "")]
 #[azfn::sendgrid_output(api_key = "K", to = "a@example.com", from = "b@example.com", subject = "s", text = "t")]
 async fn blob_to_mail(content: String) -> String {
     content
