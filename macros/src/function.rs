@@ -1031,7 +1031,7 @@ mod tests {
             quote! {
                 #[queue_output(queue_name = "outgoing")]
                 async fn f(
-                    #[blob_input(path = "a/{queueTrigger}")] config: String,
+                    #[blob_input(path = "configs/{queueTrigger}")] config: String,
                     item: String,
                     #[table_output(table_name = "t")] row: &mut Out<String>,
                 ) -> String { item }
@@ -1120,7 +1120,7 @@ mod tests {
             http(
                 "a/{name}",
                 quote!(
-                    async fn f(#[blob_input(path = "c/{name}")] b: String) {}
+                    async fn f(#[blob_input(path = "docs/{name}")] b: String) {}
                 )
             )
             .is_empty()
