@@ -34,6 +34,22 @@ fn cargo(project: &Path, args: &[&str]) {
     );
 }
 
+/// `cargo azfn build` of the generated `project` into the shared target directory, its app
+/// folder at `out`.
+fn build_into(project: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    let manifest = project.join("Cargo.toml");
+    azfn(&[
+        "build",
+        "--manifest-path",
+        manifest.to_str().unwrap(),
+        "--target-dir",
+        shared_target_dir().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .assert()
+}
+
 #[test]
 fn every_template_tests_builds_and_packs_as_generated() {
     let dir = tempfile::tempdir().unwrap();
@@ -60,20 +76,9 @@ fn every_template_tests_builds_and_packs_as_generated() {
         cargo(&project, &["test", "--quiet"]);
 
         // 2. It builds and emits a valid app folder, merging its host.json.
-        let target = shared_target_dir();
         let out = dir.path().join(format!("{name}-app"));
         let manifest = project.join("Cargo.toml");
-        azfn(&[
-            "build",
-            "--manifest-path",
-            manifest.to_str().unwrap(),
-            "--target-dir",
-            target.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .assert()
-        .success();
+        build_into(&project, &out).success();
         let mut expected = [
             ".azfn-cache.json",
             ".azfn-functions",
@@ -150,23 +155,12 @@ fn the_mcp_template_tests_and_builds_into_a_self_hosted_server() {
         &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
     );
 
-    let target = shared_target_dir();
     let out = dir.path().join(format!("{name}-app"));
-    let manifest = project.join("Cargo.toml");
-    azfn(&[
-        "build",
-        "--manifest-path",
-        manifest.to_str().unwrap(),
-        "--target-dir",
-        target.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ])
-    .assert()
-    .success()
-    .stderr(predicates::str::contains(
-        "a self-hosted MCP server on /mcp",
-    ));
+    build_into(&project, &out)
+        .success()
+        .stderr(predicates::str::contains(
+            "a self-hosted MCP server on /mcp",
+        ));
     let mut expected = [
         ".azfn-functions",
         ".funcignore",
