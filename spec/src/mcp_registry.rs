@@ -98,6 +98,49 @@ pub enum Registered {
     Resource(Resource),
 }
 
+/// The tools among `registry`.
+pub fn tools(registry: &[Registered]) -> impl Iterator<Item = &Tool> {
+    registry.iter().filter_map(|r| match r {
+        Registered::Tool(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The prompts among `registry`.
+pub fn prompts(registry: &[Registered]) -> impl Iterator<Item = &Prompt> {
+    registry.iter().filter_map(|r| match r {
+        Registered::Prompt(p) => Some(p),
+        _ => None,
+    })
+}
+
+/// The resources (and resource templates) among `registry`.
+pub fn resources(registry: &[Registered]) -> impl Iterator<Item = &Resource> {
+    registry.iter().filter_map(|r| match r {
+        Registered::Resource(r) => Some(r),
+        _ => None,
+    })
+}
+
+/// The tool a `tools/call` for `name` reaches: names compare ignoring case
+/// ([`mcp::registry_key`], `DefaultToolRegistry`).
+pub fn find_tool<'a>(registry: &'a [Registered], name: &str) -> Option<&'a Tool> {
+    let key = mcp::registry_key(name);
+    tools(registry).find(|t| mcp::registry_key(&t.name) == key)
+}
+
+/// The prompt a `prompts/get` for `name` reaches, as [`find_tool`] finds tools
+/// (`DefaultPromptRegistry`).
+pub fn find_prompt<'a>(registry: &'a [Registered], name: &str) -> Option<&'a Prompt> {
+    let key = mcp::registry_key(name);
+    prompts(registry).find(|p| mcp::registry_key(&p.name) == key)
+}
+
+/// The resource a `resources/read` of `uri` reaches ([`Resource::serves`]).
+pub fn find_resource<'a>(registry: &'a [Registered], uri: &str) -> Option<&'a Resource> {
+    resources(registry).find(|r| r.serves(uri))
+}
+
 fn text_setting(trigger: &Binding, key: &str) -> Option<String> {
     trigger
         .settings
@@ -470,6 +513,15 @@ mod tests {
             Some(Ok(Registered::Tool(tool))) => tool,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_call_finds_its_tool_by_name_ignoring_case_and_nothing_else() {
+        let registry = [Registered::Tool(tool())];
+        assert_eq!(find_tool(&registry, "GET_Snippet"), Some(&tool()));
+        assert_eq!(find_tool(&registry, "get_snippets"), None);
+        assert_eq!(find_prompt(&registry, "get_snippet"), None);
+        assert_eq!(find_resource(&registry, "get_snippet"), None);
     }
 
     #[test]

@@ -260,42 +260,36 @@ impl McpRequest<'_> {
 
     async fn answer(&self, method: &str, params: &Value) -> Result<Value, RpcError> {
         let registry = self.registry();
-        let tools = || {
-            registry.iter().filter_map(|r| match r {
-                Registered::Tool(t) => Some(t),
-                _ => None,
-            })
-        };
-        let prompts = || {
-            registry.iter().filter_map(|r| match r {
-                Registered::Prompt(p) => Some(p),
-                _ => None,
-            })
-        };
-        let resources = || {
-            registry.iter().filter_map(|r| match r {
-                Registered::Resource(r) => Some(r),
-                _ => None,
-            })
-        };
         match method {
             "ping" => Ok(json!({})),
-            "tools/list" => Ok(json!({"tools": tools().map(Tool::list_entry).collect::<Vec<_>>()})),
-            "prompts/list" => {
-                Ok(json!({"prompts": prompts().map(Prompt::list_entry).collect::<Vec<_>>()}))
+            "tools/list" => {
+                let tools: Vec<Value> = mcp_registry::tools(&registry)
+                    .map(Tool::list_entry)
+                    .collect();
+                Ok(json!({ "tools": tools }))
             }
-            "resources/list" => Ok(json!({"resources": resources()
-                .filter(|r| !r.is_template())
-                .map(Resource::list_entry)
-                .collect::<Vec<_>>()})),
-            "resources/templates/list" => Ok(json!({"resourceTemplates": resources()
-                .filter(|r| r.is_template())
-                .map(Resource::list_entry)
-                .collect::<Vec<_>>()})),
+            "prompts/list" => {
+                let prompts: Vec<Value> = mcp_registry::prompts(&registry)
+                    .map(Prompt::list_entry)
+                    .collect();
+                Ok(json!({ "prompts": prompts }))
+            }
+            "resources/list" | "resources/templates/list" => {
+                let templates = method == "resources/templates/list";
+                let listed: Vec<Value> = mcp_registry::resources(&registry)
+                    .filter(|r| r.is_template() == templates)
+                    .map(Resource::list_entry)
+                    .collect();
+                let key = if templates {
+                    "resourceTemplates"
+                } else {
+                    "resources"
+                };
+                Ok(json!({ key: listed }))
+            }
             "tools/call" => {
                 let name = params.get("name").and_then(Value::as_str).unwrap_or("");
-                let key = mcp::registry_key(name);
-                let Some(tool) = tools().find(|t| mcp::registry_key(&t.name) == key) else {
+                let Some(tool) = mcp_registry::find_tool(&registry, name) else {
                     return Err(invalid(mcp_registry::unknown_message("tool", name)));
                 };
                 let arguments = params.get("arguments").and_then(Value::as_object).cloned();
@@ -312,8 +306,7 @@ impl McpRequest<'_> {
             }
             "prompts/get" => {
                 let name = params.get("name").and_then(Value::as_str).unwrap_or("");
-                let key = mcp::registry_key(name);
-                let Some(prompt) = prompts().find(|p| mcp::registry_key(&p.name) == key) else {
+                let Some(prompt) = mcp_registry::find_prompt(&registry, name) else {
                     return Err(invalid(mcp_registry::unknown_message("prompt", name)));
                 };
                 let arguments = params.get("arguments").and_then(Value::as_object).cloned();
@@ -334,7 +327,7 @@ impl McpRequest<'_> {
             }
             "resources/read" => {
                 let uri = params.get("uri").and_then(Value::as_str).unwrap_or("");
-                let Some(resource) = resources().find(|r| r.serves(uri)) else {
+                let Some(resource) = mcp_registry::find_resource(&registry, uri) else {
                     return Err(invalid(mcp_registry::unknown_message("resource", uri)));
                 };
                 let context = ResourceInvocationContext {
