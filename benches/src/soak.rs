@@ -122,12 +122,7 @@ pub fn run(options: &SoakOptions) -> Result<Vec<Sample>, BenchError> {
                         answer_len: Some(*answer_len),
                     };
                     let wrk = &wrk;
-                    scope.spawn(move || {
-                        wrk.run(&load).map_err(|e| BenchError::Request {
-                            handler: app.name.clone(),
-                            reason: e.to_string(),
-                        })
-                    })
+                    scope.spawn(move || wrk.run(&load).map_err(suite::load_error(app)))
                 })
                 .collect();
             runs.into_iter()

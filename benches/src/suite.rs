@@ -548,7 +548,10 @@ impl Rounds {
     }
 }
 
-fn load_error(app: &HandlerApp) -> impl FnOnce(crate::load::LoadError) -> BenchError + '_ {
+/// The error of a wrk run against `app`, naming the handler.
+pub(crate) fn load_error(
+    app: &HandlerApp,
+) -> impl FnOnce(crate::load::LoadError) -> BenchError + '_ {
     move |e| BenchError::Request {
         handler: app.name.clone(),
         reason: e.to_string(),
